@@ -1,0 +1,65 @@
+#include "query_service/convert.h"
+
+namespace khabar::query {
+
+index::Document ToDocument(const v1::Article& article) {
+  index::Document doc;
+  doc.id = article.id();
+  doc.title = article.title();
+  doc.paragraphs.reserve(article.paragraphs_size());
+  for (const v1::Paragraph& p : article.paragraphs()) doc.paragraphs.push_back(p.text());
+  doc.content_hash = article.content_hash();
+  doc.source = article.source();
+  doc.url = article.url();
+  doc.payload = article.SerializeAsString();
+  return doc;
+}
+
+search::PageRequest FromProto(const v1::SearchRequest& request) {
+  search::PageRequest out;
+  out.query = request.query();
+  out.page_size = request.page_size();
+  out.page_token = request.page_token();
+  return out;
+}
+
+void ToProto(const search::Page& page, v1::SearchResponse* response) {
+  for (const search::PageHit& h : page.hits) {
+    v1::SearchHit* hit = response->add_hits();
+    hit->set_id(h.id);
+    hit->set_title(h.title);
+    hit->set_score(h.score);
+    hit->set_rank(h.rank);
+    hit->set_source(h.source);
+    hit->set_url(h.url);
+  }
+  response->set_total_hits(page.total_hits);
+  response->set_next_page_token(page.next_page_token);
+  for (const std::string& t : page.terms) response->add_query_terms(t);
+}
+
+void ToProto(const search::EngineStats& stats, v1::StatsResponse* response) {
+  response->set_article_count(stats.index.live_documents);
+  response->set_term_count(stats.index.terms);
+  response->set_posting_count(stats.index.postings);
+  response->set_token_count(stats.index.tokens);
+  response->set_memory_bytes(stats.index.memory_bytes);
+  response->set_created_count(stats.created);
+  response->set_updated_count(stats.updated);
+  response->set_unchanged_count(stats.unchanged);
+  response->set_rejected_count(stats.rejected);
+}
+
+v1::IndexOutcome ToProto(index::UpsertOutcome outcome) {
+  switch (outcome) {
+    case index::UpsertOutcome::kCreated:
+      return v1::INDEX_OUTCOME_CREATED;
+    case index::UpsertOutcome::kUpdated:
+      return v1::INDEX_OUTCOME_UPDATED;
+    case index::UpsertOutcome::kUnchanged:
+      return v1::INDEX_OUTCOME_UNCHANGED;
+  }
+  return v1::INDEX_OUTCOME_UNSPECIFIED;
+}
+
+}  // namespace khabar::query

@@ -1,0 +1,26 @@
+// File: convert.h
+// -----------------------------------------------------------------------------
+// Proto <-> domain conversion for the query service. The only place besides
+// the service impls that includes generated code.
+#ifndef KHABAR_QUERY_SERVICE_CONVERT_H_
+#define KHABAR_QUERY_SERVICE_CONVERT_H_
+
+#include "khabar/v1/article.pb.h"
+#include "khabar/v1/index.pb.h"
+#include "khabar/v1/query.pb.h"
+#include "query_service/index/inverted_index.h"
+#include "query_service/search/engine.h"
+
+namespace khabar::query {
+
+// The document to index; the whole record is kept as the payload GetArticle returns.
+index::Document ToDocument(const v1::Article& article);
+
+search::PageRequest FromProto(const v1::SearchRequest& request);
+void ToProto(const search::Page& page, v1::SearchResponse* response);
+void ToProto(const search::EngineStats& stats, v1::StatsResponse* response);
+v1::IndexOutcome ToProto(index::UpsertOutcome outcome);
+
+}  // namespace khabar::query
+
+#endif  // KHABAR_QUERY_SERVICE_CONVERT_H_

@@ -1,0 +1,148 @@
+#include "query_service/index/inverted_index.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
+#include "common/base/utf8.h"
+
+namespace khabar::index {
+
+InvertedIndex::InvertedIndex(const analysis::Analyzer* analyzer, IndexLimits limits)
+    : analyzer_(analyzer), limits_(limits) {}
+
+absl::Status InvertedIndex::Validate(const Document& doc) const {
+  if (doc.id.empty()) return absl::InvalidArgumentError("article.id is empty");
+  if (doc.id.size() > limits_.max_id_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat("article.id is ", doc.id.size(),
+                                                   " bytes; the limit is ", limits_.max_id_bytes));
+  }
+  size_t total = doc.title.size();
+  KHABAR_RETURN_IF_ERROR(base::ValidateUtf8("article.id", doc.id));
+  KHABAR_RETURN_IF_ERROR(base::ValidateUtf8("article.title", doc.title));
+  bool has_text = !doc.title.empty();
+  for (size_t i = 0; i < doc.paragraphs.size(); ++i) {
+    KHABAR_RETURN_IF_ERROR(
+        base::ValidateUtf8(absl::StrCat("article.paragraphs[", i, "]"), doc.paragraphs[i]));
+    has_text = has_text || !doc.paragraphs[i].empty();
+    total += doc.paragraphs[i].size();
+  }
+  if (!has_text) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("article ", doc.id, " has no text (empty title and paragraphs)"));
+  }
+  if (total > limits_.max_document_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat("article ", doc.id, " has ", total,
+                                                   " bytes of text; the limit is ",
+                                                   limits_.max_document_bytes));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
+  KHABAR_RETURN_IF_ERROR(Validate(doc));
+
+  UpsertOutcome outcome = UpsertOutcome::kCreated;
+  if (auto it = live_ids_.find(doc.id); it != live_ids_.end()) {
+    const Document& old = *docs_[it->second];
+    if (!doc.content_hash.empty() && old.content_hash == doc.content_hash) {
+      return UpsertOutcome::kUnchanged;
+    }
+    Tombstone(it->second);
+    outcome = UpsertOutcome::kUpdated;
+  }
+
+  const DocId id = static_cast<DocId>(docs_.size());
+  DocInfo info;
+  // Term frequencies per field, gathered per document so each term gets one
+  // posting with both field counts.
+  absl::flat_hash_map<std::string, std::array<uint32_t, kNumFields>> tf;
+  std::vector<analysis::Token> tokens;
+  auto add_field = [&](Field field, absl::string_view text, uint32_t first_position) {
+    tokens.clear();
+    const uint32_t next = analyzer_->AnalyzeTo(text, first_position, &tokens);
+    for (analysis::Token& t : tokens) ++tf[std::move(t.term)][static_cast<int>(field)];
+    info.length[static_cast<int>(field)] += static_cast<uint32_t>(tokens.size());
+    return next;
+  };
+  add_field(Field::kTitle, doc.title, 0);
+  uint32_t position = 0;
+  for (const std::string& p : doc.paragraphs) {
+    // A gap between paragraphs keeps phrases from matching across them.
+    position = add_field(Field::kBody, p, position) + 1;
+  }
+
+  for (auto& [term, counts] : tf) {
+    PostingList& pl = postings_[term];
+    pl.docs.push_back(id);
+    for (int f = 0; f < kNumFields; ++f) pl.freqs[f].push_back(counts[f]);
+    ++posting_count_;
+  }
+  for (int f = 0; f < kNumFields; ++f) {
+    live_length_sum_[f] += info.length[f];
+    token_count_ += info.length[f];
+  }
+  stored_bytes_ += static_cast<int64_t>(doc.payload.size() + doc.title.size() + doc.id.size());
+  for (const std::string& p : doc.paragraphs) stored_bytes_ += static_cast<int64_t>(p.size());
+  live_ids_[doc.id] = id;
+  docs_.push_back(std::make_unique<Document>(std::move(doc)));
+  info_.push_back(info);
+  ++live_documents_;
+  return outcome;
+}
+
+void InvertedIndex::Tombstone(DocId doc) {
+  DocInfo& info = info_[doc];
+  if (info.deleted) return;
+  info.deleted = true;
+  for (int f = 0; f < kNumFields; ++f) live_length_sum_[f] -= info.length[f];
+  --live_documents_;
+  live_ids_.erase(docs_[doc]->id);
+  // The postings stay (searches skip tombstones); the text can go now.
+  Document& d = *docs_[doc];
+  stored_bytes_ -= static_cast<int64_t>(d.payload.size() + d.title.size() + d.id.size());
+  for (const std::string& p : d.paragraphs) stored_bytes_ -= static_cast<int64_t>(p.size());
+  d = Document{};
+}
+
+bool InvertedIndex::Delete(absl::string_view id) {
+  auto it = live_ids_.find(id);
+  if (it == live_ids_.end()) return false;
+  Tombstone(it->second);
+  return true;
+}
+
+const Document* InvertedIndex::Find(absl::string_view id) const {
+  auto it = live_ids_.find(id);
+  return it == live_ids_.end() ? nullptr : docs_[it->second].get();
+}
+
+const PostingList* InvertedIndex::Postings(absl::string_view term) const {
+  auto it = postings_.find(term);
+  return it == postings_.end() ? nullptr : &it->second;
+}
+
+double InvertedIndex::average_length(Field field) const {
+  if (live_documents_ == 0) return 0;
+  return static_cast<double>(live_length_sum_[static_cast<int>(field)]) / live_documents_;
+}
+
+IndexStats InvertedIndex::Stats() const {
+  IndexStats s;
+  s.live_documents = live_documents_;
+  s.terms = static_cast<int64_t>(postings_.size());
+  s.postings = posting_count_;
+  s.tokens = token_count_;
+  int64_t bytes = stored_bytes_;
+  for (const auto& [term, pl] : postings_) {
+    bytes += static_cast<int64_t>(sizeof(term) + term.capacity() + sizeof(pl) +
+                                  pl.docs.capacity() * sizeof(DocId));
+    for (const auto& f : pl.freqs) bytes += static_cast<int64_t>(f.capacity() * sizeof(uint32_t));
+  }
+  bytes += static_cast<int64_t>(info_.capacity() * sizeof(DocInfo) +
+                                docs_.capacity() * (sizeof(void*) + sizeof(Document)));
+  s.memory_bytes = bytes;
+  return s;
+}
+
+}  // namespace khabar::index

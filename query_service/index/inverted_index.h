@@ -1,0 +1,129 @@
+// File: inverted_index.h
+// -----------------------------------------------------------------------------
+// The in-memory inverted index of the walking skeleton: for every term, the
+// documents that contain it with a frequency per field (title, body); for
+// every document, its field lengths and stored record. Upserts by id with a
+// content hash make re-ingest idempotent; a changed article replaces the old
+// version (the old doc id becomes a tombstone that searches skip).
+//
+//   analysis::Analyzer analyzer;
+//   index::InvertedIndex idx(&analyzer);
+//   absl::StatusOr<index::UpsertOutcome> r = idx.Upsert(std::move(doc));
+//   const index::PostingList* pl = idx.Postings("انفيديا");
+//
+// Not thread-safe: the owner serializes writers against readers.
+#ifndef KHABAR_QUERY_SERVICE_INDEX_INVERTED_INDEX_H_
+#define KHABAR_QUERY_SERVICE_INDEX_INVERTED_INDEX_H_
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "query_service/analysis/analyzer.h"
+
+namespace khabar::index {
+
+using DocId = uint32_t;
+inline constexpr DocId kNoMoreDocs = std::numeric_limits<DocId>::max();
+
+enum class Field : uint8_t { kTitle = 0, kBody = 1 };
+inline constexpr int kNumFields = 2;
+
+// What the index keeps of an article.
+struct Document {
+  std::string id;
+  std::string title;
+  std::vector<std::string> paragraphs;  // headings and body, in order
+  std::string content_hash;             // equal hash + equal id => unchanged
+  std::string source;
+  std::string url;
+  std::string payload;  // the full record, opaque to the index (serialized proto)
+};
+
+enum class UpsertOutcome { kCreated, kUpdated, kUnchanged };
+
+// Documents containing one term, in increasing doc id order.
+struct PostingList {
+  std::vector<DocId> docs;
+  std::array<std::vector<uint32_t>, kNumFields> freqs;  // parallel to docs
+};
+
+struct DocInfo {
+  std::array<uint32_t, kNumFields> length{};  // tokens per field
+  bool deleted = false;
+};
+
+struct IndexStats {
+  int64_t live_documents = 0;
+  int64_t terms = 0;
+  int64_t postings = 0;
+  int64_t tokens = 0;
+  int64_t memory_bytes = 0;
+};
+
+struct IndexLimits {
+  size_t max_id_bytes = 512;
+  size_t max_document_bytes = 16 << 20;
+};
+
+class InvertedIndex {
+ public:
+  // `analyzer` is not owned and must outlive the index.
+  explicit InvertedIndex(const analysis::Analyzer* analyzer, IndexLimits limits = {});
+  InvertedIndex(const InvertedIndex&) = delete;
+  InvertedIndex& operator=(const InvertedIndex&) = delete;
+
+  // Indexes `doc`, replacing any live document with the same id.
+  // InvalidArgument (naming the field) for an empty or oversized id, invalid
+  // UTF-8, or a document with no text.
+  absl::StatusOr<UpsertOutcome> Upsert(Document doc);
+
+  // Deletes the live document with `id`; false when there is none.
+  bool Delete(absl::string_view id);
+
+  // The live document with `id`, or nullptr. Valid until the next write.
+  const Document* Find(absl::string_view id) const;
+
+  // Postings of a normalized term, or nullptr. Includes tombstoned docs.
+  const PostingList* Postings(absl::string_view term) const;
+
+  const Document& document(DocId doc) const { return *docs_[doc]; }
+  const DocInfo& info(DocId doc) const { return info_[doc]; }
+  bool is_live(DocId doc) const { return !info_[doc].deleted; }
+
+  // Number of doc ids ever assigned (live + tombstoned).
+  DocId doc_id_limit() const { return static_cast<DocId>(docs_.size()); }
+  int64_t live_documents() const { return live_documents_; }
+  // Mean length of `field` over live documents (0 when empty).
+  double average_length(Field field) const;
+
+  const analysis::Analyzer& analyzer() const { return *analyzer_; }
+  IndexStats Stats() const;
+
+ private:
+  absl::Status Validate(const Document& doc) const;
+  void Tombstone(DocId doc);
+
+  const analysis::Analyzer* analyzer_;
+  const IndexLimits limits_;
+
+  absl::flat_hash_map<std::string, PostingList> postings_;
+  std::vector<std::unique_ptr<Document>> docs_;  // by DocId; null once tombstoned
+  std::vector<DocInfo> info_;                    // by DocId
+  absl::flat_hash_map<std::string, DocId> live_ids_;
+  int64_t live_documents_ = 0;
+  std::array<int64_t, kNumFields> live_length_sum_{};
+  int64_t posting_count_ = 0;
+  int64_t token_count_ = 0;
+  int64_t stored_bytes_ = 0;
+};
+
+}  // namespace khabar::index
+
+#endif  // KHABAR_QUERY_SERVICE_INDEX_INVERTED_INDEX_H_

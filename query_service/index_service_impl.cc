@@ -1,0 +1,56 @@
+#include "absl/strings/str_cat.h"
+#include "common/base/logging.h"
+#include "query_service/convert.h"
+#include "query_service/query_service_impl.h"
+
+namespace khabar::query {
+
+grpc::Status IndexServiceImpl::IndexArticles(
+    grpc::ServerContext* ctx,
+    grpc::ServerReaderWriter<v1::IndexArticlesResponse, v1::IndexArticlesRequest>* stream) {
+  const std::string peer = ctx->peer();
+  int64_t records = 0;
+  int64_t rejected = 0;
+  v1::IndexArticlesRequest request;
+  while (stream->Read(&request)) {
+    std::vector<index::Document> docs;
+    docs.reserve(request.records_size());
+    for (const v1::IndexRecord& record : request.records()) {
+      docs.push_back(ToDocument(record.article()));
+    }
+    std::vector<absl::StatusOr<index::UpsertOutcome>> results = engine_->UpsertBatch(std::move(docs));
+
+    v1::IndexArticlesResponse response;
+    for (int i = 0; i < request.records_size(); ++i) {
+      const v1::IndexRecord& record = request.records(i);
+      v1::IndexAck* ack = response.add_acks();
+      ack->set_sequence(record.sequence());
+      ack->set_id(record.article().id());
+      if (results[i].ok()) {
+        ack->set_outcome(ToProto(*results[i]));
+      } else {
+        ++rejected;
+        ack->set_outcome(v1::INDEX_OUTCOME_REJECTED);
+        ack->set_error(std::string(results[i].status().message()));
+      }
+    }
+    records += request.records_size();
+    if (!stream->Write(response)) break;  // the client went away
+  }
+  base::LogInfo("index stream closed", {{"peer", peer},
+                                        {"records", absl::StrCat(records)},
+                                        {"rejected", absl::StrCat(rejected)}});
+  return grpc::Status::OK;
+}
+
+grpc::Status IndexServiceImpl::DeleteArticles(grpc::ServerContext* /*ctx*/,
+                                              const v1::DeleteArticlesRequest* request,
+                                              v1::DeleteArticlesResponse* response) {
+  std::vector<std::string> ids(request->ids().begin(), request->ids().end());
+  std::vector<std::string> not_found;
+  response->set_deleted_count(engine_->Delete(ids, &not_found));
+  for (std::string& id : not_found) response->add_not_found_ids(std::move(id));
+  return grpc::Status::OK;
+}
+
+}  // namespace khabar::query

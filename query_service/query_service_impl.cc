@@ -1,0 +1,43 @@
+#include "query_service/query_service_impl.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/base/logging.h"
+#include "common/rpc/status.h"
+#include "query_service/convert.h"
+
+namespace khabar::query {
+
+grpc::ServerUnaryReactor* QueryServiceImpl::Search(grpc::CallbackServerContext* ctx,
+                                                   const v1::SearchRequest* request,
+                                                   v1::SearchResponse* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  absl::StatusOr<search::Page> page = engine_->Search(FromProto(*request));
+  if (page.ok()) ToProto(*page, response);
+  reactor->Finish(rpc::ToGrpcStatus(page.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::GetArticle(grpc::CallbackServerContext* ctx,
+                                                       const v1::GetArticleRequest* request,
+                                                       v1::GetArticleResponse* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  absl::StatusOr<std::string> payload = engine_->GetPayload(request->id());
+  absl::Status status = payload.status();
+  if (status.ok() && !response->mutable_article()->ParseFromString(*payload)) {
+    status = absl::DataLossError(absl::StrCat("stored record of \"", request->id(),
+                                              "\" does not parse"));
+  }
+  reactor->Finish(rpc::ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::Stats(grpc::CallbackServerContext* ctx,
+                                                  const v1::StatsRequest* /*request*/,
+                                                  v1::StatsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  ToProto(engine_->Stats(), response);
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace khabar::query

@@ -1,0 +1,103 @@
+#include "query_service/search/engine.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "query_service/search/page_token.h"
+
+namespace khabar::search {
+
+Engine::Engine(EngineOptions options)
+    : options_(std::move(options)),
+      analyzer_(options_.analyzer),
+      index_(&analyzer_, options_.index_limits) {}
+
+std::vector<absl::StatusOr<index::UpsertOutcome>> Engine::UpsertBatch(
+    std::vector<index::Document> docs) {
+  std::vector<absl::StatusOr<index::UpsertOutcome>> results;
+  results.reserve(docs.size());
+  absl::MutexLock lock(&mu_);
+  for (index::Document& doc : docs) {
+    absl::StatusOr<index::UpsertOutcome> r = index_.Upsert(std::move(doc));
+    if (!r.ok()) {
+      ++counters_.rejected;
+    } else if (*r == index::UpsertOutcome::kCreated) {
+      ++counters_.created;
+    } else if (*r == index::UpsertOutcome::kUpdated) {
+      ++counters_.updated;
+    } else {
+      ++counters_.unchanged;
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+int64_t Engine::Delete(const std::vector<std::string>& ids, std::vector<std::string>* not_found) {
+  int64_t deleted = 0;
+  absl::MutexLock lock(&mu_);
+  for (const std::string& id : ids) {
+    if (index_.Delete(id)) {
+      ++deleted;
+    } else if (not_found != nullptr) {
+      not_found->push_back(id);
+    }
+  }
+  return deleted;
+}
+
+absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
+  int32_t page_size = request.page_size == 0 ? options_.default_page_size : request.page_size;
+  if (page_size < 0 || page_size > options_.max_page_size) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be in [0, ",
+                                                   options_.max_page_size, "] (0 = default ",
+                                                   options_.default_page_size, "), got ",
+                                                   request.page_size));
+  }
+  absl::StatusOr<PageToken> token = DecodePageToken(request.page_token, request.query);
+  if (!token.ok()) return token.status();
+  constexpr uint64_t kMaxOffset = 100000;  // deep paging: use filters, not page 10,000
+  if (token->offset > kMaxOffset) {
+    return absl::InvalidArgumentError("page_token points past the deepest page served");
+  }
+
+  SearchRequest req;
+  req.query = request.query;
+  req.offset = token->offset;
+  req.limit = static_cast<size_t>(page_size);
+
+  Page page;
+  absl::ReaderMutexLock lock(&mu_);
+  absl::StatusOr<SearchResult> result = search::Search(index_, req, options_.bm25,
+                                                       options_.search_limits);
+  if (!result.ok()) return result.status();
+  page.total_hits = result->total_hits;
+  page.terms = std::move(result->terms);
+  int32_t rank = static_cast<int32_t>(req.offset);
+  for (const Hit& hit : result->hits) {
+    const index::Document& doc = index_.document(hit.doc);
+    page.hits.push_back({doc.id, doc.title, doc.source, doc.url, hit.score, ++rank});
+  }
+  const uint64_t next = req.offset + result->hits.size();
+  if (!result->hits.empty() && next < static_cast<uint64_t>(result->total_hits)) {
+    page.next_page_token = EncodePageToken({.offset = next}, request.query);
+  }
+  return page;
+}
+
+absl::StatusOr<std::string> Engine::GetPayload(absl::string_view id) const {
+  if (id.empty()) return absl::InvalidArgumentError("id is empty");
+  absl::ReaderMutexLock lock(&mu_);
+  const index::Document* doc = index_.Find(id);
+  if (doc == nullptr) return absl::NotFoundError(absl::StrCat("no article with id \"", id, "\""));
+  return doc->payload;
+}
+
+EngineStats Engine::Stats() const {
+  absl::ReaderMutexLock lock(&mu_);
+  EngineStats s = counters_;
+  s.index = index_.Stats();
+  return s;
+}
+
+}  // namespace khabar::search

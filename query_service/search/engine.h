@@ -1,0 +1,101 @@
+// File: engine.h
+// -----------------------------------------------------------------------------
+// The query service's domain core: one index behind a reader/writer lock,
+// with validated paging on top of Search(). The gRPC layer converts protos to
+// these types and back; nothing here knows about gRPC.
+//
+//   search::Engine engine(search::EngineOptions{});
+//   engine.UpsertBatch(std::move(docs));          // one write lock per batch
+//   absl::StatusOr<search::Page> page =
+//       engine.Search({.query = "إنفيديا", .page_size = 10});
+#ifndef KHABAR_QUERY_SERVICE_SEARCH_ENGINE_H_
+#define KHABAR_QUERY_SERVICE_SEARCH_ENGINE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "query_service/analysis/analyzer.h"
+#include "query_service/index/inverted_index.h"
+#include "query_service/search/searcher.h"
+
+namespace khabar::search {
+
+struct EngineOptions {
+  analysis::AnalyzerOptions analyzer;
+  index::IndexLimits index_limits;
+  Bm25Options bm25;
+  SearchLimits search_limits;
+  int32_t default_page_size = 10;
+  int32_t max_page_size = 100;
+};
+
+struct PageRequest {
+  std::string query;
+  int32_t page_size = 0;  // 0 = default
+  std::string page_token;
+};
+
+struct PageHit {
+  std::string id;
+  std::string title;
+  std::string source;
+  std::string url;
+  double score = 0;
+  int32_t rank = 0;  // 1-based, over the whole result list
+};
+
+struct Page {
+  std::vector<PageHit> hits;
+  int64_t total_hits = 0;
+  std::string next_page_token;
+  std::vector<std::string> terms;
+};
+
+struct EngineStats {
+  index::IndexStats index;
+  int64_t created = 0;
+  int64_t updated = 0;
+  int64_t unchanged = 0;
+  int64_t rejected = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options);
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Indexes each document; one result per document, in order. A bad document
+  // gets its own error and does not affect the others.
+  std::vector<absl::StatusOr<index::UpsertOutcome>> UpsertBatch(std::vector<index::Document> docs);
+
+  // Number of ids that were live and are now deleted; `not_found` gets the rest.
+  int64_t Delete(const std::vector<std::string>& ids, std::vector<std::string>* not_found);
+
+  // InvalidArgument for a bad query, page size or page token.
+  absl::StatusOr<Page> Search(const PageRequest& request) const;
+
+  // The stored payload of the live article `id`; NotFound otherwise.
+  absl::StatusOr<std::string> GetPayload(absl::string_view id) const;
+
+  EngineStats Stats() const;
+
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  // Constant after construction.
+  const EngineOptions options_;
+  const analysis::Analyzer analyzer_;
+
+  mutable absl::Mutex mu_;
+  index::InvertedIndex index_ ABSL_GUARDED_BY(mu_);
+  EngineStats counters_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace khabar::search
+
+#endif  // KHABAR_QUERY_SERVICE_SEARCH_ENGINE_H_

@@ -1,0 +1,63 @@
+// File: searcher.h
+// -----------------------------------------------------------------------------
+// Ranked retrieval over an InvertedIndex: the query is analysed with the
+// index's analyzer, its distinct terms are OR-ed, and documents are scored by
+// BM25F (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25
+// and Beyond", 2009): field frequencies are length-normalised per field,
+// weighted, summed, then saturated once per term.
+//
+//   search::SearchRequest req{.query = "إنفيديا", .offset = 0, .limit = 10};
+//   absl::StatusOr<search::SearchResult> r = search::Search(index, req, {});
+#ifndef KHABAR_QUERY_SERVICE_SEARCH_SEARCHER_H_
+#define KHABAR_QUERY_SERVICE_SEARCH_SEARCHER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "query_service/index/inverted_index.h"
+
+namespace khabar::search {
+
+struct Bm25Options {
+  double k1 = 1.2;
+  double title_weight = 2.0;
+  double body_weight = 1.0;
+  double title_b = 0.75;
+  double body_b = 0.75;
+};
+
+struct SearchLimits {
+  size_t max_query_bytes = 8 * 1024;
+  size_t max_query_terms = 64;
+};
+
+struct SearchRequest {
+  std::string query;
+  size_t offset = 0;  // hits to skip
+  size_t limit = 10;  // hits to return
+};
+
+struct Hit {
+  index::DocId doc;
+  double score;
+};
+
+struct SearchResult {
+  std::vector<Hit> hits;       // best first, at most `limit`
+  int64_t total_hits = 0;      // all matching live documents
+  std::vector<std::string> terms;  // the analysed query terms, in query order
+};
+
+// InvalidArgument for an empty or oversized query, or one with no searchable
+// terms (only punctuation or diacritics).
+absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const SearchRequest& request,
+                                    const Bm25Options& bm25 = {}, const SearchLimits& limits = {});
+
+// Lucene's BM25 idf: log(1 + (N - df + 0.5) / (df + 0.5)), never negative.
+double Bm25Idf(int64_t doc_count, int64_t doc_freq);
+
+}  // namespace khabar::search
+
+#endif  // KHABAR_QUERY_SERVICE_SEARCH_SEARCHER_H_

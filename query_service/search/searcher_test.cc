@@ -1,0 +1,115 @@
+#include "query_service/search/searcher.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace khabar::search {
+namespace {
+
+class SearcherTest : public ::testing::Test {
+ protected:
+  void Add(std::string id, std::string title, std::vector<std::string> paragraphs) {
+    index::Document d;
+    d.id = std::move(id);
+    d.title = std::move(title);
+    d.paragraphs = std::move(paragraphs);
+    ASSERT_TRUE(index_.Upsert(std::move(d)).ok());
+  }
+  std::vector<std::string> Ids(const SearchResult& r) {
+    std::vector<std::string> ids;
+    for (const Hit& h : r.hits) ids.push_back(index_.document(h.doc).id);
+    return ids;
+  }
+  analysis::Analyzer analyzer_;
+  index::InvertedIndex index_{&analyzer_};
+};
+
+TEST_F(SearcherTest, FindsAllDocumentsWithTheTermAndRanksTitleMatchesFirst) {
+  Add("body", "الصين تتقدم", {"شركة إنفيديا تبيع الرقاقات"});
+  Add("title", "إنفيديا تعلن نتائجها", {"أرباح الشركة ترتفع"});
+  Add("none", "هواوي", {"هاتف جديد"});
+  auto r = Search(index_, {.query = "انفيديا"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->total_hits, 2);
+  EXPECT_EQ(Ids(*r), (std::vector<std::string>{"title", "body"}));
+  EXPECT_GT(r->hits[0].score, r->hits[1].score);
+}
+
+TEST_F(SearcherTest, DiacriticsAndHamzaInQueryMatchPlainText) {
+  Add("a", "الذكاء الاصطناعي", {});
+  auto r = Search(index_, {.query = "الذَّكاءُ الإصطناعي"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total_hits, 1);
+  EXPECT_EQ(r->terms, (std::vector<std::string>{"الذكاء", "الاصطناعي"}));
+}
+
+TEST_F(SearcherTest, MoreQueryTermsMatchedRanksHigher) {
+  Add("one", "الصين", {"نص عادي"});
+  Add("two", "الصين وهواوي", {"هواوي في الصين"});
+  auto r = Search(index_, {.query = "الصين هواوي"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Ids(*r), (std::vector<std::string>{"two", "one"}));
+}
+
+TEST_F(SearcherTest, PagesAreDisjointAndCoverAllHits) {
+  for (int i = 0; i < 25; ++i) Add(absl::StrCat("d", i), "خبر", {std::string(i + 1, 'x')});
+  std::vector<std::string> all;
+  for (size_t offset = 0; offset < 30; offset += 10) {
+    auto r = Search(index_, {.query = "خبر", .offset = offset, .limit = 10});
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->total_hits, 25);
+    for (auto& id : Ids(*r)) all.push_back(id);
+  }
+  EXPECT_EQ(all.size(), 25u);
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::unique(all.begin(), all.end()), all.end());
+}
+
+TEST_F(SearcherTest, DeletedDocumentsDoNotMatch) {
+  Add("a", "خبر", {});
+  Add("b", "خبر", {});
+  ASSERT_TRUE(index_.Delete("a"));
+  auto r = Search(index_, {.query = "خبر"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Ids(*r), (std::vector<std::string>{"b"}));
+}
+
+TEST_F(SearcherTest, ScoreMatchesBm25ByHand) {
+  Add("a", "", {"قطر"});
+  Add("b", "", {"غزة غزة"});
+  auto r = Search(index_, {.query = "قطر"});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  // N=2, df=1; body length 1 vs average 1.5; tf=1; title empty.
+  const double idf = std::log(1 + (2 - 1 + 0.5) / (1 + 0.5));
+  const double tf = 1.0 / (1 - 0.75 + 0.75 * 1 / 1.5);
+  EXPECT_NEAR(r->hits[0].score, idf * tf * 2.2 / (tf + 1.2), 1e-9);
+}
+
+TEST_F(SearcherTest, BadQueriesAreInvalidArgument) {
+  Add("a", "خبر", {});
+  for (const char* q : {"", "   ", "؟!،", "َُِ", "\xff"}) {
+    auto r = Search(index_, {.query = q});
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << q;
+  }
+  auto r = Search(index_, {.query = std::string(1 << 20, 'a')});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  std::string many;
+  for (int i = 0; i < 100; ++i) absl::StrAppend(&many, "w", i, " ");
+  r = Search(index_, {.query = many});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("distinct words"), absl::string_view::npos);
+}
+
+TEST_F(SearcherTest, NoMatchIsEmptyNotAnError) {
+  Add("a", "خبر", {});
+  auto r = Search(index_, {.query = "غائب"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total_hits, 0);
+  EXPECT_TRUE(r->hits.empty());
+}
+
+}  // namespace
+}  // namespace khabar::search

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs Khabar's build and test dependencies from Debian 12 (bookworm) packages.
+# Idempotent: packages already present are skipped by apt-get; safe to re-run.
+# Runs apt-get through sudo when not root.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
+  libicu-dev libabsl-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  python3
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+# The e2e tests drive the services with `buf curl` (npm @bufbuild/buf); Node.js may
+# come from elsewhere (e.g. NodeSource), so only install Debian's when npm is absent.
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-deps: done"

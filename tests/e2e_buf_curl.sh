@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# End-to-end through server reflection, the way a grpcurl user works:
+# list services, call Search with an Arabic query, GetArticle, health check.
+# `buf curl` (npm @bufbuild/buf) stands in for grpcurl: it also discovers the
+# schema through the reflection service, so nothing here uses our .proto files.
+#
+#   tests/e2e_buf_curl.sh QUERY_SERVICE_BIN INGEST_SERVICE_BIN SOURCE_DIR
+set -euo pipefail
+query_bin=$1 ingest_bin=$2 src=$3
+
+buf="${BUF:-$src/tools/buf/node_modules/.bin/buf}"
+if [ ! -x "$buf" ]; then
+  buf=$(command -v buf || true)
+fi
+if [ -z "$buf" ]; then
+  echo "SKIP: buf not installed (scripts/test.sh installs it: npm install --prefix tools/buf @bufbuild/buf)"
+  exit 77
+fi
+
+work=$(mktemp -d)
+qpid=""
+ipid=""
+cleanup() {
+  [ -n "$ipid" ] && kill "$ipid" 2>/dev/null || true
+  [ -n "$qpid" ] && kill "$qpid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Starts a server on port 0 and waits (bounded) for its "listening on" line.
+start_server() {  # name bin args... ; sets $addr and $pid_started
+  local name=$1; shift
+  "$@" >"$work/$name.out" 2>"$work/$name.err" &
+  pid_started=$!
+  for _ in $(seq 1 200); do
+    addr=$(sed -n 's/.*listening on //p' "$work/$name.out" | head -n1)
+    [ -n "$addr" ] && return 0
+    kill -0 "$pid_started" 2>/dev/null || { cat "$work/$name.err" >&2; fail "$name exited"; }
+    sleep 0.1
+  done
+  fail "$name did not report its address within 20 s"
+}
+
+start_server query "$query_bin" --listen=127.0.0.1:0
+qpid=$pid_started qaddr=$addr
+echo "query_service at $qaddr"
+
+curl_grpc() {  # url-path [json]
+  local path=$1; shift
+  "$buf" curl --protocol grpc --http2-prior-knowledge "$@" "http://$qaddr/$path"
+}
+
+# 1. Reflection lists our services and the standard ones.
+services=$("$buf" curl --protocol grpc --http2-prior-knowledge --list-services "http://$qaddr")
+echo "$services"
+for s in khabar.v1.QueryService khabar.v1.IndexService grpc.health.v1.Health; do
+  grep -qx "$s" <<<"$services" || fail "reflection does not list $s"
+done
+methods=$("$buf" curl --protocol grpc --http2-prior-knowledge --list-methods "http://$qaddr")
+for m in khabar.v1.QueryService/Search khabar.v1.QueryService/GetArticle khabar.v1.QueryService/Stats; do
+  grep -qx "$m" <<<"$methods" || fail "reflection does not list $m"
+done
+
+# 2. Health, described through reflection.
+health=$(curl_grpc grpc.health.v1.Health/Check -d '{}')
+echo "$health"
+grep -q '"status": *"SERVING"' <<<"$health" || fail "health check: $health"
+
+# 3. Ingest the repo's sample articles (and the shared seeds when present).
+inputs=("$src/data/articles")
+[ -d "$src/../shared/seeds" ] && inputs+=("$src/../shared/seeds")
+"$ingest_bin" --query_service="$qaddr" "${inputs[@]}" >"$work/ingest.out" 2>"$work/ingest.err" \
+  || { cat "$work/ingest.out" "$work/ingest.err" >&2; fail "ingest failed"; }
+tail -n1 "$work/ingest.out"
+
+# 4. Search with an Arabic query; the JSON mapping carries hits with id/title/score.
+result=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "إنفيديا", "page_size": 3}')
+echo "$result"
+grep -q '"totalHits"' <<<"$result" || fail "Search returned no totalHits"
+top_id=$(python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["hits"][0]["id"])' <<<"$result")
+[ -n "$top_id" ] || fail "no hit for إنفيديا"
+python3 - "$result" <<'PY' || fail "hits are not in score order or lack fields"
+import json, sys
+r = json.loads(sys.argv[1])
+hits = r["hits"]
+assert int(r["totalHits"]) >= len(hits) >= 1
+assert all(h["id"] and h["title"] and h["score"] > 0 for h in hits)
+assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+PY
+
+# 5. GetArticle returns the same title, and the article mentions the query.
+article=$(curl_grpc khabar.v1.QueryService/GetArticle -d "{\"id\": \"$top_id\"}")
+python3 - "$result" "$article" <<'PY' || fail "GetArticle does not match the hit"
+import json, sys
+hit = json.loads(sys.argv[1])["hits"][0]
+a = json.loads(sys.argv[2])["article"]
+assert a["title"] == hit["title"], (a["title"], hit["title"])
+text = a["title"] + " ".join(p["text"] for p in a.get("paragraphs", []))
+assert "نفيديا" in text
+PY
+
+# 6. A malformed request gets INVALID_ARGUMENT with a message, and the server stays up.
+if bad=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "", "page_size": 1000000000}' 2>&1); then
+  fail "empty query was accepted: $bad"
+fi
+grep -qi 'invalid_argument\|invalid argument' <<<"$bad" || fail "expected invalid_argument, got: $bad"
+curl_grpc khabar.v1.QueryService/Stats -d '{}' | grep -q '"articleCount"' || fail "Stats failed"
+
+# 7. ingest_service serves IngestService with reflection too.
+start_server ingest "$ingest_bin" --listen=127.0.0.1:0 --query_service="$qaddr"
+ipid=$pid_started iaddr=$addr
+content=$(printf 'خبر عن المكتبات\nافتتحت المدينة مكتبة عامة جديدة تضم آلاف الكتب.\n' | base64 -w0)
+ing=$("$buf" curl --protocol grpc --http2-prior-knowledge \
+  -d "{\"documents\": [{\"name\": \"library.txt\", \"content\": \"$content\"}]}" \
+  "http://$iaddr/khabar.v1.IngestService/IngestDocuments")
+echo "$ing"
+grep -q '"acceptedCount": *"1"' <<<"$ing" || fail "IngestDocuments: $ing"
+found=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "مكتبة"}')
+grep -q '"id": *"library"' <<<"$found" || fail "document sent to IngestService is not searchable: $found"
+
+echo "PASS: reflection workflow (list, health, Search, GetArticle, errors, IngestService)"

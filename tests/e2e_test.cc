@@ -1,0 +1,289 @@
+// End-to-end: starts the real query_service and ingest_service on free ports,
+// ingests articles, and checks what a user would see over gRPC.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "khabar/v1/ingest.grpc.pb.h"
+#include "khabar/v1/query.grpc.pb.h"
+#include "tests/subprocess.h"
+
+namespace khabar {
+namespace {
+
+namespace fs = std::filesystem;
+using ::khabar::testing::RunProcess;
+using ::khabar::testing::Subprocess;
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string FirstNonEmptyLine(const std::string& text) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    if (absl::StartsWith(line, "\xEF\xBB\xBF")) line.remove_prefix(3);
+    if (!line.empty()) return std::string(line);
+  }
+  return "";
+}
+
+fs::path SeedsDir() {
+  // The test runs in the build tree; shared/ sits beside the checkout.
+  for (const fs::path& p : {fs::path(KHABAR_SOURCE_DIR) / ".." / "shared" / "seeds",
+                            fs::path("../shared/seeds")}) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) return p;
+  }
+  return {};
+}
+
+// One query_service per test, on a free port.
+class E2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    query_ = std::make_unique<Subprocess>(
+        std::vector<std::string>{KHABAR_QUERY_SERVICE_BIN, "--listen=127.0.0.1:0"});
+    ASSERT_TRUE(query_->started());
+    std::optional<std::string> line =
+        query_->ReadStdoutLineContaining("listening on ", absl::Seconds(20));
+    ASSERT_TRUE(line.has_value()) << "query_service did not start: " << query_->stderr_text();
+    address_ = line->substr(line->rfind(' ') + 1);
+    auto channel = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+    stub_ = v1::QueryService::NewStub(channel);
+    health_ = grpc::health::v1::Health::NewStub(channel);
+  }
+
+  void TearDown() override {
+    // gRPC 1.51 waits for connected channels during Shutdown(deadline); drop
+    // ours first so the drain is immediate.
+    stub_.reset();
+    health_.reset();
+    if (query_ != nullptr) {
+      std::optional<int> code = query_->Stop(SIGTERM, absl::Seconds(20));
+      EXPECT_EQ(code, 0) << "query_service did not drain cleanly: " << query_->stderr_text();
+    }
+  }
+
+  testing::RunResult Ingest(const std::vector<std::string>& paths) {
+    std::vector<std::string> argv = {KHABAR_INGEST_SERVICE_BIN, "--query_service=" + address_};
+    argv.insert(argv.end(), paths.begin(), paths.end());
+    return RunProcess(argv);
+  }
+
+  grpc::Status Search(const std::string& query, v1::SearchResponse* response,
+                      int page_size = 0, const std::string& token = "") {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::SearchRequest req;
+    req.set_query(query);
+    req.set_page_size(page_size);
+    req.set_page_token(token);
+    return stub_->Search(&ctx, req, response);
+  }
+
+  grpc::Status GetArticle(const std::string& id, v1::GetArticleResponse* response) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::GetArticleRequest req;
+    req.set_id(id);
+    return stub_->GetArticle(&ctx, req, response);
+  }
+
+  std::unique_ptr<Subprocess> query_;
+  std::string address_;
+  std::unique_ptr<v1::QueryService::Stub> stub_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+};
+
+TEST_F(E2eTest, SeedsAreIngestedAndSearchableByNvidia) {
+  const fs::path seeds = SeedsDir();
+  if (seeds.empty()) GTEST_SKIP() << "../shared/seeds not found beside the checkout; skipping";
+
+  testing::RunResult r = Ingest({seeds.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "5 accepted (5 created")) << r.out;
+
+  // The oracle: which seed files mention Nvidia at all (with or without hamza).
+  std::set<std::string> expected;
+  std::map<std::string, std::string> titles;
+  for (const auto& e : fs::directory_iterator(seeds)) {
+    const std::string text = ReadAll(e.path());
+    const std::string id = e.path().stem().string();
+    titles[id] = FirstNonEmptyLine(text);
+    if (absl::StrContains(text, "نفيديا")) expected.insert(id);
+  }
+  ASSERT_FALSE(expected.empty());
+
+  v1::SearchResponse resp;
+  grpc::Status s = Search("إنفيديا", &resp, 100);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  std::set<std::string> got;
+  for (const v1::SearchHit& h : resp.hits()) {
+    got.insert(h.id());
+    EXPECT_GT(h.score(), 0);
+    EXPECT_EQ(h.title(), titles[h.id()]);
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(resp.total_hits(), static_cast<int64_t>(expected.size()));
+
+  // GetArticle returns the title and the text.
+  v1::GetArticleResponse article;
+  const std::string top = resp.hits(0).id();
+  s = GetArticle(top, &article);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(article.article().title(), titles[top]);
+  EXPECT_GT(article.article().paragraphs_size(), 3);
+  EXPECT_EQ(article.article().content_hash().rfind("sha256:", 0), 0u);
+
+  // Re-ingesting the same files is a no-op.
+  r = Ingest({seeds.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "5 accepted (0 created, 0 updated, 5 unchanged)")) << r.out;
+}
+
+TEST_F(E2eTest, SampleArticlesAnswerArabicQueriesAndPage) {
+  const fs::path data = fs::path(KHABAR_SOURCE_DIR) / "data" / "articles";
+  testing::RunResult r = Ingest({data.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  v1::SearchResponse resp;
+  // Diacritics and hamza forms in the query still match.
+  ASSERT_TRUE(Search("الذَّكاء الاصطناعي", &resp).ok());
+  ASSERT_GT(resp.total_hits(), 1);
+  EXPECT_EQ(resp.query_terms_size(), 2);
+
+  // Page through with page_size 1: every hit once, ranks 1..N.
+  std::set<std::string> seen;
+  std::string token;
+  for (int page = 0; page < 100; ++page) {
+    v1::SearchResponse p;
+    ASSERT_TRUE(Search("الذكاء الاصطناعي", &p, 1, token).ok());
+    ASSERT_EQ(p.hits_size(), 1);
+    EXPECT_EQ(p.hits(0).rank(), page + 1);
+    EXPECT_TRUE(seen.insert(p.hits(0).id()).second);
+    token = p.next_page_token();
+    if (token.empty()) break;
+  }
+  EXPECT_EQ(static_cast<int64_t>(seen.size()), resp.total_hits());
+
+  v1::StatsResponse stats;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->Stats(&ctx, v1::StatsRequest(), &stats).ok());
+  EXPECT_GE(stats.article_count(), 8);
+  EXPECT_GT(stats.term_count(), 100);
+}
+
+TEST_F(E2eTest, BadFilesAreReportedAndTheRestGoesIn) {
+  const fs::path dir = fs::temp_directory_path() / absl::StrCat("khabar_e2e_bad_", getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "a_good.txt") << "خبر جيد عن هواوي\nشركة هواوي تطلق هاتفا جديدا اليوم.\n";
+  std::ofstream(dir / "b_empty.txt") << "\n \n";
+  std::ofstream(dir / "c_broken.txt") << "عنوان\n\xC3\x28 نص مكسور\n";
+  std::ofstream(dir / "d_good.txt") << "خبر ثان عن هواوي\nوصلت هواوي إلى السوق.\n";
+
+  testing::RunResult r = Ingest({dir.string(), (dir / "missing_dir").string()});
+  fs::remove_all(dir);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, "b_empty.txt: file is empty")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, "c_broken.txt: invalid UTF-8 at byte 11")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, "missing_dir: no such file or directory")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "2 accepted (2 created")) << r.out;
+
+  v1::SearchResponse resp;
+  ASSERT_TRUE(Search("هواوي", &resp).ok());
+  EXPECT_EQ(resp.total_hits(), 2);
+}
+
+TEST_F(E2eTest, MalformedRequestsGetInvalidArgumentAndServiceStaysUp) {
+  v1::SearchResponse resp;
+  EXPECT_EQ(Search("", &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Search("؟!", &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Search(std::string(1 << 20, 'x'), &resp).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  grpc::Status s = Search("خبر", &resp, 1000000000);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "page_size")) << s.error_message();
+  EXPECT_EQ(Search("خبر", &resp, 10, "forged-token").error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::GetArticleResponse article;
+  EXPECT_EQ(GetArticle("no-such-id", &article).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // Still serving.
+  grpc::ClientContext ctx;
+  grpc::health::v1::HealthCheckResponse health;
+  ASSERT_TRUE(health_->Check(&ctx, grpc::health::v1::HealthCheckRequest(), &health).ok());
+  EXPECT_EQ(health.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(E2eTest, IngestServiceServerForwardsDocuments) {
+  Subprocess ingest({KHABAR_INGEST_SERVICE_BIN, "--listen=127.0.0.1:0",
+                     "--query_service=" + address_});
+  std::optional<std::string> line = ingest.ReadStdoutLineContaining("listening on ", absl::Seconds(20));
+  ASSERT_TRUE(line.has_value()) << ingest.stderr_text();
+  const std::string ingest_address = line->substr(line->rfind(' ') + 1);
+
+  auto stub = v1::IngestService::NewStub(
+      grpc::CreateChannel(ingest_address, grpc::InsecureChannelCredentials()));
+  v1::IngestDocumentsRequest req;
+  v1::RawDocument* doc = req.add_documents();
+  doc->set_name("market.txt");
+  doc->set_content("البورصة ترتفع\nارتفع مؤشر البورصة اليوم بنسبة ٢٪ في تداولات نشطة.\n");
+  doc->set_source("Khabar Test");
+  v1::RawDocument* bad = req.add_documents();
+  bad->set_name("bad.txt");
+  bad->set_content("\xff\xfe");
+  v1::IngestDocumentsResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  grpc::Status s = stub->IngestDocuments(&ctx, req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.accepted_count(), 1);
+  EXPECT_EQ(resp.rejected_count(), 1);
+  ASSERT_EQ(resp.results_size(), 2);
+  EXPECT_EQ(resp.results(0).outcome(), v1::INDEX_OUTCOME_REJECTED);
+  EXPECT_EQ(resp.results(0).error(), "bad.txt: invalid UTF-8 at byte 0");
+  EXPECT_EQ(resp.results(1).id(), "market");
+
+  v1::SearchResponse found;
+  ASSERT_TRUE(Search("البورصة", &found).ok());
+  ASSERT_EQ(found.hits_size(), 1);
+  EXPECT_EQ(found.hits(0).id(), "market");
+  EXPECT_EQ(found.hits(0).source(), "Khabar Test");
+  stub.reset();  // an open client channel holds the server's drain to its full grace period
+  EXPECT_EQ(ingest.Stop(SIGTERM, absl::Seconds(20)), 0);
+}
+
+TEST(E2eNoServerTest, UnreachableQueryServiceIsAClearError) {
+  // Port 1 on loopback: nothing listens there.
+  testing::RunResult r = RunProcess({KHABAR_INGEST_SERVICE_BIN, "--query_service=127.0.0.1:1",
+                              "--connect_timeout_seconds=1", KHABAR_SOURCE_DIR "/data/articles"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "cannot reach query service at 127.0.0.1:1")) << r.err;
+}
+
+TEST(E2eNoServerTest, ListenOnBadAddressFails) {
+  testing::RunResult r = RunProcess({KHABAR_QUERY_SERVICE_BIN, "--listen=nonsense"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(r.err, "expected HOST:PORT")) << r.err;
+}
+
+}  // namespace
+}  // namespace khabar
