@@ -8,7 +8,7 @@ query=${1:-إنفيديا}
 
 scripts/install-deps.sh
 build=${BUILD_DIR:-build}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=OFF -DKHABAR_BUILD_BENCH=OFF >/dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j2 --target query_service ingest_service khabar_search_cli
 
 log=$(mktemp)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs Khabar's build and test dependencies from Debian 12 (bookworm) packages.
-# Idempotent: packages already present are skipped by apt-get; safe to re-run.
+# Installs Khabar's build dependencies from Debian 12 (bookworm) packages.
+#   scripts/install-deps.sh          build dependencies (what deploy/ images need)
+#   scripts/install-deps.sh --test   also Node.js/npm, for the reflection test's `buf curl`
+# Idempotent: only missing packages are installed; safe to re-run.
 # Runs apt-get through sudo when not root.
 set -euo pipefail
 
@@ -24,7 +26,9 @@ done
 
 # The e2e tests drive the services with `buf curl` (npm @bufbuild/buf); Node.js may
 # come from elsewhere (e.g. NodeSource), so only install Debian's when npm is absent.
-if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages already installed"
