@@ -14,38 +14,18 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
 #include "common/rpc/server.h"
+#include "query_service/engine_flags.h"
 #include "query_service/query_service_impl.h"
 #include "query_service/search/engine.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "HOST:PORT to serve on; port 0 picks a free one");
-ABSL_FLAG(int32_t, max_page_size, 100, "Largest Search page_size accepted");
-ABSL_FLAG(double, bm25_k1, 1.2, "BM25 term-frequency saturation");
-ABSL_FLAG(double, bm25_b, 0.75, "BM25 length normalisation (title and body)");
-ABSL_FLAG(double, title_weight, 2.0, "BM25F weight of the title field relative to the body");
-ABSL_FLAG(bool, fold_teh_marbuta, true, "Treat ة and ه as the same letter");
 ABSL_FLAG(bool, log_json, false, "Log JSON lines instead of text");
 
 namespace khabar {
 namespace {
 
-absl::StatusOr<search::EngineOptions> OptionsFromFlags() {
-  search::EngineOptions o;
-  o.max_page_size = absl::GetFlag(FLAGS_max_page_size);
-  o.bm25.k1 = absl::GetFlag(FLAGS_bm25_k1);
-  o.bm25.title_b = o.bm25.body_b = absl::GetFlag(FLAGS_bm25_b);
-  o.bm25.title_weight = absl::GetFlag(FLAGS_title_weight);
-  o.analyzer.normalizer.fold_teh_marbuta = absl::GetFlag(FLAGS_fold_teh_marbuta);
-  if (o.max_page_size < 1 || o.max_page_size > 10000) {
-    return absl::InvalidArgumentError("--max_page_size must be in [1, 10000]");
-  }
-  if (o.bm25.k1 < 0 || o.bm25.title_b < 0 || o.bm25.title_b > 1 || o.bm25.title_weight < 0) {
-    return absl::InvalidArgumentError("--bm25_k1 >= 0, --bm25_b in [0, 1], --title_weight >= 0");
-  }
-  return o;
-}
-
 int Run() {
-  absl::StatusOr<search::EngineOptions> options = OptionsFromFlags();
+  absl::StatusOr<search::EngineOptions> options = query::EngineOptionsFromFlags();
   if (!options.ok()) {
     std::fprintf(stderr, "query_service: %s\n", std::string(options.status().message()).c_str());
     return 2;

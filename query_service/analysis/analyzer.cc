@@ -8,6 +8,8 @@
 #include <memory>
 
 #include "common/base/status_macros.h"
+#include "query_service/analysis/stemmer.h"
+#include "query_service/analysis/stopwords.h"
 
 namespace khabar::analysis {
 namespace {
@@ -50,6 +52,17 @@ uint32_t Analyzer::AnalyzeTo(absl::string_view text, uint32_t first_position,
     Token token;
     NormalizeWordTo(text.substr(begin, end - begin), options_.normalizer, &token.term);
     if (token.term.empty() || token.term.size() > options_.max_term_bytes) continue;
+    if (IsStopword(token.term)) {
+      if (options_.remove_stopwords) {
+        ++position;  // a gap, so phrases do not match across the removed word
+        continue;
+      }
+      token.stopword = true;
+    }
+    const StemRange stem = options_.stem ? LightStem(token.term)
+                                         : StemRange{0, static_cast<uint32_t>(token.term.size())};
+    token.stem_begin = static_cast<uint16_t>(stem.begin);
+    token.stem_end = static_cast<uint16_t>(stem.end);
     token.position = position++;
     token.begin = static_cast<uint32_t>(begin);
     token.end = static_cast<uint32_t>(end);

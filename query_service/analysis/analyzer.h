@@ -1,13 +1,16 @@
 // File: analyzer.h
 // -----------------------------------------------------------------------------
 // Turns text into index terms: ICU word segmentation (UAX #29) over the UTF-8
-// bytes, then Arabic normalization of each word (normalizer.h). Every token
-// keeps its position and its byte offsets into the ORIGINAL text, diacritics
-// and tatweel included, so highlights land on exactly what the user sees.
+// bytes, Arabic normalization of each word (normalizer.h), stopword removal
+// (stopwords.h) and light stemming (stemmer.h). Every token keeps
+//   - `term`: the normalized, unstemmed form (what a quoted phrase matches),
+//   - `stem()`: its light stem, a substring of `term` (what plain words match),
+//   - its position (stopwords leave a gap) and byte offsets into the ORIGINAL
+//     text, diacritics and tatweel included, so highlights land exactly.
 //
 //   Analyzer analyzer;
 //   std::vector<Token> tokens = analyzer.Analyze("تُعد وحدات GPU");
-//   // {"تعد", 0, 0, 8}, {"وحدات", 1, 9, 19}, {"gpu", 2, 20, 23}
+//   // {"تعد", 0, 0, 8}, {"وحدات" stem "وحد", 1, 9, 19}, {"gpu", 2, 20, 23}
 //
 // Thread-safe: each thread uses its own ICU break iterator.
 #ifndef KHABAR_QUERY_SERVICE_ANALYSIS_ANALYZER_H_
@@ -23,14 +26,25 @@
 namespace khabar::analysis {
 
 struct Token {
-  std::string term;   // normalized form
-  uint32_t position;  // 0-based word position
-  uint32_t begin;     // byte offset of the word's first byte in the original text
-  uint32_t end;       // byte offset one past its last byte
+  std::string term;         // normalized form
+  uint32_t position;        // 0-based word position
+  uint32_t begin;           // byte offset of the word's first byte in the original text
+  uint32_t end;             // byte offset one past its last byte
+  uint16_t stem_begin = 0;  // the stem is term[stem_begin, stem_end)
+  uint16_t stem_end = 0;
+  bool stopword = false;    // set when stopwords are kept (remove_stopwords false)
+
+  absl::string_view stem() const {
+    return absl::string_view(term).substr(stem_begin, stem_end - stem_begin);
+  }
 };
 
 struct AnalyzerOptions {
   NormalizerOptions normalizer;
+  // Stopwords are kept by default (and marked): searches weight them low,
+  // phrases need them, and queries made mostly of them still find something.
+  bool remove_stopwords = false;
+  bool stem = true;
   // Words longer than this many bytes (after normalization) are dropped:
   // base64 blobs and URLs glued together are not search terms.
   size_t max_term_bytes = 128;

@@ -54,34 +54,56 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
 
   const DocId id = static_cast<DocId>(docs_.size());
   DocInfo info;
-  // Term frequencies per field, gathered per document so each term gets one
-  // posting with both field counts.
-  absl::flat_hash_map<std::string, std::array<uint32_t, kNumFields>> tf;
+  // Term frequencies per field and positions, gathered per document so each
+  // term gets one posting.
+  struct TermStats {
+    std::array<uint32_t, kNumFields> freq{};
+    std::vector<uint32_t> positions;
+  };
+  absl::flat_hash_map<std::string, TermStats> terms;
   std::vector<analysis::Token> tokens;
+  // The lead: the first paragraph of a multi-paragraph body, up to
+  // lead_tokens words. A single-paragraph document has no lead.
+  const bool has_lead = doc.paragraphs.size() > 1;
+  size_t paragraph_index = 0;
   auto add_field = [&](Field field, absl::string_view text, uint32_t first_position) {
     tokens.clear();
     const uint32_t next = analyzer_->AnalyzeTo(text, first_position, &tokens);
-    for (analysis::Token& t : tokens) ++tf[std::move(t.term)][static_cast<int>(field)];
+    const int lead = static_cast<int>(Field::kLead);
+    auto count = [&](TermStats& ts, uint32_t position, bool in_lead) {
+      ++ts.freq[static_cast<int>(field)];
+      if (in_lead) ++ts.freq[lead];
+      ts.positions.push_back(position);
+    };
+    for (const analysis::Token& t : tokens) {
+      const bool in_lead = has_lead && field == Field::kBody && paragraph_index == 0 &&
+                           info.length[lead] < limits_.lead_tokens;
+      if (in_lead) ++info.length[lead];
+      // One insertion at a time: a second insert may rehash and move the first.
+      count(terms[t.stem()], t.position, in_lead);
+      count(terms[ExactKey(t.term)], t.position, in_lead);
+    }
     info.length[static_cast<int>(field)] += static_cast<uint32_t>(tokens.size());
     return next;
   };
-  add_field(Field::kTitle, doc.title, 0);
-  uint32_t position = 0;
+  uint32_t position = add_field(Field::kTitle, doc.title, 0) + kFieldPositionGap;
   for (const std::string& p : doc.paragraphs) {
     // A gap between paragraphs keeps phrases from matching across them.
     position = add_field(Field::kBody, p, position) + 1;
+    ++paragraph_index;
   }
 
-  for (auto& [term, counts] : tf) {
+  for (auto& [term, ts] : terms) {
     PostingList& pl = postings_[term];
     pl.docs.push_back(id);
-    for (int f = 0; f < kNumFields; ++f) pl.freqs[f].push_back(counts[f]);
+    for (int f = 0; f < kNumFields; ++f) pl.freqs[f].push_back(ts.freq[f]);
+    pl.position_starts.push_back(static_cast<uint32_t>(pl.positions.size()));
+    pl.positions.insert(pl.positions.end(), ts.positions.begin(), ts.positions.end());
     ++posting_count_;
   }
-  for (int f = 0; f < kNumFields; ++f) {
-    live_length_sum_[f] += info.length[f];
-    token_count_ += info.length[f];
-  }
+  for (int f = 0; f < kNumFields; ++f) live_length_sum_[f] += info.length[f];
+  token_count_ += info.length[static_cast<int>(Field::kTitle)] +
+                  info.length[static_cast<int>(Field::kBody)];
   stored_bytes_ += static_cast<int64_t>(doc.payload.size() + doc.title.size() + doc.id.size());
   for (const std::string& p : doc.paragraphs) stored_bytes_ += static_cast<int64_t>(p.size());
   live_ids_[doc.id] = id;
@@ -138,6 +160,8 @@ IndexStats InvertedIndex::Stats() const {
     bytes += static_cast<int64_t>(sizeof(term) + term.capacity() + sizeof(pl) +
                                   pl.docs.capacity() * sizeof(DocId));
     for (const auto& f : pl.freqs) bytes += static_cast<int64_t>(f.capacity() * sizeof(uint32_t));
+    bytes += static_cast<int64_t>((pl.position_starts.capacity() + pl.positions.capacity()) *
+                                  sizeof(uint32_t));
   }
   bytes += static_cast<int64_t>(info_.capacity() * sizeof(DocInfo) +
                                 docs_.capacity() * (sizeof(void*) + sizeof(Document)));

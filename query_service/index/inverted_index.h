@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/types/span.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "query_service/analysis/analyzer.h"
@@ -32,8 +33,24 @@ namespace khabar::index {
 using DocId = uint32_t;
 inline constexpr DocId kNoMoreDocs = std::numeric_limits<DocId>::max();
 
-enum class Field : uint8_t { kTitle = 0, kBody = 1 };
-inline constexpr int kNumFields = 2;
+// Scoring fields. kLead is not stored text of its own: it is the first
+// IndexLimits::lead_tokens words of the body, counted a second time, because
+// news is written as an inverted pyramid and the lead says what the story is.
+enum class Field : uint8_t { kTitle = 0, kBody = 1, kLead = 2 };
+inline constexpr int kNumFields = 3;
+
+// Every token is indexed twice: under its light stem (what plain query words
+// match) and under its exact normalized form behind this marker byte (what
+// ranks exact matches above stem-only ones, and what quoted phrases match).
+// The marker cannot occur in an analyzed term.
+inline constexpr char kExactMarker = '\x01';
+inline std::string ExactKey(absl::string_view term) {
+  std::string key;
+  key.reserve(term.size() + 1);
+  key += kExactMarker;
+  key.append(term.data(), term.size());
+  return key;
+}
 
 // What the index keeps of an article.
 struct Document {
@@ -48,10 +65,25 @@ struct Document {
 
 enum class UpsertOutcome { kCreated, kUpdated, kUnchanged };
 
-// Documents containing one term, in increasing doc id order.
+// Body positions start this far after the title's last position, so a phrase
+// or proximity window never spans the two fields.
+inline constexpr uint32_t kFieldPositionGap = 64;
+
+// Documents containing one term, in increasing doc id order, with the term's
+// frequency per field and its positions (title first, then body; see
+// kFieldPositionGap) in each document.
 struct PostingList {
   std::vector<DocId> docs;
   std::array<std::vector<uint32_t>, kNumFields> freqs;  // parallel to docs
+  std::vector<uint32_t> position_starts;                // parallel to docs
+  std::vector<uint32_t> positions;                      // all docs, concatenated
+
+  // Positions of the term in docs[i], increasing.
+  absl::Span<const uint32_t> PositionsAt(size_t i) const {
+    const size_t begin = position_starts[i];
+    const size_t end = i + 1 < position_starts.size() ? position_starts[i + 1] : positions.size();
+    return absl::Span<const uint32_t>(positions.data() + begin, end - begin);
+  }
 };
 
 struct DocInfo {
@@ -68,6 +100,7 @@ struct IndexStats {
 };
 
 struct IndexLimits {
+  uint32_t lead_tokens = 40;
   size_t max_id_bytes = 512;
   size_t max_document_bytes = 16 << 20;
 };

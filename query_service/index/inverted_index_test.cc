@@ -1,5 +1,6 @@
 #include "query_service/index/inverted_index.h"
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace khabar::index {
@@ -24,15 +25,29 @@ class InvertedIndexTest : public ::testing::Test {
 TEST_F(InvertedIndexTest, IndexesTitleAndBodySeparately) {
   ASSERT_EQ(*index_.Upsert(Doc("a", "رقاقات إنفيديا", {"تقدم الصين في رقاقات الذكاء"})),
             UpsertOutcome::kCreated);
-  const PostingList* pl = index_.Postings("رقاقات");
+  const PostingList* pl = index_.Postings("رقاق");  // the stem
   ASSERT_NE(pl, nullptr);
   ASSERT_EQ(pl->docs.size(), 1u);
   EXPECT_EQ(pl->freqs[0][0], 1u);  // title
   EXPECT_EQ(pl->freqs[1][0], 1u);  // body
-  EXPECT_NE(index_.Postings("انفيديا"), nullptr);  // alef folded
+  EXPECT_EQ(pl->freqs[2][0], 0u);  // one paragraph: no lead
+  // Title positions first, body positions after the field gap.
+  EXPECT_THAT(std::vector<uint32_t>(pl->PositionsAt(0).begin(), pl->PositionsAt(0).end()),
+              ::testing::ElementsAre(0u, 2 + kFieldPositionGap + 3));
+  EXPECT_NE(index_.Postings(ExactKey("رقاقات")), nullptr);  // the exact form too
+  EXPECT_NE(index_.Postings(ExactKey("انفيديا")), nullptr);  // alef folded
   EXPECT_EQ(index_.info(0).length[0], 2u);
   EXPECT_EQ(index_.info(0).length[1], 5u);
   EXPECT_DOUBLE_EQ(index_.average_length(Field::kBody), 5.0);
+}
+
+TEST_F(InvertedIndexTest, LeadIsTheFirstParagraphOfAMultiParagraphBody) {
+  ASSERT_TRUE(index_.Upsert(Doc("a", "", {"هواوي تطلق هاتفا", "وقالت هواوي إن الهاتف جديد"})).ok());
+  const PostingList* pl = index_.Postings("هواو");
+  ASSERT_NE(pl, nullptr);
+  EXPECT_EQ(pl->freqs[1][0], 2u);  // body: both paragraphs
+  EXPECT_EQ(pl->freqs[2][0], 1u);  // lead: the first paragraph only
+  EXPECT_EQ(index_.info(0).length[2], 3u);
 }
 
 TEST_F(InvertedIndexTest, SameHashIsUnchangedAndNewHashReplaces) {
@@ -43,7 +58,7 @@ TEST_F(InvertedIndexTest, SameHashIsUnchangedAndNewHashReplaces) {
   ASSERT_NE(index_.Find("a"), nullptr);
   EXPECT_EQ(index_.Find("a")->title, "جديد");
   // The old version's postings remain but point at a tombstone.
-  const PostingList* old = index_.Postings("قديم");
+  const PostingList* old = index_.Postings(ExactKey("قديم"));
   ASSERT_NE(old, nullptr);
   EXPECT_FALSE(index_.is_live(old->docs[0]));
 }
@@ -82,8 +97,9 @@ TEST_F(InvertedIndexTest, StatsCountLiveDocumentsAndPostings) {
   ASSERT_TRUE(index_.Upsert(Doc("b", "هواوي", {"الصين"})).ok());
   IndexStats s = index_.Stats();
   EXPECT_EQ(s.live_documents, 2);
-  EXPECT_EQ(s.terms, 3);     // الصين, والذكاء, هواوي
-  EXPECT_EQ(s.postings, 4);  // a:{الصين, والذكاء}, b:{هواوي, الصين}
+  // Stems صين ذكاء هواو and exact forms الصين والذكاء هواوي.
+  EXPECT_EQ(s.terms, 6);
+  EXPECT_EQ(s.postings, 8);  // each token of a and b under its stem and exact form
   EXPECT_EQ(s.tokens, 5);
   EXPECT_GT(s.memory_bytes, 0);
 }

@@ -16,6 +16,58 @@ double Bm25Idf(int64_t doc_count, int64_t doc_freq) {
                             (static_cast<double>(doc_freq) + 0.5));
 }
 
+namespace {
+
+// Number of (i, j) with 0 < b[j] - a[i] <= window; both spans increasing.
+uint32_t CountOrderedNear(absl::Span<const uint32_t> a, absl::Span<const uint32_t> b,
+                          uint32_t window) {
+  uint32_t count = 0;
+  size_t j = 0;
+  for (uint32_t pa : a) {
+    while (j < b.size() && b[j] <= pa) ++j;
+    for (size_t k = j; k < b.size() && b[k] - pa <= window; ++k) ++count;
+  }
+  return count;
+}
+
+int64_t LiveDocFreq(const index::InvertedIndex& index, const index::PostingList& pl) {
+  int64_t df = 0;
+  for (index::DocId d : pl.docs) df += index.is_live(d) ? 1 : 0;
+  return df;
+}
+
+}  // namespace
+
+void AddProximityScores(const index::InvertedIndex& index, const std::vector<std::string>& stems,
+                        int64_t doc_count, const Bm25Options& bm25, std::vector<double>* scores) {
+  for (size_t w = 0; w + 1 < stems.size(); ++w) {
+    if (stems[w] == stems[w + 1]) continue;
+    const index::PostingList* a = index.Postings(stems[w]);
+    const index::PostingList* b = index.Postings(stems[w + 1]);
+    if (a == nullptr || b == nullptr) continue;
+    const double idf =
+        0.5 * (Bm25Idf(doc_count, LiveDocFreq(index, *a)) + Bm25Idf(doc_count, LiveDocFreq(index, *b)));
+    const double weight = bm25.proximity_weight * idf;
+    size_t i = 0, j = 0;
+    while (i < a->docs.size() && j < b->docs.size()) {
+      const index::DocId da = a->docs[i], db = b->docs[j];
+      if (da < db) {
+        ++i;
+      } else if (db < da) {
+        ++j;
+      } else {
+        if (index.is_live(da)) {
+          const uint32_t tf =
+              CountOrderedNear(a->PositionsAt(i), b->PositionsAt(j), bm25.proximity_window);
+          if (tf > 0) (*scores)[da] += weight * tf * (bm25.k1 + 1.0) / (tf + bm25.k1);
+        }
+        ++i;
+        ++j;
+      }
+    }
+  }
+}
+
 absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const SearchRequest& request,
                                     const Bm25Options& bm25, const SearchLimits& limits) {
   if (absl::StripAsciiWhitespace(request.query).empty()) {
@@ -28,16 +80,34 @@ absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const Sea
   }
   KHABAR_RETURN_IF_ERROR(base::ValidateUtf8("query", request.query));
 
+  // Each distinct query word contributes its stem (weight 1) and its exact
+  // form (weight exact_weight) as two weighted terms.
+  struct QueryTerm {
+    std::string key;
+    double weight;
+  };
+  std::vector<QueryTerm> query_terms;
+  std::vector<std::string> word_stems;  // every query word's stem, in query order
   SearchResult result;
   {
-    absl::flat_hash_set<std::string> seen;
-    for (analysis::Token& t : index.analyzer().Analyze(request.query)) {
-      if (seen.insert(t.term).second) result.terms.push_back(std::move(t.term));
+    absl::flat_hash_set<std::string> seen_words;
+    absl::flat_hash_set<std::string> seen_stems;
+    for (const analysis::Token& t : index.analyzer().Analyze(request.query)) {
+      word_stems.emplace_back(t.stem());
+      if (!seen_words.insert(t.term).second) continue;
+      const double weight = t.stopword ? bm25.stopword_weight : 1.0;
+      if (seen_stems.insert(std::string(t.stem())).second) {
+        result.terms.emplace_back(t.stem());
+        query_terms.push_back({std::string(t.stem()), weight});
+      }
+      if (bm25.exact_weight > 0) {
+        query_terms.push_back({index::ExactKey(t.term), weight * bm25.exact_weight});
+      }
     }
   }
   if (result.terms.empty()) {
     return absl::InvalidArgumentError(
-        "query has no searchable words (only punctuation, diacritics or symbols)");
+        "query has no searchable words (only stopwords, punctuation, diacritics or symbols)");
   }
   if (result.terms.size() > limits.max_query_terms) {
     return absl::InvalidArgumentError(absl::StrCat("query has ", result.terms.size(),
@@ -50,18 +120,19 @@ absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const Sea
   const int64_t n = index.live_documents();
   const double avg[index::kNumFields] = {
       std::max(index.average_length(index::Field::kTitle), 1.0),
-      std::max(index.average_length(index::Field::kBody), 1.0)};
-  const double weight[index::kNumFields] = {bm25.title_weight, bm25.body_weight};
-  const double b[index::kNumFields] = {bm25.title_b, bm25.body_b};
+      std::max(index.average_length(index::Field::kBody), 1.0),
+      std::max(index.average_length(index::Field::kLead), 1.0)};
+  const double weight[index::kNumFields] = {bm25.title_weight, bm25.body_weight, bm25.lead_weight};
+  const double b[index::kNumFields] = {bm25.title_b, bm25.body_b, bm25.body_b};
   std::vector<double> scores(index.doc_id_limit(), 0.0);
   std::vector<index::DocId> matched;
-  for (const std::string& term : result.terms) {
-    const index::PostingList* pl = index.Postings(term);
+  for (const QueryTerm& term : query_terms) {
+    const index::PostingList* pl = index.Postings(term.key);
     if (pl == nullptr) continue;
     int64_t df = 0;
     for (index::DocId d : pl->docs) df += index.is_live(d) ? 1 : 0;
     if (df == 0) continue;
-    const double idf = Bm25Idf(n, df);
+    const double idf = term.weight * Bm25Idf(n, df);
     for (size_t i = 0; i < pl->docs.size(); ++i) {
       const index::DocId d = pl->docs[i];
       if (!index.is_live(d)) continue;
@@ -75,6 +146,10 @@ absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const Sea
       if (scores[d] == 0.0) matched.push_back(d);
       scores[d] += idf * tf * (bm25.k1 + 1.0) / (tf + bm25.k1);
     }
+  }
+
+  if (bm25.proximity_weight > 0) {
+    AddProximityScores(index, word_stems, n, bm25, &scores);
   }
 
   result.total_hits = static_cast<int64_t>(matched.size());

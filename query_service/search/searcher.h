@@ -20,12 +20,29 @@
 
 namespace khabar::search {
 
+// Defaults were chosen on the development sets of ../shared/eval (see
+// docs/relevance.md for the measurements behind each).
 struct Bm25Options {
-  double k1 = 1.2;
-  double title_weight = 2.0;
+  // Weight of a query word's exact (unstemmed) form relative to its stem:
+  // documents with the very word typed rank above stem-only matches.
+  double exact_weight = 0.3;
+  // Weight of query stopwords, when the index keeps them (analyzer option
+  // remove_stopwords false): low enough not to steer the ranking, enough to
+  // fill the result list for queries that are mostly stopwords.
+  double stopword_weight = 0.3;
+  // Term proximity (in the spirit of Metzler & Croft's sequential dependence
+  // model): each pair of consecutive query words found in order within
+  // `proximity_window` positions adds a saturated bonus weighted by the pair's
+  // mean idf times this weight. 0 disables it.
+  double proximity_weight = 0.3;
+  uint32_t proximity_window = 3;
+  double k1 = 1.0;
+  double title_weight = 3.0;
   double body_weight = 1.0;
-  double title_b = 0.75;
-  double body_b = 0.75;
+  // Extra weight of the body's first words (index::Field::kLead).
+  double lead_weight = 1.0;
+  double title_b = 0.85;
+  double body_b = 0.85;
 };
 
 struct SearchLimits {
@@ -47,13 +64,18 @@ struct Hit {
 struct SearchResult {
   std::vector<Hit> hits;       // best first, at most `limit`
   int64_t total_hits = 0;      // all matching live documents
-  std::vector<std::string> terms;  // the analysed query terms, in query order
+  std::vector<std::string> terms;  // the query's stems, in query order
 };
 
 // InvalidArgument for an empty or oversized query, or one with no searchable
 // terms (only punctuation or diacritics).
 absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const SearchRequest& request,
                                     const Bm25Options& bm25 = {}, const SearchLimits& limits = {});
+
+// Adds the proximity bonus of consecutive pairs of `stems` (query order) to
+// `scores` (indexed by doc id). Exposed for tests.
+void AddProximityScores(const index::InvertedIndex& index, const std::vector<std::string>& stems,
+                        int64_t doc_count, const Bm25Options& bm25, std::vector<double>* scores);
 
 // Lucene's BM25 idf: log(1 + (N - df + 0.5) / (df + 0.5)), never negative.
 double Bm25Idf(int64_t doc_count, int64_t doc_freq);

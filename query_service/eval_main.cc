@@ -1,0 +1,159 @@
+// khabar_eval: batch retrieval for evaluation, in the style of Anserini's
+// SearchCollection. Indexes a JSONL collection with exactly the analysis and
+// ranking code of query_service (search::Engine, same flags, same defaults),
+// runs every query and writes a TREC run file.
+//
+//   khabar_eval DOCS.jsonl QUERIES.tsv RUN.trec [--depth=100] [--tag=khabar]
+//
+// DOCS.jsonl: one {"id": ..., "title": ..., "body": ...} per line (body lines
+// become paragraphs, as ingest_service would send them). QUERIES.tsv:
+// "qid<TAB>text". RUN.trec: "qid Q0 docid rank score tag", best first.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "query_service/engine_flags.h"
+#include "query_service/search/engine.h"
+
+ABSL_FLAG(int32_t, depth, 100, "Hits written per query");
+ABSL_FLAG(std::string, tag, "khabar", "Run tag (last column of the run file)");
+
+namespace khabar {
+namespace {
+
+std::string StringField(const google::protobuf::Struct& s, const char* name) {
+  auto it = s.fields().find(name);
+  if (it == s.fields().end()) return "";
+  if (it->second.has_string_value()) return it->second.string_value();
+  if (it->second.has_number_value()) return absl::StrFormat("%.0f", it->second.number_value());
+  return "";
+}
+
+int Run(const std::string& docs_path, const std::string& queries_path, const std::string& run_path) {
+  absl::StatusOr<search::EngineOptions> options = query::EngineOptionsFromFlags();
+  if (!options.ok()) {
+    std::fprintf(stderr, "khabar_eval: %s\n", std::string(options.status().message()).c_str());
+    return 2;
+  }
+  const int32_t depth = absl::GetFlag(FLAGS_depth);
+  if (depth < 1 || depth > 10000) {
+    std::fprintf(stderr, "khabar_eval: --depth must be in [1, 10000]\n");
+    return 2;
+  }
+  options->max_page_size = std::max(options->max_page_size, depth);
+  search::Engine engine(*options);
+  const bool tty = isatty(STDERR_FILENO);
+
+  std::ifstream docs(docs_path);
+  if (!docs) {
+    std::fprintf(stderr, "khabar_eval: %s: cannot open\n", docs_path.c_str());
+    return 2;
+  }
+  const absl::Time start = absl::Now();
+  std::vector<index::Document> batch;
+  std::string line;
+  int64_t line_no = 0, indexed = 0, rejected = 0;
+  auto flush = [&] {
+    for (const auto& r : engine.UpsertBatch(std::move(batch))) {
+      if (r.ok()) {
+        ++indexed;
+      } else {
+        ++rejected;
+        std::fprintf(stderr, "khabar_eval: rejected: %s\n", std::string(r.status().message()).c_str());
+      }
+    }
+    batch.clear();
+    if (tty) {
+      const double secs = absl::ToDoubleSeconds(absl::Now() - start);
+      std::fprintf(stderr, "\rindexed %lld docs (%.0f docs/s)", static_cast<long long>(indexed),
+                   indexed / std::max(secs, 1e-9));
+    }
+  };
+  google::protobuf::util::JsonParseOptions json_options;
+  json_options.ignore_unknown_fields = true;
+  while (std::getline(docs, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    google::protobuf::Struct obj;
+    if (!google::protobuf::util::JsonStringToMessage(line, &obj, json_options).ok()) {
+      std::fprintf(stderr, "khabar_eval: %s:%lld: not a JSON object; skipped\n", docs_path.c_str(),
+                   static_cast<long long>(line_no));
+      ++rejected;
+      continue;
+    }
+    index::Document doc;
+    doc.id = StringField(obj, "id");
+    doc.title = StringField(obj, "title");
+    for (absl::string_view p : absl::StrSplit(StringField(obj, "body"), '\n', absl::SkipEmpty())) {
+      doc.paragraphs.emplace_back(p);
+    }
+    batch.push_back(std::move(doc));
+    if (batch.size() >= 256) flush();
+  }
+  flush();
+  const double index_seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  if (tty) std::fprintf(stderr, "\n");
+
+  std::ifstream queries(queries_path);
+  std::FILE* run = std::fopen(run_path.c_str(), "w");
+  if (!queries || run == nullptr) {
+    std::fprintf(stderr, "khabar_eval: cannot open %s or write %s\n", queries_path.c_str(),
+                 run_path.c_str());
+    return 2;
+  }
+  const std::string tag = absl::GetFlag(FLAGS_tag);
+  int64_t query_count = 0, failed = 0;
+  const absl::Time query_start = absl::Now();
+  while (std::getline(queries, line)) {
+    std::vector<std::string> cols = absl::StrSplit(line, absl::MaxSplits('\t', 1));
+    if (cols.size() < 2) continue;
+    ++query_count;
+    search::PageRequest req;
+    req.query = cols[1];
+    req.page_size = depth;
+    absl::StatusOr<search::Page> page = engine.Search(req);
+    if (!page.ok()) {
+      ++failed;
+      std::fprintf(stderr, "khabar_eval: query %s: %s\n", cols[0].c_str(),
+                   std::string(page.status().message()).c_str());
+      continue;
+    }
+    for (const search::PageHit& h : page->hits) {
+      std::fprintf(run, "%s Q0 %s %d %.6f %s\n", cols[0].c_str(), h.id.c_str(), h.rank, h.score,
+                   tag.c_str());
+    }
+  }
+  std::fclose(run);
+  const double query_seconds = absl::ToDoubleSeconds(absl::Now() - query_start);
+  std::fprintf(stderr,
+               "khabar_eval: %lld docs indexed in %.2f s (%lld rejected); %lld queries in %.2f s "
+               "(%lld failed); run written to %s\n",
+               static_cast<long long>(indexed), index_seconds, static_cast<long long>(rejected),
+               static_cast<long long>(query_count), query_seconds, static_cast<long long>(failed),
+               run_path.c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace khabar
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("khabar_eval DOCS.jsonl QUERIES.tsv RUN.trec [--depth=100]");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() != 4) {
+    std::fprintf(stderr, "usage: khabar_eval DOCS.jsonl QUERIES.tsv RUN.trec (see --help)\n");
+    return 2;
+  }
+  return khabar::Run(args[1], args[2], args[3]);
+}
