@@ -2,7 +2,9 @@
 // ingests articles, and checks what a user would see over gRPC.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -11,6 +13,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -269,6 +274,72 @@ TEST_F(E2eTest, IngestServiceServerForwardsDocuments) {
   EXPECT_EQ(found.hits(0).source(), "Khabar Test");
   stub.reset();  // an open client channel holds the server's drain to its full grace period
   EXPECT_EQ(ingest.Stop(SIGTERM, absl::Seconds(20)), 0);
+}
+
+// khabar_eval must rank exactly as the service does: same analysis, same
+// ranking, same defaults. Articles go through the service, come back with
+// GetArticle, and are written as the JSONL khabar_eval reads.
+TEST_F(E2eTest, EvalCliRanksLikeTheService) {
+  std::vector<fs::path> files;
+  for (const fs::path& dir : {fs::path(KHABAR_SOURCE_DIR) / "data" / "articles", SeedsDir()}) {
+    if (dir.empty()) continue;
+    std::vector<fs::path> in_dir;
+    for (const auto& e : fs::directory_iterator(dir)) in_dir.push_back(e.path());
+    std::sort(in_dir.begin(), in_dir.end());
+    files.insert(files.end(), in_dir.begin(), in_dir.end());
+  }
+  std::vector<std::string> paths;
+  for (const fs::path& f : files) paths.push_back(f.string());
+  testing::RunResult r = Ingest(paths);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  const fs::path dir = fs::temp_directory_path() / absl::StrCat("khabar_e2e_eval_", getpid());
+  fs::create_directories(dir);
+  {
+    std::ofstream docs(dir / "docs.jsonl");
+    for (const fs::path& f : files) {
+      v1::GetArticleResponse got;
+      ASSERT_TRUE(GetArticle(f.stem().string(), &got).ok()) << f;
+      google::protobuf::Struct doc;
+      (*doc.mutable_fields())["id"].set_string_value(got.article().id());
+      (*doc.mutable_fields())["title"].set_string_value(got.article().title());
+      std::vector<std::string> paragraphs;
+      for (const v1::Paragraph& p : got.article().paragraphs()) paragraphs.push_back(p.text());
+      (*doc.mutable_fields())["body"].set_string_value(absl::StrJoin(paragraphs, "\n"));
+      std::string json;
+      ASSERT_TRUE(google::protobuf::util::MessageToJsonString(doc, &json).ok());
+      docs << json << "\n";
+    }
+  }
+  const std::vector<std::string> queries = {"إنفيديا", "الذكاء الاصطناعي", "رقاقات هواوي",
+                                            "الصين والقيود الأمريكية", "موسم الزيتون", "في"};
+  {
+    std::ofstream q(dir / "queries.tsv");
+    for (size_t i = 0; i < queries.size(); ++i) q << "q" << i << "\t" << queries[i] << "\n";
+  }
+  r = RunProcess({KHABAR_EVAL_BIN, (dir / "docs.jsonl").string(), (dir / "queries.tsv").string(),
+                  (dir / "run.trec").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::vector<std::pair<std::string, double>>> run;
+  {
+    std::ifstream in(dir / "run.trec");
+    std::string qid, q0, id, tag;
+    int rank;
+    double score;
+    while (in >> qid >> q0 >> id >> rank >> score >> tag) run[qid].push_back({id, score});
+  }
+  fs::remove_all(dir);
+
+  for (size_t i = 0; i < queries.size(); ++i) {
+    v1::SearchResponse resp;
+    ASSERT_TRUE(Search(queries[i], &resp, 100).ok());
+    const auto& expected = run[absl::StrCat("q", i)];
+    ASSERT_EQ(resp.hits_size(), static_cast<int>(expected.size())) << queries[i];
+    for (int h = 0; h < resp.hits_size(); ++h) {
+      EXPECT_EQ(resp.hits(h).id(), expected[h].first) << queries[i] << " rank " << h + 1;
+      EXPECT_NEAR(resp.hits(h).score(), expected[h].second, 1e-5) << queries[i];
+    }
+  }
 }
 
 TEST(E2eNoServerTest, UnreachableQueryServiceIsAClearError) {
