@@ -12,7 +12,8 @@
 //   std::vector<Token> tokens = analyzer.Analyze("تُعد وحدات GPU");
 //   // {"تعد", 0, 0, 8}, {"وحدات" stem "وحد", 1, 9, 19}, {"gpu", 2, 20, 23}
 //
-// Thread-safe: each thread uses its own ICU break iterator.
+// Thread-safe. Segmentation is segmenter.h (ICU's word boundaries, with a
+// fast path for Arabic and Latin text).
 #ifndef KHABAR_QUERY_SERVICE_ANALYSIS_ANALYZER_H_
 #define KHABAR_QUERY_SERVICE_ANALYSIS_ANALYZER_H_
 
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "query_service/analysis/normalizer.h"
 
@@ -39,6 +41,18 @@ struct Token {
   }
 };
 
+// A token seen through ForEachToken: views valid only during the callback.
+struct TokenRef {
+  absl::string_view term;  // normalized form
+  absl::string_view stem;  // a substring of `term`
+  uint32_t position = 0;
+  uint32_t begin = 0;  // byte offsets into the original text
+  uint32_t end = 0;
+  bool stopword = false;
+};
+
+using TokenCallback = absl::FunctionRef<void(const TokenRef&)>;
+
 struct AnalyzerOptions {
   NormalizerOptions normalizer;
   // Stopwords are kept by default (and marked): searches weight them low,
@@ -53,6 +67,12 @@ struct AnalyzerOptions {
 class Analyzer {
  public:
   explicit Analyzer(AnalyzerOptions options = {}) : options_(options) {}
+
+  // Calls `on_token` for each token of `text` (well-formed UTF-8), numbering
+  // positions from `first_position`; returns the position after the last
+  // token. The hot path: no allocation per token.
+  uint32_t ForEachToken(absl::string_view text, uint32_t first_position,
+                        TokenCallback on_token) const;
 
   // Appends the tokens of `text` (well-formed UTF-8) to `*tokens`, numbering
   // positions from `first_position`. Returns the position after the last token.

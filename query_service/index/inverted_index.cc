@@ -61,30 +61,29 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
     std::vector<uint32_t> positions;
   };
   absl::flat_hash_map<std::string, TermStats> terms;
-  std::vector<analysis::Token> tokens;
   // The lead: the first paragraph of a multi-paragraph body, up to
   // lead_tokens words. A single-paragraph document has no lead.
   const bool has_lead = doc.paragraphs.size() > 1;
   size_t paragraph_index = 0;
+  std::string exact_key;
   auto add_field = [&](Field field, absl::string_view text, uint32_t first_position) {
-    tokens.clear();
-    const uint32_t next = analyzer_->AnalyzeTo(text, first_position, &tokens);
     const int lead = static_cast<int>(Field::kLead);
     auto count = [&](TermStats& ts, uint32_t position, bool in_lead) {
       ++ts.freq[static_cast<int>(field)];
       if (in_lead) ++ts.freq[lead];
       ts.positions.push_back(position);
     };
-    for (const analysis::Token& t : tokens) {
+    return analyzer_->ForEachToken(text, first_position, [&](const analysis::TokenRef& t) {
       const bool in_lead = has_lead && field == Field::kBody && paragraph_index == 0 &&
                            info.length[lead] < limits_.lead_tokens;
       if (in_lead) ++info.length[lead];
+      ++info.length[static_cast<int>(field)];
       // One insertion at a time: a second insert may rehash and move the first.
-      count(terms[t.stem()], t.position, in_lead);
-      count(terms[ExactKey(t.term)], t.position, in_lead);
-    }
-    info.length[static_cast<int>(field)] += static_cast<uint32_t>(tokens.size());
-    return next;
+      count(terms[t.stem], t.position, in_lead);
+      exact_key.assign(1, kExactMarker);
+      exact_key.append(t.term.data(), t.term.size());
+      count(terms[exact_key], t.position, in_lead);
+    });
   };
   uint32_t position = add_field(Field::kTitle, doc.title, 0) + kFieldPositionGap;
   for (const std::string& p : doc.paragraphs) {
