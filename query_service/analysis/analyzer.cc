@@ -24,8 +24,10 @@ uint32_t Analyzer::ForEachToken(absl::string_view text, uint32_t first_position,
       }
       token.stopword = true;
     }
-    const StemRange stem =
-        options_.stem ? LightStem(term) : StemRange{0, static_cast<uint32_t>(term.size())};
+    // Function words are not stemmed: "الي" (إلى) is not "ال" plus a suffix.
+    const StemRange stem = options_.stem && !token.stopword
+                               ? LightStem(term)
+                               : StemRange{0, static_cast<uint32_t>(term.size())};
     token.stem = token.term.substr(stem.begin, stem.end - stem.begin);
     token.position = position++;
     token.begin = begin;

@@ -43,6 +43,10 @@ char32_t Fold(char32_t c, const NormalizerOptions& options) {
         return options.fold_teh_marbuta ? 0x0647 : c;
       case 0x06A9:  // ک
         return 0x0643;
+      case 0x066B:  // Arabic decimal separator
+        return '.';
+      case 0x066C:  // Arabic thousands separator
+        return ',';
       case 0x0640:  // tatweel
         return 0;
       default:

@@ -9,7 +9,7 @@
 //   kYeh           ى (alef maksura), ی (Farsi yeh) -> ي
 //   kTehMarbuta    ة -> ه   (optional: users disagree; on by default like Lucene)
 //   kKaf           ک (keheh) -> ك
-//   kDigits        Arabic-Indic ٠-٩ and Persian ۰-۹ -> 0-9
+//   kDigits        Arabic-Indic ٠-٩ and Persian ۰-۹ -> 0-9; separators ٫ -> . and ٬ -> ,
 //   kCase          Latin and other cased scripts: Unicode case folding
 //   kCompat        presentation forms (U+FB50-FDFF, U+FE70-FEFF) and full-width
 //                  forms: NFKC first

@@ -1,5 +1,6 @@
 #include "query_service/analysis/stemmer.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/types/span.h"
 
@@ -35,7 +36,11 @@ constexpr Affix kArticlePrefixes[] = {
 // their pairs). Tried after phase 1 whatever it did, so that a word and the
 // same word with an article reach the same stem ("باراسيتامول" and
 // "الباراسيتامول" both lose their leading ب); at most one applies, and three
-// letters must remain, which keeps short words such as "بيت" whole.
+// letters must remain (as for light10's و), which keeps بيت or كتب whole.
+// Known cost: a four-letter word that merely begins with one of these
+// letters loses it (كتاب -> تاب, بلاد -> لاد); the exact-form boost keeps
+// the word as typed on top. Requiring four letters instead was measured: it
+// costs 0.003 MRR on both dev sets (docs/relevance.md), so it is not done.
 constexpr Affix kParticlePrefixes[] = {
     {"وب", 3}, {"ول", 3}, {"فب", 3}, {"فل", 3}, {"و", 3}, {"ب", 3}, {"ل", 3}, {"ف", 3}, {"ك", 3},
 };
@@ -44,11 +49,37 @@ constexpr Affix kSuffixes[] = {
     {"ها", 2}, {"ان", 2}, {"ات", 2}, {"ون", 2}, {"ين", 2}, {"يه", 2}, {"ه", 2}, {"ي", 2},
 };
 
+bool IsArabicLetterAt(absl::string_view w, size_t i) {
+  return i + 1 < w.size() && IsArabicLetterWord(w.substr(i, 2));
+}
+
+// Clitics written attached to a Latin or numeric token: "وB200", "لـH20",
+// "بال5G". Only these; any other Arabic run keeps the token whole.
+constexpr absl::string_view kMixedPrefixes[] = {
+    "وبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال", "وب", "ول", "فب", "فل",
+    "و",    "ف",   "ب",   "ل",   "ك",
+};
+
+// For a token of Arabic letters followed by ASCII letters or digits: the
+// range of the non-Arabic part when the Arabic part is a known clitic run.
+StemRange MixedStem(absl::string_view word) {
+  size_t i = 0;
+  while (IsArabicLetterAt(word, i)) i += 2;
+  StemRange whole{0, static_cast<uint32_t>(word.size())};
+  if (i == 0 || i >= word.size() || !absl::ascii_isalnum(static_cast<unsigned char>(word[i]))) {
+    return whole;
+  }
+  for (absl::string_view p : kMixedPrefixes) {
+    if (word.substr(0, i) == p) return {static_cast<uint32_t>(i), whole.end};
+  }
+  return whole;
+}
+
 }  // namespace
 
 StemRange LightStem(absl::string_view word) {
   StemRange r{0, static_cast<uint32_t>(word.size())};
-  if (!IsArabicLetterWord(word)) return r;
+  if (!IsArabicLetterWord(word)) return MixedStem(word);
   auto letters = [&] { return (r.end - r.begin) / 2; };
   auto strip_one_prefix = [&](absl::Span<const Affix> prefixes) {
     for (const Affix& p : prefixes) {

@@ -4,8 +4,9 @@
 // folded, ى->ي, ة->ه): one attached prefix and a few suffixes are removed, in
 // the spirit of Larkey, Ballesteros & Connell's light10 ("Light Stemming for
 // Arabic Information Retrieval", 2007), which Lucene's ArabicStemmer follows.
-// Words that are not entirely Arabic letters (Latin, digits, mixed) are left
-// alone.
+// Words that are not entirely Arabic letters are left alone, except that an
+// attached clitic before a Latin or numeric token goes ("وB200" -> "b200",
+// "لـH20" -> "h20").
 //
 // Because light stemming only cuts affixes, a stem is always a substring of
 // the word; the stemmer returns it as a [begin, end) byte range so callers

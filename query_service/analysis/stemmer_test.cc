@@ -51,7 +51,12 @@ TEST(StemmerTest, LeavesNonArabicWordsAlone) {
   EXPECT_EQ(StemOf("gpu"), "gpu");
   EXPECT_EQ(StemOf("h20"), "h20");
   EXPECT_EQ(StemOf("2025"), "2025");
-  EXPECT_EQ(StemOf("وb200"), "وb200");
+  EXPECT_EQ(StemOf("وb200"), "b200");  // clitic before a Latin token
+  EXPECT_EQ(StemOf("لh20"), "h20");
+  EXPECT_EQ(StemOf("بال5g"), "5g");
+  EXPECT_EQ(StemOf("ب2025"), "2025");
+  EXPECT_EQ(StemOf("كمb"), "كمb");  // not a clitic run: whole
+  EXPECT_EQ(StemOf("gpuات"), "gpuات");
   EXPECT_EQ(StemOf(""), "");
 }
 
