@@ -17,24 +17,25 @@ grpc::Status IngestServiceImpl::IngestDocuments(grpc::ServerContext* /*ctx*/,
   if (request->documents().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "documents is empty");
   }
-  IndexStreamClient client(query_channel_, query_target_, {.connect_timeout = absl::Seconds(5)});
-  if (absl::Status s = client.Open(); !s.ok()) return rpc::ToGrpcStatus(s);
-
-  Pipeline pipeline(&client, {}, [response](const ItemResult& r) {
+  PipelineOptions options;
+  options.stream.connect_timeout = absl::Seconds(5);
+  options.stream.retry_timeout = absl::Seconds(30);
+  Pipeline pipeline(query_channel_, query_target_, options, [response](const ItemResult& r) {
     v1::IngestResult* out = response->add_results();
     out->set_document(r.document);
     out->set_id(r.id);
     out->set_outcome(r.outcome);
     out->set_error(r.error);
   });
+  if (absl::Status s = pipeline.Open(); !s.ok()) return rpc::ToGrpcStatus(s);
   absl::Status stream_status;
   for (int i = 0; i < request->documents_size() && stream_status.ok(); ++i) {
     const v1::RawDocument& doc = request->documents(i);
     const std::string name = doc.name().empty() ? absl::StrCat("documents[", i, "]") : doc.name();
     stream_status = pipeline.Add(name, doc.content(), doc.format(), doc.source());
   }
-  if (stream_status.ok()) stream_status = pipeline.Flush();
-  if (stream_status.ok()) stream_status = client.Close();
+  absl::Status finished = pipeline.Finish();
+  if (stream_status.ok()) stream_status = finished;
   response->set_accepted_count(pipeline.totals().accepted());
   response->set_rejected_count(pipeline.totals().rejected);
   return rpc::ToGrpcStatus(stream_status);

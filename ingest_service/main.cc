@@ -6,9 +6,23 @@
 //   ingest_service --listen=127.0.0.1:50052 --query_service=127.0.0.1:50051
 //       serves khabar.v1.IngestService (plus health and reflection).
 //
-// Exit status: 0 all accepted; 1 some documents rejected (the rest went in);
-// 2 usage error or the query service unreachable.
+//   ingest_service --dry_run PATH...
+//       parses only: records as JSON Lines on stdout, rejections on stderr.
+//   ingest_service --watch --checkpoint=ckpt --query_service=... incoming/
+//       ingests, then keeps ingesting new or changed files until SIGTERM.
+//
+// Exit status: 0 everything that parsed went in (rejections are reported but
+// do not fail the run unless --strict, then 1); 2 usage error, or the query
+// service unreachable for longer than --retry_timeout_seconds.
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -16,20 +30,42 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/base/file.h"
 #include "common/base/logging.h"
 #include "common/rpc/server.h"
 #include "grpcpp/create_channel.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpcpp/security/credentials.h"
 #include "ingest_service/ingest_service_impl.h"
 #include "ingest_service/pipeline.h"
-#include "ingest_service/stream/index_stream_client.h"
+#include "ingest_service/progress.h"
+#include "ingest_service/stream/checkpoint.h"
+#include "ingest_service/watch.h"
 
 ABSL_FLAG(std::string, query_service, "127.0.0.1:50051", "HOST:PORT of query_service");
 ABSL_FLAG(std::string, listen, "", "Serve IngestService on HOST:PORT (port 0 = any free port)");
 ABSL_FLAG(std::string, source, "", "Publisher recorded in articles that do not name one");
-ABSL_FLAG(int32_t, batch_size, 64, "Articles per batch on the index stream");
-ABSL_FLAG(int32_t, connect_timeout_seconds, 10, "How long to wait for query_service");
+ABSL_FLAG(int32_t, batch_size, 256, "Records per batch on the index stream");
+ABSL_FLAG(int32_t, max_inflight_batches, 4,
+          "Unacknowledged batches allowed on the wire (flow-control window)");
+ABSL_FLAG(int32_t, connect_timeout_seconds, 10, "How long to wait for query_service at start");
+ABSL_FLAG(int32_t, retry_timeout_seconds, 60,
+          "Give up when the index stream makes no progress for this long (reconnecting meanwhile)");
+ABSL_FLAG(int32_t, ack_timeout_seconds, 30,
+          "Reconnect when records are in flight and no ack came for this long");
+ABSL_FLAG(std::string, checkpoint, "",
+          "File recording what was acknowledged, per input file; a rerun resumes from it");
+ABSL_FLAG(bool, dry_run, false,
+          "Parse only: print the records as JSON Lines on stdout, rejections on stderr; send nothing");
+ABSL_FLAG(bool, watch, false,
+          "After ingesting PATHs, keep watching the directories among them and ingest new or "
+          "changed files (inotify) until SIGINT/SIGTERM");
+ABSL_FLAG(bool, strict, false, "Exit with status 1 when any document is rejected");
+ABSL_FLAG(bool, quiet, false, "Print only rejections and the summary, not one line per article");
+ABSL_FLAG(std::string, progress, "auto",
+          "Progress display: auto (a line on a terminal, log lines otherwise), terminal, log, off");
+ABSL_FLAG(int64_t, max_file_bytes, 256ll << 20, "Largest input file read");
 ABSL_FLAG(bool, log_json, false, "Log JSON lines instead of text");
 
 namespace khabar {
@@ -51,60 +87,230 @@ const char* OutcomeWord(v1::IndexOutcome outcome) {
 std::shared_ptr<grpc::Channel> QueryChannel() {
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(64 << 20);
+  // Reconnect quickly after the query service restarts (gRPC's default
+  // backoff grows to two minutes).
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   return grpc::CreateCustomChannel(absl::GetFlag(FLAGS_query_service),
                                    grpc::InsecureChannelCredentials(), args);
 }
 
+ingest::StreamOptions StreamOptionsFromFlags() {
+  ingest::StreamOptions o;
+  o.connect_timeout = absl::Seconds(absl::GetFlag(FLAGS_connect_timeout_seconds));
+  o.max_batch_records = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_batch_size)));
+  o.max_inflight_batches =
+      static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_max_inflight_batches)));
+  o.retry_timeout = absl::Seconds(std::max(1, absl::GetFlag(FLAGS_retry_timeout_seconds)));
+  o.ack_timeout = absl::Seconds(std::max(1, absl::GetFlag(FLAGS_ack_timeout_seconds)));
+  return o;
+}
+
+absl::StatusOr<ingest::Progress::Mode> ProgressModeFromFlag() {
+  const std::string m = absl::GetFlag(FLAGS_progress);
+  if (m == "auto") return ingest::Progress::Mode::kAuto;
+  if (m == "terminal") return ingest::Progress::Mode::kTerminal;
+  if (m == "log") return ingest::Progress::Mode::kLog;
+  if (m == "off") return ingest::Progress::Mode::kOff;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--progress must be auto, terminal, log or off, got \"", m, "\""));
+}
+
+// Prints every record a real run would send, as proto JSON (one per line).
+int DryRun(const std::vector<base::ExpandedPath>& files) {
+  google::protobuf::util::JsonPrintOptions json;
+  json.add_whitespace = false;
+  int64_t records = 0;
+  int64_t rejected = 0;
+  for (const base::ExpandedPath& file : files) {
+    absl::StatusOr<std::string> content =
+        file.status.ok() ? base::ReadFile(file.path, absl::GetFlag(FLAGS_max_file_bytes))
+                         : absl::StatusOr<std::string>(file.status);
+    if (!content.ok()) {
+      ++rejected;
+      std::fprintf(stderr, "rejected  %s: %s\n", file.path.c_str(),
+                   std::string(content.status().message()).c_str());
+      continue;
+    }
+    for (absl::StatusOr<v1::Article>& a :
+         ingest::ParseArticles(file.path, *content, v1::SOURCE_FORMAT_UNSPECIFIED,
+                               absl::GetFlag(FLAGS_source))) {
+      std::string line;
+      if (a.ok() && !google::protobuf::util::MessageToJsonString(*a, &line, json).ok()) {
+        a = absl::InternalError("cannot print the record as JSON");
+      }
+      if (!a.ok()) {
+        ++rejected;
+        std::fprintf(stderr, "rejected  %s: %s\n", file.path.c_str(),
+                     std::string(a.status().message()).c_str());
+        continue;
+      }
+      ++records;
+      std::fwrite(line.data(), 1, line.size(), stdout);
+      std::fputc('\n', stdout);
+    }
+  }
+  std::fflush(stdout);
+  std::fprintf(stderr, "dry run: %lld records, %lld rejected, nothing sent\n",
+               static_cast<long long>(records), static_cast<long long>(rejected));
+  return rejected > 0 && absl::GetFlag(FLAGS_strict) ? 1 : 0;
+}
+
+// Reads and sends one file, unless the checkpoint says it is done.
+absl::Status IngestFile(const std::string& path, ingest::Pipeline* pipeline,
+                        const ingest::Checkpoint* checkpoint, ingest::Totals* skipped) {
+  absl::StatusOr<ingest::FileKey> key = ingest::StatFileKey(path);
+  if (!key.ok()) {
+    pipeline->Reject(path, key.status().message());
+    return absl::OkStatus();
+  }
+  if (checkpoint != nullptr && checkpoint->IsComplete(*key)) {
+    ++skipped->files;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::string> content = base::ReadFile(path, absl::GetFlag(FLAGS_max_file_bytes));
+  if (!content.ok()) {
+    pipeline->Reject(path, content.status().message());
+    return absl::OkStatus();
+  }
+  return pipeline->AddFile(*key, *content);
+}
+
+// Ingests new and changed files under `dirs` until SIGINT/SIGTERM.
+absl::Status Watch(const std::vector<std::string>& dirs, ingest::Pipeline* pipeline,
+                   ingest::Checkpoint* checkpoint, ingest::Totals* skipped) {
+  absl::StatusOr<std::unique_ptr<ingest::DirectoryWatcher>> watcher =
+      ingest::DirectoryWatcher::Create(dirs);
+  if (!watcher.ok()) return watcher.status();
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  const int signal_fd = ::signalfd(-1, &signals, SFD_CLOEXEC);
+  if (signal_fd < 0) return absl::InternalError("signalfd failed");
+  std::printf("watching %s for new or changed files (Ctrl-C to stop)\n",
+              absl::StrJoin(dirs, ", ").c_str());
+  std::fflush(stdout);
+  absl::Status status;
+  while (status.ok()) {
+    struct pollfd fds[2] = {{(*watcher)->fd(), POLLIN, 0}, {signal_fd, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      status = absl::InternalError(absl::StrCat("poll: ", std::strerror(errno)));
+      break;
+    }
+    if (fds[1].revents & POLLIN) break;  // asked to stop
+    // Let a burst of writes settle so a batch goes out together.
+    ::poll(fds, 1, 50);
+    for (const std::string& path : (*watcher)->ReadChanges()) {
+      if (checkpoint != nullptr && path == checkpoint->path()) continue;
+      status = IngestFile(path, pipeline, checkpoint, skipped);
+      if (!status.ok()) break;
+    }
+    if (status.ok()) status = pipeline->Flush();
+    std::fflush(stdout);  // results of this round are visible now, not at exit
+  }
+  ::close(signal_fd);
+  return status;
+}
+
 int IngestPaths(const std::vector<std::string>& paths) {
-  const std::string target = absl::GetFlag(FLAGS_query_service);
-  ingest::IndexStreamClient client(
-      QueryChannel(), target,
-      {.connect_timeout = absl::Seconds(absl::GetFlag(FLAGS_connect_timeout_seconds))});
-  if (absl::Status s = client.Open(); !s.ok()) {
+  const std::vector<base::ExpandedPath> files = base::ExpandPaths(paths);
+  if (absl::GetFlag(FLAGS_dry_run)) return DryRun(files);
+  absl::StatusOr<ingest::Progress::Mode> progress_mode = ProgressModeFromFlag();
+  if (!progress_mode.ok()) {
+    std::fprintf(stderr, "ingest_service: %s\n", std::string(progress_mode.status().message()).c_str());
+    return 2;
+  }
+
+  ingest::Checkpoint checkpoint;
+  if (!absl::GetFlag(FLAGS_checkpoint).empty()) {
+    absl::StatusOr<ingest::Checkpoint> loaded = ingest::Checkpoint::Load(absl::GetFlag(FLAGS_checkpoint));
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "ingest_service: %s\n", std::string(loaded.status().message()).c_str());
+      return 2;
+    }
+    checkpoint = *std::move(loaded);
+  }
+  ingest::Checkpoint* cp = checkpoint.enabled() ? &checkpoint : nullptr;
+
+  int64_t total_bytes = 0;
+  for (const base::ExpandedPath& f : files) {
+    absl::StatusOr<ingest::FileKey> key = ingest::StatFileKey(f.path);
+    if (key.ok()) total_bytes += key->size;
+  }
+  const bool watch = absl::GetFlag(FLAGS_watch);
+  ingest::Progress progress(watch ? 0 : static_cast<int64_t>(files.size()),
+                            watch ? 0 : total_bytes, *progress_mode);
+
+  ingest::PipelineOptions options;
+  options.stream = StreamOptionsFromFlags();
+  options.source = absl::GetFlag(FLAGS_source);
+  options.checkpoint = cp;
+  const bool quiet = absl::GetFlag(FLAGS_quiet);
+  ingest::Pipeline* pipeline_ptr = nullptr;
+  ingest::Pipeline pipeline(
+      QueryChannel(), absl::GetFlag(FLAGS_query_service), options,
+      [&](const ingest::ItemResult& r) {
+        if (r.outcome == v1::INDEX_OUTCOME_REJECTED) {
+          std::fprintf(stderr, "\r\033[Krejected  %s: %s\n", r.document.c_str(), r.error.c_str());
+        } else if (!quiet) {
+          std::printf("accepted  %s  id=%s  %s\n", r.document.c_str(), r.id.c_str(),
+                      OutcomeWord(r.outcome));
+        }
+        if (pipeline_ptr != nullptr) progress.Update(pipeline_ptr->totals());
+      });
+  pipeline_ptr = &pipeline;
+  if (absl::Status s = pipeline.Open(); !s.ok()) {
     std::fprintf(stderr, "ingest_service: %s\n", std::string(s.message()).c_str());
     return 2;
   }
 
-  ingest::PipelineOptions options;
-  options.batch_size = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_batch_size)));
-  options.source = absl::GetFlag(FLAGS_source);
-  ingest::Pipeline pipeline(&client, options, [](const ingest::ItemResult& r) {
-    if (r.outcome == v1::INDEX_OUTCOME_REJECTED) {
-      std::fprintf(stderr, "rejected  %s: %s\n", r.document.c_str(), r.error.c_str());
-    } else {
-      std::printf("accepted  %s  id=%s  %s\n", r.document.c_str(), r.id.c_str(),
-                  OutcomeWord(r.outcome));
-    }
-  });
-
-  absl::Status stream_status;
-  for (const base::ExpandedPath& file : base::ExpandPaths(paths)) {
-    if (!stream_status.ok()) break;
+  ingest::Totals skipped;
+  absl::Status status;
+  std::vector<std::string> dirs;
+  for (const base::ExpandedPath& file : files) {
+    if (!status.ok()) break;
     if (!file.status.ok()) {
       pipeline.Reject(file.path, file.status.message());
       continue;
     }
-    absl::StatusOr<std::string> content = base::ReadFile(file.path);
-    if (!content.ok()) {
-      pipeline.Reject(file.path, content.status().message());
-      continue;
-    }
-    stream_status = pipeline.Add(file.path, *content);
+    status = IngestFile(file.path, &pipeline, cp, &skipped);
+    progress.Update(pipeline.totals());
   }
-  if (stream_status.ok()) stream_status = pipeline.Flush();
-  if (stream_status.ok()) stream_status = client.Close();
+  if (status.ok() && watch) {
+    for (const std::string& p : paths) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(p, ec)) dirs.push_back(p);
+    }
+    status = pipeline.Flush();
+    if (status.ok()) status = Watch(dirs, &pipeline, cp, &skipped);
+  }
+  absl::Status finished = pipeline.Finish();
+  if (status.ok()) status = finished;
 
   const ingest::Totals& t = pipeline.totals();
-  std::printf("ingested %lld documents: %lld accepted (%lld created, %lld updated, %lld unchanged), "
-              "%lld rejected\n",
-              static_cast<long long>(t.documents), static_cast<long long>(t.accepted()),
-              static_cast<long long>(t.created), static_cast<long long>(t.updated),
-              static_cast<long long>(t.unchanged), static_cast<long long>(t.rejected));
-  if (!stream_status.ok()) {
-    std::fprintf(stderr, "ingest_service: %s\n", std::string(stream_status.message()).c_str());
+  std::printf("%s\n", progress.Finish(t).c_str());
+  if (skipped.files > 0) {
+    std::printf("skipped %lld files already ingested according to %s\n",
+                static_cast<long long>(skipped.files), checkpoint.path().c_str());
+  }
+  const ingest::StreamStats& ss = pipeline.stream_stats();
+  if (ss.reconnects > 0) {
+    std::printf("the index stream reconnected %lld times and resent %lld records\n",
+                static_cast<long long>(ss.reconnects), static_cast<long long>(ss.records_resent));
+  }
+  std::fflush(stdout);
+  if (!status.ok()) {
+    std::fprintf(stderr, "ingest_service: %s\n", std::string(status.message()).c_str());
+    if (cp != nullptr) {
+      std::fprintf(stderr, "ingest_service: run again with --checkpoint=%s to resume\n",
+                   checkpoint.path().c_str());
+    }
     return 2;
   }
-  return t.rejected == 0 ? 0 : 1;
+  return t.rejected > 0 && absl::GetFlag(FLAGS_strict) ? 1 : 0;
 }
 
 int Serve() {

@@ -205,8 +205,13 @@ TEST_F(E2eTest, BadFilesAreReportedAndTheRestGoesIn) {
   std::ofstream(dir / "d_good.txt") << "خبر ثان عن هواوي\nوصلت هواوي إلى السوق.\n";
 
   testing::RunResult r = Ingest({dir.string(), (dir / "missing_dir").string()});
+  // Rejections are reported, but only --strict turns them into a failed run.
+  testing::RunResult strict = Ingest({"--strict", dir.string()});
   fs::remove_all(dir);
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(strict.exit_code, 1) << strict.out << strict.err;
+  EXPECT_TRUE(absl::StrContains(strict.out, "2 accepted (0 created, 0 updated, 2 unchanged), 2 rejected"))
+      << strict.out;
   EXPECT_TRUE(absl::StrContains(r.err, "b_empty.txt: file is empty")) << r.err;
   EXPECT_TRUE(absl::StrContains(r.err, "c_broken.txt: invalid UTF-8 at byte 11")) << r.err;
   EXPECT_TRUE(absl::StrContains(r.err, "missing_dir: no such file or directory")) << r.err;
@@ -263,9 +268,11 @@ TEST_F(E2eTest, IngestServiceServerForwardsDocuments) {
   EXPECT_EQ(resp.accepted_count(), 1);
   EXPECT_EQ(resp.rejected_count(), 1);
   ASSERT_EQ(resp.results_size(), 2);
-  EXPECT_EQ(resp.results(0).outcome(), v1::INDEX_OUTCOME_REJECTED);
-  EXPECT_EQ(resp.results(0).error(), "bad.txt: invalid UTF-8 at byte 0");
-  EXPECT_EQ(resp.results(1).id(), "market");
+  // One result per document, in request order.
+  EXPECT_EQ(resp.results(0).id(), "market");
+  EXPECT_EQ(resp.results(0).outcome(), v1::INDEX_OUTCOME_CREATED);
+  EXPECT_EQ(resp.results(1).outcome(), v1::INDEX_OUTCOME_REJECTED);
+  EXPECT_EQ(resp.results(1).error(), "bad.txt: invalid UTF-8 at byte 0");
 
   v1::SearchResponse found;
   ASSERT_TRUE(Search("البورصة", &found).ok());

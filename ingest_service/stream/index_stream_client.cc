@@ -1,64 +1,259 @@
 #include "ingest_service/stream/index_stream_client.h"
 
+#include <algorithm>
 #include <chrono>
+#include <random>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/logging.h"
+#include "common/base/status_macros.h"
 #include "common/rpc/status.h"
 
 namespace khabar::ingest {
+namespace {
+
+std::chrono::system_clock::time_point ToChrono(absl::Time t) { return absl::ToChronoTime(t); }
+
+// Failures a new stream can cure: the peer went away, restarted, stalled or
+// reset the stream. Anything else (a message refused as too large or
+// malformed, an unknown method) would fail the same way again.
+bool IsRetryable(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::CANCELLED:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::UNKNOWN:   // "Stream removed" when the server dies mid-call
+    case grpc::StatusCode::INTERNAL:  // RST_STREAM from a dying peer
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
 
 IndexStreamClient::IndexStreamClient(std::shared_ptr<grpc::Channel> channel, std::string target,
-                                     StreamOptions options)
+                                     StreamOptions options, AckCallback on_ack)
     : channel_(std::move(channel)),
       target_(std::move(target)),
       options_(options),
+      on_ack_(std::move(on_ack)),
       stub_(v1::IndexService::NewStub(channel_)) {}
 
 IndexStreamClient::~IndexStreamClient() {
-  if (stream_ != nullptr) (void)Close();
+  if (stream_ != nullptr) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (context_ != nullptr) context_->TryCancel();
+    }
+    stream_->Finish();
+    stream_.reset();
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    stop_watchdog_ = true;
+  }
+  if (watchdog_.joinable()) watchdog_.join();
 }
 
 absl::Status IndexStreamClient::Open() {
-  const auto deadline =
-      std::chrono::system_clock::now() + absl::ToChronoMilliseconds(options_.connect_timeout);
-  if (!channel_->WaitForConnected(deadline)) {
+  if (!channel_->WaitForConnected(ToChrono(absl::Now() + options_.connect_timeout))) {
     return absl::UnavailableError(absl::StrCat("cannot reach query service at ", target_,
                                                " (nothing answered within ",
                                                absl::FormatDuration(options_.connect_timeout),
                                                "); is query_service running?"));
   }
-  context_ = std::make_unique<grpc::ClientContext>();
-  stream_ = stub_->IndexArticles(context_.get());
+  KHABAR_RETURN_IF_ERROR(OpenStream());
+  if (!watchdog_.joinable()) watchdog_ = std::thread([this] { WatchdogLoop(); });
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<v1::IndexAck>> IndexStreamClient::SendBatch(
-    const std::vector<v1::Article>& articles) {
-  if (stream_ == nullptr) return absl::FailedPreconditionError("stream is not open");
-  v1::IndexArticlesRequest request;
-  for (const v1::Article& a : articles) {
-    v1::IndexRecord* r = request.add_records();
-    r->set_sequence(next_sequence_++);
-    *r->mutable_article() = a;
+absl::Status IndexStreamClient::OpenStream() {
+  auto context = std::make_shared<grpc::ClientContext>();
+  stream_.reset();  // before the context it was created with
+  stream_ = stub_->IndexArticles(context.get());
+  absl::MutexLock lock(&mu_);
+  context_ = std::move(context);
+  last_progress_ = absl::Now();
+  return absl::OkStatus();
+}
+
+void IndexStreamClient::MarkProgress() {
+  absl::MutexLock lock(&mu_);
+  last_progress_ = absl::Now();
+  waiting_for_acks_ = !inflight_.empty();
+}
+
+void IndexStreamClient::WatchdogLoop() {
+  absl::MutexLock lock(&mu_);
+  while (!stop_watchdog_) {
+    mu_.AwaitWithTimeout(absl::Condition(&stop_watchdog_), absl::Milliseconds(200));
+    if (stop_watchdog_) break;
+    if (waiting_for_acks_ && context_ != nullptr &&
+        absl::Now() - last_progress_ > options_.ack_timeout) {
+      base::LogWarning("index stream stalled; cancelling it to retry",
+                       {{"target", target_},
+                        {"no_ack_for", absl::FormatDuration(absl::Now() - last_progress_)}});
+      context_->TryCancel();
+      last_progress_ = absl::Now();
+    }
   }
-  auto broken = [&](absl::string_view what) -> absl::Status {
-    grpc::Status s = stream_->Finish();
-    stream_.reset();
-    return absl::UnavailableError(absl::StrCat("index stream to ", target_, " broke while ", what,
-                                               ": ", s.error_message()));
-  };
-  if (!stream_->Write(request)) return broken("sending");
-  std::vector<v1::IndexAck> acks;
+}
+
+size_t IndexStreamClient::unacknowledged() const {
+  size_t n = static_cast<size_t>(pending_.request.records_size());
+  for (const Batch& b : inflight_) n += b.tags.size() - b.next_ack;
+  return n;
+}
+
+absl::Status IndexStreamClient::Send(v1::Article article, uint64_t tag) {
+  if (stream_ == nullptr) return absl::FailedPreconditionError("index stream is not open");
+  const size_t bytes = article.ByteSizeLong();
+  if (!pending_.tags.empty() && pending_bytes_ + bytes > options_.max_batch_bytes) {
+    KHABAR_RETURN_IF_ERROR(SendPending());
+  }
+  v1::IndexRecord* record = pending_.request.add_records();
+  record->set_sequence(next_sequence_++);
+  *record->mutable_article() = std::move(article);
+  pending_.tags.push_back(tag);
+  pending_bytes_ += bytes;
+  if (pending_.tags.size() >= options_.max_batch_records ||
+      pending_bytes_ >= options_.max_batch_bytes) {
+    return SendPending();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexStreamClient::SendPending() {
+  if (pending_.tags.empty()) return absl::OkStatus();
+  while (inflight_.size() >= std::max<size_t>(1, options_.max_inflight_batches)) {
+    KHABAR_RETURN_IF_ERROR(ReadAcks());
+  }
+  inflight_.push_back(std::move(pending_));
+  pending_ = Batch();
+  pending_bytes_ = 0;
+  const Batch& batch = inflight_.back();
+  stats_.records_sent += static_cast<int64_t>(batch.tags.size());
+  MarkProgress();
+  if (absl::Status s = WriteBatch(batch); !s.ok()) return Recover("sending");
+  return absl::OkStatus();
+}
+
+absl::Status IndexStreamClient::WriteBatch(const Batch& batch) {
+  if (stream_ == nullptr || !stream_->Write(batch.request)) {
+    return absl::UnavailableError("write failed");
+  }
+  ++stats_.batches_sent;
+  stats_.bytes_sent += static_cast<int64_t>(batch.request.ByteSizeLong());
+  return absl::OkStatus();
+}
+
+absl::Status IndexStreamClient::ReadAcks() {
+  if (stream_ == nullptr) return absl::FailedPreconditionError("index stream is not open");
   v1::IndexArticlesResponse response;
-  while (acks.size() < articles.size()) {
-    if (!stream_->Read(&response)) return broken("waiting for acknowledgements");
-    for (v1::IndexAck& ack : *response.mutable_acks()) acks.push_back(std::move(ack));
+  if (!stream_->Read(&response)) return Recover("waiting for acknowledgements");
+  return Deliver(response);
+}
+
+absl::Status IndexStreamClient::Deliver(v1::IndexArticlesResponse& response) {
+  for (const v1::IndexAck& ack : response.acks()) {
+    if (inflight_.empty()) {
+      return absl::InternalError(absl::StrCat("query service at ", target_,
+                                              " acknowledged sequence ", ack.sequence(),
+                                              " that was not sent"));
+    }
+    Batch& front = inflight_.front();
+    const uint64_t expected = front.request.records(static_cast<int>(front.next_ack)).sequence();
+    if (ack.sequence() != expected) {
+      return absl::InternalError(absl::StrCat("query service at ", target_,
+                                              " acknowledged sequence ", ack.sequence(),
+                                              " out of order; expected ", expected));
+    }
+    const uint64_t tag = front.tags[front.next_ack++];
+    if (front.next_ack == front.tags.size()) inflight_.pop_front();
+    if (on_ack_) on_ack_(tag, ack);
   }
-  return acks;
+  MarkProgress();
+  return absl::OkStatus();
+}
+
+absl::Status IndexStreamClient::Recover(absl::string_view what) {
+  grpc::Status why = stream_ != nullptr ? stream_->Finish() : grpc::Status::CANCELLED;
+  stream_.reset();
+  if (!IsRetryable(why.error_code())) {
+    return absl::Status(rpc::FromGrpcStatus(why).code(),
+                        absl::StrCat("query service at ", target_, " refused the index stream while ",
+                                     what, ": ", why.error_message()));
+  }
+  // Acknowledged records of a partly acknowledged batch are not sent again.
+  for (Batch& b : inflight_) {
+    if (b.next_ack == 0) continue;
+    auto* records = b.request.mutable_records();
+    records->erase(records->begin(), records->begin() + static_cast<int>(b.next_ack));
+    b.tags.erase(b.tags.begin(), b.tags.begin() + static_cast<long>(b.next_ack));
+    b.next_ack = 0;
+  }
+  base::LogWarning("index stream broke; reconnecting",
+                   {{"target", target_},
+                    {"while", std::string(what)},
+                    {"status", why.error_message()},
+                    {"unacknowledged", absl::StrCat(unacknowledged())}});
+
+  std::minstd_rand jitter(static_cast<uint32_t>(absl::ToUnixNanos(absl::Now())));
+  const absl::Time give_up = absl::Now() + options_.retry_timeout;
+  absl::Duration backoff = options_.initial_backoff;
+  std::string last_error = why.error_message();
+  while (absl::Now() < give_up) {
+    const double factor = 0.8 + 0.4 * (jitter() % 1000) / 1000.0;
+    absl::SleepFor(std::min(backoff * factor, give_up - absl::Now()));
+    backoff = std::min(backoff * 2, options_.max_backoff);
+    if (!channel_->WaitForConnected(ToChrono(std::min(absl::Now() + backoff, give_up)))) {
+      last_error = "not reachable";
+      continue;
+    }
+    KHABAR_RETURN_IF_ERROR(OpenStream());
+    ++stats_.reconnects;
+    bool written = true;
+    for (const Batch& b : inflight_) {
+      if (!WriteBatch(b).ok()) {
+        written = false;
+        break;
+      }
+      stats_.records_resent += static_cast<int64_t>(b.tags.size());
+    }
+    if (written) {
+      base::LogInfo("index stream reopened",
+                    {{"target", target_}, {"resent", absl::StrCat(unacknowledged())}});
+      MarkProgress();
+      return absl::OkStatus();
+    }
+    why = stream_->Finish();
+    stream_.reset();
+    last_error = why.error_message();
+    if (!IsRetryable(why.error_code())) {
+      return absl::Status(rpc::FromGrpcStatus(why).code(),
+                          absl::StrCat("query service at ", target_,
+                                       " refused the index stream: ", why.error_message()));
+    }
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "index stream to ", target_, " broke while ", what, " and could not be reopened within ",
+      absl::FormatDuration(options_.retry_timeout), " (last error: ", last_error, "); ",
+      unacknowledged(), " records are not acknowledged"));
+}
+
+absl::Status IndexStreamClient::Flush() {
+  if (stream_ == nullptr) return absl::FailedPreconditionError("index stream is not open");
+  KHABAR_RETURN_IF_ERROR(SendPending());
+  while (!inflight_.empty()) KHABAR_RETURN_IF_ERROR(ReadAcks());
+  return absl::OkStatus();
 }
 
 absl::Status IndexStreamClient::Close() {
   if (stream_ == nullptr) return absl::OkStatus();
+  KHABAR_RETURN_IF_ERROR(Flush());
   stream_->WritesDone();
   grpc::Status s = stream_->Finish();
   stream_.reset();

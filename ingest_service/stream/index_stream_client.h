@@ -1,22 +1,50 @@
 // File: index_stream_client.h
 // -----------------------------------------------------------------------------
 // The client side of khabar.v1.IndexService/IndexArticles: one long-lived
-// stream over which batches of records go out and per-record acks come back.
+// stream that carries batches of records out and per-record acks back, and
+// survives the query service restarting or stalling.
 //
-//   IndexStreamClient client(channel, {});
+//   IndexStreamClient client(channel, "127.0.0.1:50051", {},
+//                            [](uint64_t tag, const v1::IndexAck& ack) { ... });
 //   KHABAR_RETURN_IF_ERROR(client.Open());
-//   absl::StatusOr<std::vector<v1::IndexAck>> acks = client.SendBatch(articles);
+//   KHABAR_RETURN_IF_ERROR(client.Send(std::move(article), /*tag=*/7));
+//   KHABAR_RETURN_IF_ERROR(client.Flush());   // every record acknowledged
 //   KHABAR_RETURN_IF_ERROR(client.Close());
 //
-// One batch is in flight at a time. Not thread-safe.
+// Guarantees:
+//  - Every record sent is acknowledged exactly once through the callback, in
+//    the order the records were sent, or Send/Flush returns an error and the
+//    records still unacknowledged are those given to no callback.
+//  - Flow control: records are batched (max_batch_records / max_batch_bytes)
+//    and at most max_inflight_batches batches are unacknowledged at a time;
+//    Send blocks on acknowledgements beyond that, so memory is bounded on both
+//    sides and a slow receiver slows the sender down.
+//  - Retry: when the stream breaks (query service restarted, network reset) or
+//    no ack arrives within ack_timeout, the stream is reopened with capped
+//    exponential backoff and jitter, and every unacknowledged batch is sent
+//    again with its original sequence numbers. The query service upserts by
+//    id and content hash, so a record applied before the break comes back
+//    UNCHANGED: at-least-once delivery, exactly-once effect. After
+//    retry_timeout without progress the call fails with Unavailable.
+//  - Errors that retrying cannot fix (the receiver refuses a message as too
+//    large or malformed) fail at once with the receiver's status.
+//
+// Not thread-safe: one thread calls Open/Send/Flush/Close; the callback runs
+// on that thread. An internal watchdog thread only cancels stalled streams.
 #ifndef KHABAR_INGEST_SERVICE_STREAM_INDEX_STREAM_CLIENT_H_
 #define KHABAR_INGEST_SERVICE_STREAM_INDEX_STREAM_CLIENT_H_
 
+#include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -25,14 +53,37 @@
 namespace khabar::ingest {
 
 struct StreamOptions {
-  // How long Open() waits for the query service to accept a connection.
+  // How long Open() waits for the query service to accept a first connection.
   absl::Duration connect_timeout = absl::Seconds(10);
+  // A batch is sent when it holds this many records or bytes (at least one record).
+  size_t max_batch_records = 256;
+  size_t max_batch_bytes = 4 << 20;
+  // Unacknowledged batches allowed on the wire (the flow-control window).
+  size_t max_inflight_batches = 4;
+  // Reconnect backoff: initial, doubling up to max, with +-20% jitter.
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(5);
+  // Give up when the stream has made no progress for this long.
+  absl::Duration retry_timeout = absl::Seconds(60);
+  // A stream with records in flight and no ack for this long is cancelled and retried.
+  absl::Duration ack_timeout = absl::Seconds(30);
+};
+
+struct StreamStats {
+  int64_t records_sent = 0;     // first sends
+  int64_t records_resent = 0;   // sent again after a reconnect
+  int64_t batches_sent = 0;
+  int64_t bytes_sent = 0;
+  int64_t reconnects = 0;
 };
 
 class IndexStreamClient {
  public:
+  // Called once per record, in send order, with the caller's tag.
+  using AckCallback = std::function<void(uint64_t tag, const v1::IndexAck& ack)>;
+
   IndexStreamClient(std::shared_ptr<grpc::Channel> channel, std::string target,
-                    StreamOptions options = {});
+                    StreamOptions options, AckCallback on_ack);
   ~IndexStreamClient();
   IndexStreamClient(const IndexStreamClient&) = delete;
   IndexStreamClient& operator=(const IndexStreamClient&) = delete;
@@ -41,21 +92,58 @@ class IndexStreamClient {
   // HOST:PORT" when nothing answers within the connect timeout.
   absl::Status Open();
 
-  // Sends `articles` as one batch and waits for their acks, returned in order.
-  absl::StatusOr<std::vector<v1::IndexAck>> SendBatch(const std::vector<v1::Article>& articles);
+  // Queues `article` (tagged `tag`) and sends the batch when it is full.
+  absl::Status Send(v1::Article article, uint64_t tag);
 
-  // Half-closes the stream and returns its final status.
+  // Sends the partial batch and waits until every record is acknowledged.
+  absl::Status Flush();
+
+  // Flushes, half-closes the stream and returns its final status.
   absl::Status Close();
 
+  // Records given to Send and not yet acknowledged.
+  size_t unacknowledged() const;
+  const StreamStats& stats() const { return stats_; }
+
  private:
+  struct Batch {
+    v1::IndexArticlesRequest request;
+    std::vector<uint64_t> tags;  // parallel to request.records
+    size_t next_ack = 0;         // records [0, next_ack) are acknowledged
+  };
+
+  absl::Status SendPending();
+  absl::Status WriteBatch(const Batch& batch);
+  // Reads one response and delivers its acks; reconnects on a broken stream.
+  absl::Status ReadAcks();
+  absl::Status Deliver(v1::IndexArticlesResponse& response);
+  // Reopens the stream and resends every unacknowledged batch.
+  absl::Status Recover(absl::string_view what);
+  absl::Status OpenStream();
+  void MarkProgress();
+  void WatchdogLoop();
+
   std::shared_ptr<grpc::Channel> channel_;
   const std::string target_;
   const StreamOptions options_;
+  const AckCallback on_ack_;
   std::unique_ptr<v1::IndexService::Stub> stub_;
-  std::unique_ptr<grpc::ClientContext> context_;
   std::unique_ptr<grpc::ClientReaderWriter<v1::IndexArticlesRequest, v1::IndexArticlesResponse>>
       stream_;
+
+  Batch pending_;                  // being filled
+  size_t pending_bytes_ = 0;
+  std::deque<Batch> inflight_;     // sent, not fully acknowledged, oldest first
   uint64_t next_sequence_ = 1;
+  StreamStats stats_;
+
+  // Shared with the watchdog thread.
+  mutable absl::Mutex mu_;
+  std::shared_ptr<grpc::ClientContext> context_ ABSL_GUARDED_BY(mu_);
+  absl::Time last_progress_ ABSL_GUARDED_BY(mu_);
+  bool waiting_for_acks_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_watchdog_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread watchdog_;
 };
 
 }  // namespace khabar::ingest
