@@ -43,14 +43,7 @@ IndexStreamClient::IndexStreamClient(std::shared_ptr<grpc::Channel> channel, std
       stub_(v1::IndexService::NewStub(channel_)) {}
 
 IndexStreamClient::~IndexStreamClient() {
-  if (stream_ != nullptr) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (context_ != nullptr) context_->TryCancel();
-    }
-    stream_->Finish();
-    stream_.reset();
-  }
+  if (stream_ != nullptr) EndStream(/*graceful=*/false);
   {
     absl::MutexLock lock(&mu_);
     stop_watchdog_ = true;
@@ -72,12 +65,44 @@ absl::Status IndexStreamClient::Open() {
 
 absl::Status IndexStreamClient::OpenStream() {
   auto context = std::make_shared<grpc::ClientContext>();
-  stream_.reset();  // before the context it was created with
   stream_ = stub_->IndexArticles(context.get());
-  absl::MutexLock lock(&mu_);
-  context_ = std::move(context);
-  last_progress_ = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    context_ = std::move(context);
+    last_progress_ = absl::Now();
+    responses_.clear();
+    reader_done_ = false;
+  }
+  reader_ = std::thread([this, stream = stream_.get()] { ReaderLoop(stream); });
   return absl::OkStatus();
+}
+
+void IndexStreamClient::ReaderLoop(
+    grpc::ClientReaderWriter<v1::IndexArticlesRequest, v1::IndexArticlesResponse>* stream) {
+  v1::IndexArticlesResponse response;
+  while (stream->Read(&response)) {
+    absl::MutexLock lock(&mu_);
+    responses_.push_back(std::move(response));
+    response.Clear();
+  }
+  absl::MutexLock lock(&mu_);
+  reader_done_ = true;
+  // A write blocked on a stream the server has ended would wait for flow
+  // control forever: cancel it.
+  if (in_write_ && context_ != nullptr) context_->TryCancel();
+}
+
+grpc::Status IndexStreamClient::EndStream(bool graceful) {
+  if (!graceful) {
+    absl::MutexLock lock(&mu_);
+    if (!reader_done_ && context_ != nullptr) context_->TryCancel();
+  }
+  if (reader_.joinable()) reader_.join();
+  grpc::Status status = stream_->Finish();
+  stream_.reset();
+  absl::MutexLock lock(&mu_);
+  context_.reset();  // after the stream created with it
+  return status;
 }
 
 void IndexStreamClient::MarkProgress() {
@@ -142,9 +167,18 @@ absl::Status IndexStreamClient::SendPending() {
 }
 
 absl::Status IndexStreamClient::WriteBatch(const Batch& batch) {
-  if (stream_ == nullptr || !stream_->Write(batch.request)) {
-    return absl::UnavailableError("write failed");
+  if (stream_ == nullptr) return absl::UnavailableError("stream is not open");
+  {
+    absl::MutexLock lock(&mu_);
+    if (reader_done_) return absl::UnavailableError("stream ended");
+    in_write_ = true;
   }
+  const bool ok = stream_->Write(batch.request);
+  {
+    absl::MutexLock lock(&mu_);
+    in_write_ = false;
+  }
+  if (!ok) return absl::UnavailableError("write failed");
   ++stats_.batches_sent;
   stats_.bytes_sent += static_cast<int64_t>(batch.request.ByteSizeLong());
   return absl::OkStatus();
@@ -153,7 +187,20 @@ absl::Status IndexStreamClient::WriteBatch(const Batch& batch) {
 absl::Status IndexStreamClient::ReadAcks() {
   if (stream_ == nullptr) return absl::FailedPreconditionError("index stream is not open");
   v1::IndexArticlesResponse response;
-  if (!stream_->Read(&response)) return Recover("waiting for acknowledgements");
+  bool ended = false;
+  {
+    absl::MutexLock lock(&mu_);
+    auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !responses_.empty() || reader_done_;
+    };
+    mu_.Await(absl::Condition(&ready));
+    ended = responses_.empty();
+    if (!ended) {
+      response = std::move(responses_.front());
+      responses_.pop_front();
+    }
+  }
+  if (ended) return Recover("waiting for acknowledgements");
   return Deliver(response);
 }
 
@@ -180,8 +227,7 @@ absl::Status IndexStreamClient::Deliver(v1::IndexArticlesResponse& response) {
 }
 
 absl::Status IndexStreamClient::Recover(absl::string_view what) {
-  grpc::Status why = stream_ != nullptr ? stream_->Finish() : grpc::Status::CANCELLED;
-  stream_.reset();
+  grpc::Status why = stream_ != nullptr ? EndStream(/*graceful=*/false) : grpc::Status::CANCELLED;
   if (!IsRetryable(why.error_code())) {
     return absl::Status(rpc::FromGrpcStatus(why).code(),
                         absl::StrCat("query service at ", target_, " refused the index stream while ",
@@ -229,8 +275,7 @@ absl::Status IndexStreamClient::Recover(absl::string_view what) {
       MarkProgress();
       return absl::OkStatus();
     }
-    why = stream_->Finish();
-    stream_.reset();
+    why = EndStream(/*graceful=*/false);
     last_error = why.error_message();
     if (!IsRetryable(why.error_code())) {
       return absl::Status(rpc::FromGrpcStatus(why).code(),
@@ -255,9 +300,7 @@ absl::Status IndexStreamClient::Close() {
   if (stream_ == nullptr) return absl::OkStatus();
   KHABAR_RETURN_IF_ERROR(Flush());
   stream_->WritesDone();
-  grpc::Status s = stream_->Finish();
-  stream_.reset();
-  return rpc::FromGrpcStatus(s);
+  return rpc::FromGrpcStatus(EndStream(/*graceful=*/true));
 }
 
 }  // namespace khabar::ingest

@@ -30,7 +30,9 @@
 //    large or malformed) fail at once with the receiver's status.
 //
 // Not thread-safe: one thread calls Open/Send/Flush/Close; the callback runs
-// on that thread. An internal watchdog thread only cancels stalled streams.
+// on that thread. Internally a reader thread receives acks (so a write blocked
+// on a dead stream is cancelled as soon as the stream ends) and a watchdog
+// thread cancels streams that stall.
 #ifndef KHABAR_INGEST_SERVICE_STREAM_INDEX_STREAM_CLIENT_H_
 #define KHABAR_INGEST_SERVICE_STREAM_INDEX_STREAM_CLIENT_H_
 
@@ -120,6 +122,10 @@ class IndexStreamClient {
   // Reopens the stream and resends every unacknowledged batch.
   absl::Status Recover(absl::string_view what);
   absl::Status OpenStream();
+  // Ends the current stream (cancelling it unless `graceful`) and returns its status.
+  grpc::Status EndStream(bool graceful);
+  void ReaderLoop(grpc::ClientReaderWriter<v1::IndexArticlesRequest, v1::IndexArticlesResponse>*
+                      stream);
   void MarkProgress();
   void WatchdogLoop();
 
@@ -137,9 +143,13 @@ class IndexStreamClient {
   uint64_t next_sequence_ = 1;
   StreamStats stats_;
 
-  // Shared with the watchdog thread.
+  // Shared with the reader and watchdog threads.
   mutable absl::Mutex mu_;
   std::shared_ptr<grpc::ClientContext> context_ ABSL_GUARDED_BY(mu_);
+  std::deque<v1::IndexArticlesResponse> responses_ ABSL_GUARDED_BY(mu_);
+  bool reader_done_ ABSL_GUARDED_BY(mu_) = true;
+  bool in_write_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread reader_;
   absl::Time last_progress_ ABSL_GUARDED_BY(mu_);
   bool waiting_for_acks_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_watchdog_ ABSL_GUARDED_BY(mu_) = false;
