@@ -4,7 +4,7 @@
 // fingerprinted pairs at small distances, clusters of size > 1 and example
 // pairs, so a person can judge whether they are real near-duplicates.
 //
-//   zcat docs.jsonl.gz | khabar_neardup_report /dev/stdin [--max_distance=3] [--examples=3]
+//   zcat docs.jsonl.gz > docs.jsonl && khabar_neardup_report docs.jsonl [--max_distance=7]
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -22,7 +22,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "query_service/index/inverted_index.h"
 
-ABSL_FLAG(int32_t, max_distance, 3, "Hamming distance threshold (NearDuplicateOptions)");
+ABSL_FLAG(int32_t, max_distance, khabar::index::NearDuplicateOptions().max_distance,
+          "Hamming distance threshold (NearDuplicateOptions)");
 ABSL_FLAG(int32_t, examples, 3, "Example pairs printed per distance band");
 ABSL_FLAG(int32_t, repeats, 3, "Timing repeats (best of) for indexing with and without");
 

@@ -26,6 +26,19 @@ inline uint64_t Load(const char* p, size_t n) {
   return v;
 }
 
+// kSpreadByte[b] has byte i = bit i of b: adding it to a word of eight byte
+// counters counts the set bits of b.
+constexpr std::array<uint64_t, 256> MakeSpreadTable() {
+  std::array<uint64_t, 256> t{};
+  for (int b = 0; b < 256; ++b) {
+    for (int i = 0; i < 8; ++i) {
+      if (b & (1 << i)) t[b] |= uint64_t{1} << (8 * i);
+    }
+  }
+  return t;
+}
+constexpr std::array<uint64_t, 256> kSpreadByte = MakeSpreadTable();
+
 }  // namespace
 
 uint64_t Hash64(absl::string_view bytes, uint64_t seed) {
@@ -54,15 +67,27 @@ void SimHasher::Add(absl::string_view term) {
   uint64_t h = kMul1;
   for (size_t i = 0; i < n; ++i) h = Mix(h ^ window_[(tokens_ + i) % n]);
   ++shingles_;
-  for (int bit = 0; bit < 64; ++bit) {
-    counts_[bit] += static_cast<int32_t>((h >> bit) & 1) * 2 - 1;
+  for (int j = 0; j < 8; ++j) packed_[j] += kSpreadByte[(h >> (8 * j)) & 0xFF];
+  if (++pending_ == 255) Flush();
+}
+
+void SimHasher::Flush() {
+  for (int j = 0; j < 8; ++j) {
+    for (int i = 0; i < 8; ++i) ones_[8 * j + i] += (packed_[j] >> (8 * i)) & 0xFF;
+    packed_[j] = 0;
   }
+  pending_ = 0;
 }
 
 uint64_t SimHasher::Finish() const {
+  // Bit i is set when more than half of the shingle hashes have it set
+  // (Charikar's sign of the sum of +1/-1 per feature; ties give 0).
   uint64_t fp = 0;
-  for (int bit = 0; bit < 64; ++bit) {
-    if (counts_[bit] > 0) fp |= uint64_t{1} << bit;
+  for (int j = 0; j < 8; ++j) {
+    for (int i = 0; i < 8; ++i) {
+      const uint64_t ones = ones_[8 * j + i] + ((packed_[j] >> (8 * i)) & 0xFF);
+      if (2 * ones > static_cast<uint64_t>(shingles_)) fp |= uint64_t{1} << (8 * j + i);
+    }
   }
   return fp;
 }

@@ -78,11 +78,20 @@ class SimHasher {
   uint64_t Finish() const;
 
  private:
+  // Adds the byte counters of packed_ into ones_ and clears them.
+  void Flush();
+
   const int shingle_size_;
   std::vector<uint64_t> window_;  // hashes of the last shingle_size_ tokens, ring buffer
   uint64_t tokens_ = 0;
   int shingles_ = 0;
-  std::array<int32_t, 64> counts_{};
+  // Per bit, how many shingle hashes had it set: ones_ plus the 8-bit
+  // counters packed eight to a word in packed_ (packed_[j] byte i counts bit
+  // 8j + i), flushed before they can overflow. Counting a shingle is then 8
+  // table lookups and adds instead of 64.
+  std::array<uint64_t, 8> packed_{};
+  int pending_ = 0;  // shingles counted in packed_
+  std::array<uint32_t, 64> ones_{};
 };
 
 // The SimHash of a whole token sequence (tests and tools).
