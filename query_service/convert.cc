@@ -11,7 +11,14 @@ index::Document ToDocument(const v1::Article& article) {
   doc.content_hash = article.content_hash();
   doc.source = article.source();
   doc.url = article.url();
-  doc.payload = article.SerializeAsString();
+  // cluster_id is output only: query_service sets it when answering.
+  if (article.cluster_id().empty()) {
+    doc.payload = article.SerializeAsString();
+  } else {
+    v1::Article copy = article;
+    copy.clear_cluster_id();
+    doc.payload = copy.SerializeAsString();
+  }
   return doc;
 }
 
@@ -20,6 +27,7 @@ search::PageRequest FromProto(const v1::SearchRequest& request) {
   out.query = request.query();
   out.page_size = request.page_size();
   out.page_token = request.page_token();
+  out.collapse_duplicates = request.collapse_duplicates();
   return out;
 }
 
@@ -32,6 +40,8 @@ void ToProto(const search::Page& page, v1::SearchResponse* response) {
     hit->set_rank(h.rank);
     hit->set_source(h.source);
     hit->set_url(h.url);
+    hit->set_cluster_id(h.cluster_id);
+    hit->set_duplicate_count(h.duplicate_count);
   }
   response->set_total_hits(page.total_hits);
   response->set_next_page_token(page.next_page_token);
@@ -48,6 +58,7 @@ void ToProto(const search::EngineStats& stats, v1::StatsResponse* response) {
   response->set_updated_count(stats.updated);
   response->set_unchanged_count(stats.unchanged);
   response->set_rejected_count(stats.rejected);
+  response->set_duplicate_count(stats.index.duplicates);
 }
 
 v1::IndexOutcome ToProto(index::UpsertOutcome outcome) {

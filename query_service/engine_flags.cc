@@ -9,6 +9,7 @@ namespace {
 const khabar::search::Bm25Options kBm25;
 const khabar::index::IndexLimits kIndex;
 const khabar::analysis::AnalyzerOptions kAnalyzer;
+const khabar::index::NearDuplicateOptions kNearDup;
 }  // namespace
 
 ABSL_FLAG(int32_t, max_page_size, khabar::search::EngineOptions().max_page_size, "Largest Search page_size accepted");
@@ -30,6 +31,10 @@ ABSL_FLAG(bool, stopwords, kAnalyzer.remove_stopwords,
           "Drop Arabic stopwords from the index (default: keep them, weighted low)");
 ABSL_FLAG(bool, fold_teh_marbuta, kAnalyzer.normalizer.fold_teh_marbuta, "Treat ة and ه as the same letter");
 
+ABSL_FLAG(int32_t, near_duplicate_distance, kNearDup.max_distance,
+          "Articles whose SimHash fingerprints differ in at most this many of 64 bits are "
+          "near-duplicates (one cluster); -1 turns detection off. See docs/near-duplicates.md");
+
 namespace khabar::query {
 
 absl::StatusOr<search::EngineOptions> EngineOptionsFromFlags() {
@@ -47,6 +52,12 @@ absl::StatusOr<search::EngineOptions> EngineOptionsFromFlags() {
   o.analyzer.stem = absl::GetFlag(FLAGS_stem);
   o.analyzer.remove_stopwords = absl::GetFlag(FLAGS_stopwords);
   o.analyzer.normalizer.fold_teh_marbuta = absl::GetFlag(FLAGS_fold_teh_marbuta);
+  const int32_t near_distance = absl::GetFlag(FLAGS_near_duplicate_distance);
+  if (near_distance < -1 || near_distance > 15) {
+    return absl::InvalidArgumentError("--near_duplicate_distance must be in [0, 15], or -1 for off");
+  }
+  o.near_duplicates.enabled = near_distance >= 0;
+  o.near_duplicates.max_distance = std::max(0, near_distance);
   if (o.max_page_size < 1 || o.max_page_size > 10000) {
     return absl::InvalidArgumentError("--max_page_size must be in [1, 10000]");
   }

@@ -12,7 +12,7 @@
 namespace khabar::query {
 
 // Reads --bm25_k1, --bm25_b, --title_weight, --exact_weight, --stem,
-// --stopwords, --fold_teh_marbuta, --max_page_size; InvalidArgument when out of range.
+// --stopwords, --fold_teh_marbuta, --max_page_size, --near_duplicate_distance; InvalidArgument when out of range.
 absl::StatusOr<search::EngineOptions> EngineOptionsFromFlags();
 
 }  // namespace khabar::query

@@ -21,11 +21,17 @@ grpc::ServerUnaryReactor* QueryServiceImpl::GetArticle(grpc::CallbackServerConte
                                                        const v1::GetArticleRequest* request,
                                                        v1::GetArticleResponse* response) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  absl::StatusOr<std::string> payload = engine_->GetPayload(request->id());
-  absl::Status status = payload.status();
-  if (status.ok() && !response->mutable_article()->ParseFromString(*payload)) {
-    status = absl::DataLossError(absl::StrCat("stored record of \"", request->id(),
-                                              "\" does not parse"));
+  // The payload is the Article as indexed; cluster_id is filled in here, so
+  // it is always the index's current answer.
+  absl::StatusOr<search::Engine::StoredArticle> stored = engine_->GetArticle(request->id());
+  absl::Status status = stored.status();
+  if (status.ok()) {
+    if (response->mutable_article()->ParseFromString(stored->payload)) {
+      response->mutable_article()->set_cluster_id(stored->cluster_id);
+    } else {
+      status = absl::DataLossError(absl::StrCat("stored record of \"", request->id(),
+                                                "\" does not parse"));
+    }
   }
   reactor->Finish(rpc::ToGrpcStatus(status));
   return reactor;

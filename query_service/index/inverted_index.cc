@@ -1,5 +1,6 @@
 #include "query_service/index/inverted_index.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -8,8 +9,12 @@
 
 namespace khabar::index {
 
-InvertedIndex::InvertedIndex(const analysis::Analyzer* analyzer, IndexLimits limits)
-    : analyzer_(analyzer), limits_(limits) {}
+InvertedIndex::InvertedIndex(const analysis::Analyzer* analyzer, IndexLimits limits,
+                             NearDuplicateOptions near_duplicates)
+    : analyzer_(analyzer),
+      limits_(limits),
+      near_options_(near_duplicates),
+      near_table_(near_duplicates.max_distance) {}
 
 absl::Status InvertedIndex::Validate(const Document& doc) const {
   if (doc.id.empty()) return absl::InvalidArgumentError("article.id is empty");
@@ -66,6 +71,9 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
   const bool has_lead = doc.paragraphs.size() > 1;
   size_t paragraph_index = 0;
   std::string exact_key;
+  // The near-duplicate fingerprint, over the same tokens (title, then body).
+  SimHasher hasher(near_options_.shingle_size);
+  const bool fingerprint = near_options_.enabled;
   auto add_field = [&](Field field, absl::string_view text, uint32_t first_position) {
     const int lead = static_cast<int>(Field::kLead);
     auto count = [&](TermStats& ts, uint32_t position, bool in_lead) {
@@ -83,6 +91,7 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
       exact_key.assign(1, kExactMarker);
       exact_key.append(t.term.data(), t.term.size());
       count(terms[exact_key], t.position, in_lead);
+      if (fingerprint) hasher.Add(t.term);
     });
   };
   uint32_t position = add_field(Field::kTitle, doc.title, 0) + kFieldPositionGap;
@@ -100,6 +109,22 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
     pl.positions.insert(pl.positions.end(), ts.positions.begin(), ts.positions.end());
     ++posting_count_;
   }
+  // The cluster: that of the nearest live near-duplicate, else a new one.
+  if (fingerprint && hasher.shingles() >= near_options_.min_shingles) {
+    info.fingerprinted = true;
+    info.fingerprint = hasher.Finish();
+    if (std::optional<NearMatch> m = near_table_.FindNearest(info.fingerprint)) {
+      info.cluster = info_[m->key].cluster;
+    } else {
+      info.cluster = NewCluster(doc.id);
+    }
+    near_table_.Insert(id, info.fingerprint);
+  } else {
+    info.cluster = NewCluster(doc.id);
+  }
+  if (++cluster_live_[info.cluster] == 1) ++live_clusters_;
+  if (cluster_live_[info.cluster] == 2) ++duplicate_clusters_;
+
   for (int f = 0; f < kNumFields; ++f) live_length_sum_[f] += info.length[f];
   token_count_ += info.length[static_cast<int>(Field::kTitle)] +
                   info.length[static_cast<int>(Field::kBody)];
@@ -112,10 +137,28 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
   return outcome;
 }
 
+ClusterId InvertedIndex::NewCluster(absl::string_view name) {
+  const ClusterId c = static_cast<ClusterId>(cluster_names_.size());
+  std::string unique(name);
+  while (live_cluster_names_.contains(unique)) absl::StrAppend(&unique, "#", c);
+  live_cluster_names_[unique] = c;
+  cluster_names_.push_back(std::move(unique));
+  cluster_live_.push_back(0);
+  return c;
+}
+
 void InvertedIndex::Tombstone(DocId doc) {
   DocInfo& info = info_[doc];
   if (info.deleted) return;
   info.deleted = true;
+  if (info.fingerprinted) near_table_.Remove(doc, info.fingerprint);
+  const uint32_t left = --cluster_live_[info.cluster];
+  if (left == 1) --duplicate_clusters_;
+  if (left == 0) {
+    --live_clusters_;
+    live_cluster_names_.erase(cluster_names_[info.cluster]);
+    cluster_names_[info.cluster] = std::string();
+  }
   for (int f = 0; f < kNumFields; ++f) live_length_sum_[f] -= info.length[f];
   --live_documents_;
   live_ids_.erase(docs_[doc]->id);
@@ -138,6 +181,12 @@ const Document* InvertedIndex::Find(absl::string_view id) const {
   return it == live_ids_.end() ? nullptr : docs_[it->second].get();
 }
 
+std::optional<DocId> InvertedIndex::FindDocId(absl::string_view id) const {
+  auto it = live_ids_.find(id);
+  if (it == live_ids_.end()) return std::nullopt;
+  return it->second;
+}
+
 const PostingList* InvertedIndex::Postings(absl::string_view term) const {
   auto it = postings_.find(term);
   return it == postings_.end() ? nullptr : &it->second;
@@ -154,7 +203,14 @@ IndexStats InvertedIndex::Stats() const {
   s.terms = static_cast<int64_t>(postings_.size());
   s.postings = posting_count_;
   s.tokens = token_count_;
-  int64_t bytes = stored_bytes_;
+  s.duplicates = live_documents_ - live_clusters_;
+  s.duplicate_clusters = duplicate_clusters_;
+  int64_t bytes = stored_bytes_ + near_table_.memory_bytes();
+  for (const std::string& name : cluster_names_) {
+    bytes += static_cast<int64_t>(sizeof(name) + name.capacity() + sizeof(uint32_t));
+  }
+  bytes += static_cast<int64_t>(live_cluster_names_.capacity() *
+                                (sizeof(std::string) + sizeof(ClusterId) + 1));
   for (const auto& [term, pl] : postings_) {
     bytes += static_cast<int64_t>(sizeof(term) + term.capacity() + sizeof(pl) +
                                   pl.docs.capacity() * sizeof(DocId));

@@ -4,7 +4,9 @@
 // documents that contain it with a frequency per field (title, body); for
 // every document, its field lengths and stored record. Upserts by id with a
 // content hash make re-ingest idempotent; a changed article replaces the old
-// version (the old doc id becomes a tombstone that searches skip).
+// version (the old doc id becomes a tombstone that searches skip). Each
+// document also gets a near-duplicate cluster (near_duplicates.h): syndicated
+// copies of one story share a cluster id, which searches can collapse on.
 //
 //   analysis::Analyzer analyzer;
 //   index::InvertedIndex idx(&analyzer);
@@ -19,6 +21,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,10 +30,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "query_service/analysis/analyzer.h"
+#include "query_service/index/near_duplicates.h"
 
 namespace khabar::index {
 
 using DocId = uint32_t;
+// An interned near-duplicate cluster; InvertedIndex::cluster_id() names it.
+using ClusterId = uint32_t;
 inline constexpr DocId kNoMoreDocs = std::numeric_limits<DocId>::max();
 
 // Scoring fields. kLead is not stored text of its own: it is the first
@@ -89,6 +95,12 @@ struct PostingList {
 struct DocInfo {
   std::array<uint32_t, kNumFields> length{};  // tokens per field
   bool deleted = false;
+  // False for documents too short to fingerprint (NearDuplicateOptions::
+  // min_shingles) or with near-duplicate detection off: they are alone in
+  // their cluster.
+  bool fingerprinted = false;
+  uint64_t fingerprint = 0;  // SimHash of title + body shingles
+  ClusterId cluster = 0;
 };
 
 struct IndexStats {
@@ -97,6 +109,11 @@ struct IndexStats {
   int64_t postings = 0;
   int64_t tokens = 0;
   int64_t memory_bytes = 0;
+  // Live documents that are near-duplicates of an earlier one: live
+  // documents minus live clusters.
+  int64_t duplicates = 0;
+  // Live clusters with two or more live members.
+  int64_t duplicate_clusters = 0;
 };
 
 struct IndexLimits {
@@ -108,11 +125,15 @@ struct IndexLimits {
 class InvertedIndex {
  public:
   // `analyzer` is not owned and must outlive the index.
-  explicit InvertedIndex(const analysis::Analyzer* analyzer, IndexLimits limits = {});
+  explicit InvertedIndex(const analysis::Analyzer* analyzer, IndexLimits limits = {},
+                         NearDuplicateOptions near_duplicates = {});
   InvertedIndex(const InvertedIndex&) = delete;
   InvertedIndex& operator=(const InvertedIndex&) = delete;
 
-  // Indexes `doc`, replacing any live document with the same id.
+  // Indexes `doc`, replacing any live document with the same id, and puts it
+  // in the cluster of its nearest live near-duplicate, or in a new cluster
+  // named after its own id. The new version of an updated document is matched
+  // without its old version, so an edit can move it out of its cluster.
   // InvalidArgument (naming the field) for an empty or oversized id, invalid
   // UTF-8, or a document with no text.
   absl::StatusOr<UpsertOutcome> Upsert(Document doc);
@@ -122,6 +143,8 @@ class InvertedIndex {
 
   // The live document with `id`, or nullptr. Valid until the next write.
   const Document* Find(absl::string_view id) const;
+  // The DocId of the live document with `id`, or nullopt.
+  std::optional<DocId> FindDocId(absl::string_view id) const;
 
   // Postings of a normalized term, or nullptr. Includes tombstoned docs.
   const PostingList* Postings(absl::string_view term) const;
@@ -129,6 +152,14 @@ class InvertedIndex {
   const Document& document(DocId doc) const { return *docs_[doc]; }
   const DocInfo& info(DocId doc) const { return info_[doc]; }
   bool is_live(DocId doc) const { return !info_[doc].deleted; }
+
+  // The cluster of `doc`: the article id of the first-indexed member, which
+  // stays the cluster's name after that member is deleted or edited away
+  // (when the edited version then starts a cluster of its own, that one is
+  // named "<id>#<n>" so that live cluster names stay unique). Empty for a
+  // tombstoned doc whose cluster has no live member left.
+  ClusterId cluster(DocId doc) const { return info_[doc].cluster; }
+  const std::string& cluster_id(DocId doc) const { return cluster_names_[info_[doc].cluster]; }
 
   // Number of doc ids ever assigned (live + tombstoned).
   DocId doc_id_limit() const { return static_cast<DocId>(docs_.size()); }
@@ -142,9 +173,13 @@ class InvertedIndex {
  private:
   absl::Status Validate(const Document& doc) const;
   void Tombstone(DocId doc);
+  // Interns a new cluster named `name` (or "<name>#<n>" if a live cluster
+  // has that name) with no members yet.
+  ClusterId NewCluster(absl::string_view name);
 
   const analysis::Analyzer* analyzer_;
   const IndexLimits limits_;
+  const NearDuplicateOptions near_options_;
 
   absl::flat_hash_map<std::string, PostingList> postings_;
   std::vector<std::unique_ptr<Document>> docs_;  // by DocId; null once tombstoned
@@ -155,6 +190,14 @@ class InvertedIndex {
   int64_t posting_count_ = 0;
   int64_t token_count_ = 0;
   int64_t stored_bytes_ = 0;
+
+  // Near-duplicate clusters.
+  NearDuplicateTable near_table_;                  // fingerprints of live docs
+  std::vector<std::string> cluster_names_;         // by ClusterId; cleared when empty
+  std::vector<uint32_t> cluster_live_;             // by ClusterId: live members
+  absl::flat_hash_map<std::string, ClusterId> live_cluster_names_;
+  int64_t live_clusters_ = 0;
+  int64_t duplicate_clusters_ = 0;
 };
 
 }  // namespace khabar::index

@@ -10,7 +10,19 @@ namespace khabar::search {
 Engine::Engine(EngineOptions options)
     : options_(std::move(options)),
       analyzer_(options_.analyzer),
-      index_(&analyzer_, options_.index_limits) {}
+      index_(&analyzer_, options_.index_limits, options_.near_duplicates) {}
+
+namespace {
+
+// What a page token is bound to: the query and every option that changes the
+// result list. Uncollapsed tokens keep the bare query (tokens issued before
+// collapsing existed stay valid).
+std::string TokenScope(const PageRequest& request) {
+  if (!request.collapse_duplicates) return request.query;
+  return absl::StrCat(request.query, absl::string_view("\0", 1), "collapse_duplicates");
+}
+
+}  // namespace
 
 std::vector<absl::StatusOr<index::UpsertOutcome>> Engine::UpsertBatch(
     std::vector<index::Document> docs) {
@@ -54,7 +66,8 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
                                                    options_.default_page_size, "), got ",
                                                    request.page_size));
   }
-  absl::StatusOr<PageToken> token = DecodePageToken(request.page_token, request.query);
+  const std::string token_scope = TokenScope(request);
+  absl::StatusOr<PageToken> token = DecodePageToken(request.page_token, token_scope);
   if (!token.ok()) return token.status();
   constexpr uint64_t kMaxOffset = 100000;  // deep paging: use filters, not page 10,000
   if (token->offset > kMaxOffset) {
@@ -65,6 +78,7 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   req.query = request.query;
   req.offset = token->offset;
   req.limit = static_cast<size_t>(page_size);
+  req.collapse_duplicates = request.collapse_duplicates;
 
   Page page;
   absl::ReaderMutexLock lock(&mu_);
@@ -76,11 +90,12 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   int32_t rank = static_cast<int32_t>(req.offset);
   for (const Hit& hit : result->hits) {
     const index::Document& doc = index_.document(hit.doc);
-    page.hits.push_back({doc.id, doc.title, doc.source, doc.url, hit.score, ++rank});
+    page.hits.push_back({doc.id, doc.title, doc.source, doc.url, hit.score, ++rank,
+                         index_.cluster_id(hit.doc), hit.duplicate_count});
   }
   const uint64_t next = req.offset + result->hits.size();
   if (!result->hits.empty() && next < static_cast<uint64_t>(result->total_hits)) {
-    page.next_page_token = EncodePageToken({.offset = next}, request.query);
+    page.next_page_token = EncodePageToken({.offset = next}, token_scope);
   }
   return page;
 }
@@ -91,6 +106,15 @@ absl::StatusOr<std::string> Engine::GetPayload(absl::string_view id) const {
   const index::Document* doc = index_.Find(id);
   if (doc == nullptr) return absl::NotFoundError(absl::StrCat("no article with id \"", id, "\""));
   return doc->payload;
+}
+
+absl::StatusOr<Engine::StoredArticle> Engine::GetArticle(absl::string_view id) const {
+  if (id.empty()) return absl::InvalidArgumentError("id is empty");
+  absl::ReaderMutexLock lock(&mu_);
+  const index::Document* doc = index_.Find(id);
+  if (doc == nullptr) return absl::NotFoundError(absl::StrCat("no article with id \"", id, "\""));
+  // Find() returned a live doc; its DocId is the live one for this id.
+  return StoredArticle{doc->payload, index_.cluster_id(*index_.FindDocId(id))};
 }
 
 EngineStats Engine::Stats() const {

@@ -27,6 +27,7 @@ namespace khabar::search {
 struct EngineOptions {
   analysis::AnalyzerOptions analyzer;
   index::IndexLimits index_limits;
+  index::NearDuplicateOptions near_duplicates;
   Bm25Options bm25;
   SearchLimits search_limits;
   int32_t default_page_size = 10;
@@ -37,6 +38,8 @@ struct PageRequest {
   std::string query;
   int32_t page_size = 0;  // 0 = default
   std::string page_token;
+  // One hit per near-duplicate cluster (SearchRequest.collapse_duplicates).
+  bool collapse_duplicates = false;
 };
 
 struct PageHit {
@@ -46,6 +49,8 @@ struct PageHit {
   std::string url;
   double score = 0;
   int32_t rank = 0;  // 1-based, over the whole result list
+  std::string cluster_id;
+  int32_t duplicate_count = 0;  // folded copies, when collapsing
 };
 
 struct Page {
@@ -81,6 +86,13 @@ class Engine {
 
   // The stored payload of the live article `id`; NotFound otherwise.
   absl::StatusOr<std::string> GetPayload(absl::string_view id) const;
+
+  struct StoredArticle {
+    std::string payload;     // as indexed
+    std::string cluster_id;  // its near-duplicate cluster
+  };
+  // GetPayload plus what the index derived: NotFound for no live `id`.
+  absl::StatusOr<StoredArticle> GetArticle(absl::string_view id) const;
 
   EngineStats Stats() const;
 

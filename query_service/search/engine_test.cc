@@ -1,5 +1,7 @@
 #include "query_service/search/engine.h"
 
+#include <map>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -105,6 +107,132 @@ TEST(EngineTest, SearchesRunWhileWritersAdd) {
   writer.join();
   EXPECT_EQ(engine.Search(Req("عاجل"))->total_hits, 200);
 }
+
+
+namespace collapse {
+
+// A wire story (~60 words: enough shingles to be fingerprinted).
+constexpr char kStory[] =
+    "أعلنت وزارة الفلاحة اليوم عن خطة وطنية جديدة لدعم مزارعي الزيتون في المناطق الداخلية، "
+    "تشمل قروضا ميسرة وتوزيع معدات ري حديثة على صغار الفلاحين. وقال الوزير في مؤتمر صحفي إن "
+    "الخطة تهدف إلى رفع الإنتاج بنسبة عشرين بالمئة خلال ثلاث سنوات، وتحسين جودة الزيت الموجه "
+    "إلى التصدير. وأضاف أن الوزارة ستفتح مكاتب جهوية لقبول الطلبات بداية من الشهر القادم.";
+// The same story as another outlet prints it: tashkeel and tatweel added.
+constexpr char kStoryDecorated[] =
+    "أعلنت وزارةُ الفلاحة اليوم عن خطة وطنيـــة جديدة لدعم مزارعي الزيتون في المناطق الداخلية، "
+    "تشمل قروضا ميسرة وتوزيع معدات ري حديثة على صغار الفلاحين. وقال الوزيرُ في مؤتمر صحفي إن "
+    "الخطة تهدف إلى رفع الإنتاج بنسبة عشرين بالمئة خلال ثلاث سنوات، وتحسين جودة الزيت الموجه "
+    "إلى التصدير. وأضاف أن الوزارة ستفتح مكاتب جهوية لقبول الطلبات بداية من الشهر القادم.";
+// A different article on the same topic.
+constexpr char kOtherStory[] =
+    "يشتكي مزارعو الزيتون في الجنوب من ارتفاع أسعار الأسمدة ونقص اليد العاملة مع اقتراب موسم "
+    "الجني، ويطالبون بتدخل عاجل من الوزارة. ويقول أحدهم إن الخطة الوطنية الجديدة لم تصل بعد "
+    "إلى القرى البعيدة، وإن القروض الميسرة تتطلب وثائق كثيرة لا يملكها صغار الفلاحين، فيما "
+    "تؤكد جمعيات المزارعين أن الموسم قد يكون جيدا إذا تحسنت الأمطار في الأسابيع القادمة.";
+
+index::Document Article(std::string id, std::string title, std::string body) {
+  index::Document d = Doc(std::move(id), std::move(title));
+  d.paragraphs.push_back(std::move(body));
+  return d;
+}
+
+class CollapseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<index::Document> docs;
+    docs.push_back(Article("wire", "خطة لدعم مزارعي الزيتون", kStory));
+    docs.push_back(Article("copy1", "خطة لدعم مزارعي الزيتون", kStory));
+    docs.push_back(Article("other", "مزارعو الزيتون يشتكون", kOtherStory));
+    docs.push_back(Article("copy2", "خطة لدعم مزارعي الزيتون", kStoryDecorated));
+    for (const auto& r : engine_.UpsertBatch(std::move(docs))) ASSERT_TRUE(r.ok()) << r.status();
+  }
+  Engine engine_{EngineOptions{}};
+};
+
+TEST_F(CollapseTest, SyndicatedCopiesFoldIntoOneHit) {
+  absl::StatusOr<Page> all = engine_.Search(Req("الزيتون"));
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->total_hits, 4);
+  ASSERT_EQ(all->hits.size(), 4u);
+  std::map<std::string, std::string> cluster;
+  for (const PageHit& h : all->hits) {
+    cluster[h.id] = h.cluster_id;
+    EXPECT_EQ(h.duplicate_count, 0);
+  }
+  EXPECT_EQ(cluster["wire"], "wire");
+  EXPECT_EQ(cluster["copy1"], "wire");
+  EXPECT_EQ(cluster["copy2"], "wire");
+  EXPECT_EQ(cluster["other"], "other");
+  EXPECT_EQ(engine_.Stats().index.duplicates, 2);
+
+  PageRequest req = Req("الزيتون");
+  req.collapse_duplicates = true;
+  absl::StatusOr<Page> collapsed = engine_.Search(req);
+  ASSERT_TRUE(collapsed.ok()) << collapsed.status();
+  EXPECT_EQ(collapsed->total_hits, 2);
+  ASSERT_EQ(collapsed->hits.size(), 2u);
+  std::map<std::string, int32_t> folded;
+  for (const PageHit& h : collapsed->hits) folded[h.cluster_id] = h.duplicate_count;
+  EXPECT_EQ(folded["wire"], 2);
+  EXPECT_EQ(folded["other"], 0);
+  // The representative is the cluster's best-scoring hit in the uncollapsed list.
+  for (const PageHit& h : collapsed->hits) {
+    for (const PageHit& a : all->hits) {
+      if (a.cluster_id == h.cluster_id) {
+        EXPECT_LE(a.score, h.score) << a.id;
+      }
+    }
+  }
+  EXPECT_TRUE(collapsed->next_page_token.empty());
+}
+
+TEST_F(CollapseTest, CollapsedPagesNeverRepeatAClusterAndTokensAreBoundToTheFlag) {
+  // More clusters: each added story is distinct (its own numbers and words).
+  std::vector<index::Document> docs;
+  for (int i = 0; i < 6; ++i) {
+    std::string body;
+    for (int w = 0; w < 30; ++w) absl::StrAppend(&body, "كلمة", i * 100 + w, " ");
+    absl::StrAppend(&body, "الزيتون");
+    docs.push_back(Article(absl::StrCat("n", i), "خبر", body));
+    docs.push_back(Article(absl::StrCat("n", i, "_copy"), "خبر", body));
+  }
+  for (const auto& r : engine_.UpsertBatch(std::move(docs))) ASSERT_TRUE(r.ok()) << r.status();
+
+  PageRequest req = Req("الزيتون", 1);
+  req.collapse_duplicates = true;
+  std::set<std::string> clusters;
+  int64_t total = -1;
+  int32_t folded = 0;
+  for (int page = 0; page < 100; ++page) {
+    absl::StatusOr<Page> p = engine_.Search(req);
+    ASSERT_TRUE(p.ok()) << p.status();
+    ASSERT_EQ(p->hits.size(), 1u);
+    EXPECT_EQ(p->hits[0].rank, page + 1);
+    EXPECT_TRUE(clusters.insert(p->hits[0].cluster_id).second) << p->hits[0].cluster_id;
+    folded += p->hits[0].duplicate_count;
+    total = p->total_hits;
+    if (p->next_page_token.empty()) break;
+    // A collapsed search's token is rejected by an uncollapsed one.
+    PageRequest plain = Req("الزيتون", 1);
+    plain.page_token = p->next_page_token;
+    EXPECT_EQ(engine_.Search(plain).status().code(), absl::StatusCode::kInvalidArgument);
+    req.page_token = p->next_page_token;
+  }
+  EXPECT_EQ(total, 8);  // wire, other, n0..n5
+  EXPECT_EQ(static_cast<int64_t>(clusters.size()), total);
+  EXPECT_EQ(folded, 2 + 6);
+  EXPECT_EQ(engine_.Stats().index.duplicates, 8);
+}
+
+TEST_F(CollapseTest, GetArticleReportsTheCluster) {
+  absl::StatusOr<Engine::StoredArticle> a = engine_.GetArticle("copy2");
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->cluster_id, "wire");
+  EXPECT_EQ(a->payload, "payload-copy2");
+  EXPECT_EQ(engine_.GetArticle("nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace collapse
 
 }  // namespace
 }  // namespace khabar::search

@@ -59,7 +59,8 @@ absl::StatusOr<PageToken> DecodePageToken(absl::string_view token, absl::string_
   std::memcpy(&fp, &raw[9], 8);
   if (fp != Fingerprint(query)) {
     return absl::InvalidArgumentError(
-        "page_token belongs to a different query; a token is valid only with the same query");
+        "page_token belongs to a different query (or collapse_duplicates setting); a token is "
+        "valid only with the same query and options");
   }
   PageToken out;
   std::memcpy(&out.offset, &raw[1], 8);

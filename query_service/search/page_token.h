@@ -3,6 +3,8 @@
 // Opaque AIP-158 page tokens. A token records where the next page starts and
 // a fingerprint of the query it belongs to, so a token used with another
 // query, or edited by hand, is rejected instead of silently paging wrong.
+// `query` is whatever the result list depends on: Engine passes the query
+// text plus any option that changes the list (collapse_duplicates).
 //
 //   std::string token = EncodePageToken({.offset = 20}, "إنفيديا");
 //   absl::StatusOr<PageToken> t = DecodePageToken(token, "إنفيديا");  // offset 20

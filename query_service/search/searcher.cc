@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -152,13 +153,34 @@ absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const Sea
     AddProximityScores(index, word_stems, n, bm25, &scores);
   }
 
-  result.total_hits = static_cast<int64_t>(matched.size());
-  const size_t want = std::min(matched.size(), request.offset + request.limit);
   auto better = [&](index::DocId x, index::DocId y) {
     return scores[x] != scores[y] ? scores[x] > scores[y] : x < y;  // ties: older first
   };
+  // Collapsing: the best document of each cluster stands for it. The order
+  // (score, then doc id) is total, so pages never repeat or skip a cluster.
+  absl::flat_hash_map<index::ClusterId, std::pair<index::DocId, int32_t>> clusters;
+  if (request.collapse_duplicates) {
+    std::vector<index::DocId> best;
+    for (index::DocId d : matched) {
+      auto [it, inserted] = clusters.try_emplace(index.cluster(d), d, 0);
+      if (inserted) continue;
+      ++it->second.second;
+      if (better(d, it->second.first)) it->second.first = d;
+    }
+    best.reserve(clusters.size());
+    for (const auto& [cluster, rep] : clusters) best.push_back(rep.first);
+    matched = std::move(best);
+  }
+
+  result.total_hits = static_cast<int64_t>(matched.size());
+  const size_t want = std::min(matched.size(), request.offset + request.limit);
   std::partial_sort(matched.begin(), matched.begin() + want, matched.end(), better);
-  for (size_t i = request.offset; i < want; ++i) result.hits.push_back({matched[i], scores[matched[i]]});
+  for (size_t i = request.offset; i < want; ++i) {
+    const index::DocId d = matched[i];
+    const int32_t folded =
+        request.collapse_duplicates ? clusters.find(index.cluster(d))->second.second : 0;
+    result.hits.push_back({d, scores[d], folded});
+  }
   return result;
 }
 

@@ -54,16 +54,22 @@ struct SearchRequest {
   std::string query;
   size_t offset = 0;  // hits to skip
   size_t limit = 10;  // hits to return
+  // Keep only the best-scoring document of each near-duplicate cluster
+  // (index::InvertedIndex::cluster); offset and limit then count clusters.
+  bool collapse_duplicates = false;
 };
 
 struct Hit {
   index::DocId doc;
   double score;
+  // With collapse_duplicates: matching documents of the same cluster folded
+  // into this hit.
+  int32_t duplicate_count = 0;
 };
 
 struct SearchResult {
   std::vector<Hit> hits;       // best first, at most `limit`
-  int64_t total_hits = 0;      // all matching live documents
+  int64_t total_hits = 0;      // matching live documents (clusters when collapsing)
   std::vector<std::string> terms;  // the query's stems, in query order
 };
 
