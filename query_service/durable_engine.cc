@@ -195,7 +195,9 @@ absl::Status DurableEngine::Close() {
   }
   if (snapshot_thread_.joinable()) snapshot_thread_.join();
   if (store_ == nullptr) return absl::OkStatus();
-  if (store_->wal().last_lsn() > store_->last_snapshot_lsn()) KHABAR_RETURN_IF_ERROR(Snapshot());
+  if (options_.snapshot_on_close && store_->wal().last_lsn() > store_->last_snapshot_lsn()) {
+    KHABAR_RETURN_IF_ERROR(Snapshot());
+  }
   return store_->wal().Sync(store_->wal().last_lsn());
 }
 

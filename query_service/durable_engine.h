@@ -40,6 +40,7 @@ struct DurabilityOptions {
   std::string data_dir;  // empty: memory only, acks are not durable
   storage::SyncMode sync = storage::SyncMode::kFsync;
   int64_t snapshot_every_records = 100000;  // 0: only at Close()
+  bool snapshot_on_close = true;
   uint64_t segment_bytes = 64ull << 20;
 };
 

@@ -1,5 +1,6 @@
 #include "query_service/storage/store.h"
 
+#include <filesystem>
 #include <utility>
 
 #include "common/base/status_macros.h"
@@ -51,6 +52,8 @@ absl::StatusOr<SnapshotInfo> Store::WriteSnapshot(Lsn lsn, absl::Span<const std:
   KHABAR_ASSIGN_OR_RETURN(info.path, writer->Finish());
   info.lsn = lsn;
   info.records = payloads.size();
+  std::error_code ec;
+  info.bytes = std::filesystem::file_size(info.path, ec);
   {
     absl::MutexLock lock(&mu_);
     last_snapshot_lsn_ = std::max(last_snapshot_lsn_, lsn);
