@@ -22,6 +22,23 @@ index::Document ToDocument(const v1::Article& article) {
   return doc;
 }
 
+absl::StatusOr<index::Document> DocumentFromPayload(absl::string_view payload) {
+  v1::Article article;
+  if (!article.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return absl::InvalidArgumentError("stored payload is not a khabar.v1.Article");
+  }
+  index::Document doc;
+  doc.id = article.id();
+  doc.title = article.title();
+  doc.paragraphs.reserve(article.paragraphs_size());
+  for (const v1::Paragraph& p : article.paragraphs()) doc.paragraphs.push_back(p.text());
+  doc.content_hash = article.content_hash();
+  doc.source = article.source();
+  doc.url = article.url();
+  doc.payload = std::string(payload);
+  return doc;
+}
+
 search::PageRequest FromProto(const v1::SearchRequest& request) {
   search::PageRequest out;
   out.query = request.query();
@@ -59,6 +76,14 @@ void ToProto(const search::EngineStats& stats, v1::StatsResponse* response) {
   response->set_unchanged_count(stats.unchanged);
   response->set_rejected_count(stats.rejected);
   response->set_duplicate_count(stats.index.duplicates);
+}
+
+void ToProto(const DurabilityStats& stats, v1::StatsResponse* response) {
+  response->set_durable(stats.durable);
+  response->set_wal_bytes(static_cast<int64_t>(stats.wal_bytes));
+  response->set_wal_records_since_snapshot(stats.wal_records_since_snapshot);
+  response->set_last_snapshot_lsn(stats.last_snapshot_lsn);
+  response->set_last_lsn(stats.last_lsn);
 }
 
 v1::IndexOutcome ToProto(index::UpsertOutcome outcome) {

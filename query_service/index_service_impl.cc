@@ -1,5 +1,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
+#include "common/rpc/status.h"
 #include "query_service/convert.h"
 #include "query_service/query_service_impl.h"
 
@@ -18,7 +19,15 @@ grpc::Status IndexServiceImpl::IndexArticles(
     for (const v1::IndexRecord& record : request.records()) {
       docs.push_back(ToDocument(record.article()));
     }
-    std::vector<absl::StatusOr<index::UpsertOutcome>> results = engine_->UpsertBatch(std::move(docs));
+    // Applied, logged and synced before any ack of the batch is written.
+    absl::StatusOr<UpsertResults> applied = engine_->UpsertBatch(std::move(docs));
+    if (!applied.ok()) {
+      base::LogError("index batch not durable; stream ended without its acks",
+                     {{"peer", peer}, {"error", applied.status().ToString()}});
+      return rpc::ToGrpcStatus(absl::UnavailableError(
+          absl::StrCat("the batch could not be made durable: ", applied.status().message())));
+    }
+    const UpsertResults& results = *applied;
 
     v1::IndexArticlesResponse response;
     for (int i = 0; i < request.records_size(); ++i) {
@@ -48,7 +57,12 @@ grpc::Status IndexServiceImpl::DeleteArticles(grpc::ServerContext* /*ctx*/,
                                               v1::DeleteArticlesResponse* response) {
   std::vector<std::string> ids(request->ids().begin(), request->ids().end());
   std::vector<std::string> not_found;
-  response->set_deleted_count(engine_->Delete(ids, &not_found));
+  absl::StatusOr<int64_t> deleted = engine_->Delete(ids, &not_found);
+  if (!deleted.ok()) {
+    return rpc::ToGrpcStatus(absl::UnavailableError(
+        absl::StrCat("the deletes could not be made durable: ", deleted.status().message())));
+  }
+  response->set_deleted_count(*deleted);
   for (std::string& id : not_found) response->add_not_found_ids(std::move(id));
   return grpc::Status::OK;
 }

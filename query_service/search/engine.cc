@@ -124,4 +124,14 @@ EngineStats Engine::Stats() const {
   return s;
 }
 
+std::vector<std::string> Engine::LivePayloads() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<std::string> out;
+  out.reserve(static_cast<size_t>(index_.live_documents()));
+  for (index::DocId d = 0; d < index_.doc_id_limit(); ++d) {
+    if (index_.is_live(d)) out.push_back(index_.document(d).payload);
+  }
+  return out;
+}
+
 }  // namespace khabar::search

@@ -96,6 +96,11 @@ class Engine {
 
   EngineStats Stats() const;
 
+  // A copy of the payload of every live document, in doc id (= upsert)
+  // order: what a snapshot stores. Holds the reader lock while copying, so
+  // searches go on and writers wait only for the copy.
+  std::vector<std::string> LivePayloads() const;
+
   const EngineOptions& options() const { return options_; }
 
  private:

@@ -88,6 +88,22 @@ TEST(EngineTest, GetPayloadAndDelete) {
   EXPECT_EQ(engine.GetPayload("a").status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST(EngineTest, LivePayloadsAreInUpsertOrderWithoutDeletedOrReplaced) {
+  Engine engine{EngineOptions{}};
+  std::vector<index::Document> batch;
+  batch.push_back(Doc("a", "خبر", "1"));
+  batch.push_back(Doc("b", "خبر", "1"));
+  batch.push_back(Doc("c", "خبر", "1"));
+  engine.UpsertBatch(std::move(batch));
+  batch.clear();
+  index::Document a2 = Doc("a", "خبر جديد", "2");
+  a2.payload = "payload-a2";
+  batch.push_back(std::move(a2));
+  engine.UpsertBatch(std::move(batch));
+  engine.Delete({"b"}, nullptr);
+  EXPECT_EQ(engine.LivePayloads(), (std::vector<std::string>{"payload-c", "payload-a2"}));
+}
+
 TEST(EngineTest, SearchesRunWhileWritersAdd) {
   Engine engine{EngineOptions{}};
   std::thread writer([&] {
