@@ -41,8 +41,11 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
 // (DurableEngine); concurrent streams share the log's fsyncs.
 class IndexServiceImpl final : public v1::IndexService::Service {
  public:
+  // At most this many records in one IndexArticlesRequest.
+  static constexpr int kMaxRecordsPerMessage = 10000;
+
   // `engine` is not owned.
-  explicit IndexServiceImpl(DurableEngine* engine) : engine_(engine) {}
+  explicit IndexServiceImpl(DurableEngine* engine);
 
   grpc::Status IndexArticles(
       grpc::ServerContext* ctx,
@@ -52,6 +55,11 @@ class IndexServiceImpl final : public v1::IndexService::Service {
                               v1::DeleteArticlesResponse* response) override;
 
  private:
+  // IndexArticles over raw messages, so that a message that does not parse
+  // ends the stream with INVALID_ARGUMENT.
+  grpc::Status IndexArticlesRaw(grpc::ServerContext* ctx,
+                                grpc::ServerReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>* stream);
+
   DurableEngine* engine_;
 };
 
