@@ -1,22 +1,42 @@
 #include "ingest_service/pipeline.h"
 
+#include <optional>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "ingest_service/article/plain_text_parser.h"
+#include "common/base/status_macros.h"
+#include "ingest_service/article/document_parser.h"
 #include "ingest_service/convert.h"
 
 namespace khabar::ingest {
 
-v1::SourceFormat DetectFormat(absl::string_view name, v1::SourceFormat format) {
-  if (format != v1::SOURCE_FORMAT_UNSPECIFIED) return format;
-  if (absl::EndsWith(name, ".jsonl") || absl::EndsWith(name, ".ndjson")) {
-    return v1::SOURCE_FORMAT_JSONL;
+namespace {
+
+std::optional<article::SourceFormat> FromProto(v1::SourceFormat format) {
+  switch (format) {
+    case v1::SOURCE_FORMAT_PLAIN_TEXT:
+      return article::SourceFormat::kPlainText;
+    case v1::SOURCE_FORMAT_TREC:
+      return article::SourceFormat::kTrec;
+    case v1::SOURCE_FORMAT_JSONL:
+      return article::SourceFormat::kJsonl;
+    default:
+      return std::nullopt;
   }
-  if (absl::EndsWith(name, ".trec") || absl::EndsWith(name, ".sgml") ||
-      absl::EndsWith(name, ".sgm")) {
-    return v1::SOURCE_FORMAT_TREC;
+}
+
+}  // namespace
+
+v1::SourceFormat DetectFormat(absl::string_view name, v1::SourceFormat format,
+                              absl::string_view content) {
+  if (FromProto(format).has_value()) return format;
+  switch (article::DetectSourceFormat(name, content)) {
+    case article::SourceFormat::kTrec:
+      return v1::SOURCE_FORMAT_TREC;
+    case article::SourceFormat::kJsonl:
+      return v1::SOURCE_FORMAT_JSONL;
+    case article::SourceFormat::kPlainText:
+      break;
   }
   return v1::SOURCE_FORMAT_PLAIN_TEXT;
 }
@@ -49,28 +69,25 @@ void Pipeline::Reject(absl::string_view name, absl::string_view error) {
 
 absl::Status Pipeline::Add(absl::string_view name, absl::string_view content,
                            v1::SourceFormat format, absl::string_view source) {
-  ++totals_.documents;
-  format = DetectFormat(name, format);
-  if (format != v1::SOURCE_FORMAT_PLAIN_TEXT) {
-    Report({std::string(name), "", v1::INDEX_OUTCOME_REJECTED,
-            absl::StrCat(name, ": format ", v1::SourceFormat_Name(format),
-                         " is not supported yet; only plain text")});
-    return absl::OkStatus();
-  }
-  absl::StatusOr<article::Article> parsed = article::ParsePlainText(name, content);
-  if (!parsed.ok()) {
-    Report({std::string(name), "", v1::INDEX_OUTCOME_REJECTED,
-            std::string(parsed.status().message())});
-    return absl::OkStatus();
-  }
-  if (parsed->source.empty()) {
-    parsed->source = source.empty() ? options_.source : std::string(source);
-  }
-  queued_.push_back(ToProto(*parsed));
-  queued_names_.emplace_back(name);
-  queued_bytes_ += content.size();
-  if (queued_.size() >= options_.batch_size || queued_bytes_ >= options_.batch_bytes) {
-    return Flush();
+  // One result per article of the document (TREC and JSONL hold many), and
+  // one per article that did not parse.
+  for (absl::StatusOr<article::Article>& parsed :
+       article::ParseDocument(name, content, FromProto(format))) {
+    ++totals_.documents;
+    if (!parsed.ok()) {
+      Report({std::string(name), "", v1::INDEX_OUTCOME_REJECTED,
+              std::string(parsed.status().message())});
+      continue;
+    }
+    if (parsed->source.empty()) {
+      parsed->source = source.empty() ? options_.source : std::string(source);
+    }
+    queued_.push_back(ToProto(*parsed));
+    queued_names_.push_back(parsed->origin);
+    queued_bytes_ += queued_.back().ByteSizeLong();
+    if (queued_.size() >= options_.batch_size || queued_bytes_ >= options_.batch_bytes) {
+      KHABAR_RETURN_IF_ERROR(Flush());
+    }
   }
   return absl::OkStatus();
 }

@@ -45,8 +45,10 @@ struct PipelineOptions {
   std::string source;  // recorded in articles that do not name their publisher
 };
 
-// Picks the format from the name's extension when `format` is UNSPECIFIED.
-v1::SourceFormat DetectFormat(absl::string_view name, v1::SourceFormat format);
+// `format`, or when it is UNSPECIFIED the format article::DetectSourceFormat
+// picks from the content ("<DOC>" first -> TREC) and the name's extension.
+v1::SourceFormat DetectFormat(absl::string_view name, v1::SourceFormat format,
+                              absl::string_view content = "");
 
 class Pipeline {
  public:
@@ -54,7 +56,10 @@ class Pipeline {
   // `client` (open) is not owned.
   Pipeline(IndexStreamClient* client, PipelineOptions options, Callback on_result);
 
-  // Parses `content` and queues its articles; sends a batch when one is full.
+  // Parses `content` (article::ParseDocument) and queues each of its articles
+  // separately; every article that does not parse is reported as REJECTED
+  // with its reason, and counts as one document in totals(). Sends a batch
+  // when one is full.
   // Returns an error only when the stream breaks.
   // `source` names the publisher when the document does not (default:
   // PipelineOptions::source).

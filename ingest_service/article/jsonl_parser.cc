@@ -360,6 +360,7 @@ std::vector<absl::StatusOr<Article>> ParseJsonl(absl::string_view name, absl::st
     }
     out.push_back(ParseLine(name, line_no, line));
   }
+  if (out.empty()) out.push_back(absl::InvalidArgumentError(absl::StrCat(name, ": file is empty")));
   return out;
 }
 

@@ -16,7 +16,8 @@
 //   "docs.jsonl:17: expected ':' after key at column 23"
 //   "docs.jsonl:18: missing \"id\""
 //   "docs.jsonl:19: no text (empty \"title\" and \"body\")"
-// A whole-file problem (not UTF-8, binary) is a single error.
+// A whole-file problem (not UTF-8, binary, "<file>: file is empty": no
+// non-blank line) is a single error.
 // Origin: "<file>:<line>".
 #ifndef KHABAR_INGEST_SERVICE_ARTICLE_JSONL_PARSER_H_
 #define KHABAR_INGEST_SERVICE_ARTICLE_JSONL_PARSER_H_

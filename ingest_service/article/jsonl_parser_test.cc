@@ -83,6 +83,12 @@ TEST(JsonlParserTest, WholeFileProblemIsOneError) {
             "d.jsonl: not UTF-8 text: invalid byte 0xC0 at byte offset 22");
 }
 
+TEST(JsonlParserTest, BlankFileIsOneError) {
+  auto docs = ParseJsonl("d.jsonl", "\n  \n\n");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].status().message(), "d.jsonl: file is empty");
+}
+
 TEST(JsonlParserTest, DeepNestingIsAnErrorNotACrash) {
   std::string deep = R"({"id": "a", "title": "t", "x": )";
   deep += std::string(100000, '[');

@@ -229,6 +229,7 @@ std::vector<absl::StatusOr<Article>> ParseTrec(absl::string_view name, absl::str
   Tag tag;
   size_t pos = 0;
   bool have_doc = false;  // `tag` is an open <DOC> already found
+  bool any_doc = false;
   for (;;) {
     if (!have_doc) {
       // Text outside DOCs is skipped.
@@ -243,6 +244,7 @@ std::vector<absl::StatusOr<Article>> ParseTrec(absl::string_view name, absl::str
       if (!found) break;
     }
     have_doc = false;
+    any_doc = true;
     const size_t doc_begin = tag.begin;
     std::array<absl::string_view, kNumFields> fields;
     std::vector<absl::string_view> texts;
@@ -299,6 +301,7 @@ std::vector<absl::StatusOr<Article>> ParseTrec(absl::string_view name, absl::str
     }
     out.push_back(BuildArticle(name, doc_begin, fields, texts));
   }
+  if (!any_doc) out.push_back(absl::InvalidArgumentError(absl::StrCat(name, ": no <DOC> found")));
   return out;
 }
 

@@ -16,7 +16,8 @@
 //   "<file>: <DOC> at byte N (DOCNO X) is not closed"  (EOF or another <DOC>)
 //   "<file>: <DOC> at byte N has no <DOCNO>"
 //   "<file>: <DOC> at byte N (DOCNO X) has no text"     (no TITLE, no TEXT)
-// A whole-file problem (not UTF-8, binary) is a single error.
+// A whole-file problem (not UTF-8, binary, "<file>: no <DOC> found") is a
+// single error.
 // Origin: "<file>#<DOCNO>".
 //
 //   for (absl::StatusOr<Article>& a : ParseTrec("ant/x.txt", bytes)) ...

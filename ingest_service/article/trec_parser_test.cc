@@ -106,7 +106,9 @@ TEST(TrecParserTest, WholeFileProblemIsOneError) {
   ASSERT_EQ(docs.size(), 1u);
   EXPECT_EQ(docs[0].status().message(),
             "f.trec: not UTF-8 text: invalid byte 0xFF at byte offset 27");
-  EXPECT_TRUE(ParseTrec("empty.trec", "no docs here").empty());
+  docs = ParseTrec("empty.trec", "no docs here");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].status().message(), "empty.trec: no <DOC> found");
 }
 
 TEST(ParseTimestampTest, Formats) {
