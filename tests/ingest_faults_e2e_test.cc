@@ -85,7 +85,7 @@ std::string SyntheticArticle(int i) {
   return absl::StrCat("خبر رقم ", i, " عن ", kTopics[i % 5], "\n\n", body);
 }
 
-TEST(IngestFaultTest, DISABLED_BadFilesAmongGoodOnesAreNamedAndEveryGoodArticleGoesIn) {
+TEST(IngestFaultTest, BadFilesAmongGoodOnesAreNamedAndEveryGoodArticleGoesIn) {
   TempDir dir;
   QueryServiceProcess qs(KHABAR_QUERY_SERVICE_BIN);
   ASSERT_TRUE(qs.Start()) << qs.error();
