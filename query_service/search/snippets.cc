@@ -234,13 +234,33 @@ Snippet CutPassage(const ScannedParagraph& para, size_t para_index, const std::v
 
 }  // namespace
 
+namespace {
+
+// The longest prefix of `text` of at most `limit` bytes that ends on a code
+// point boundary.
+size_t PrefixBytes(absl::string_view text, size_t limit) {
+  size_t take = std::min(text.size(), limit);
+  while (take < text.size() && take > 0 && (static_cast<unsigned char>(text[take]) & 0xC0) == 0x80) {
+    --take;
+  }
+  return take;
+}
+
+std::vector<Highlight> HighlightPrefix(const analysis::Analyzer& analyzer,
+                                       const TermMatcher& matcher, absl::string_view text,
+                                       size_t limit) {
+  if (matcher.empty() || text.empty()) return {};
+  const size_t take = PrefixBytes(text, limit);
+  std::vector<Tok> toks;
+  Tokenize(analyzer, matcher, text.substr(0, take), take < text.size(), &toks);
+  return MakeHighlights(text, 0, toks, 0, toks.size());
+}
+
+}  // namespace
+
 std::vector<Highlight> HighlightText(const analysis::Analyzer& analyzer, absl::string_view text,
                                      const std::vector<HighlightTerm>& terms) {
-  const TermMatcher matcher(terms);
-  if (matcher.empty() || text.empty()) return {};
-  std::vector<Tok> toks;
-  Tokenize(analyzer, matcher, text, /*was_cut=*/false, &toks);
-  return MakeHighlights(text, 0, toks, 0, toks.size());
+  return HighlightPrefix(analyzer, TermMatcher(terms), text, text.size());
 }
 
 DocumentHighlights MakeSnippets(const analysis::Analyzer& analyzer, const index::Document& doc,
@@ -248,7 +268,8 @@ DocumentHighlights MakeSnippets(const analysis::Analyzer& analyzer, const index:
                                 const SnippetOptions& options) {
   DocumentHighlights out;
   const TermMatcher matcher(terms);
-  if (!matcher.empty()) out.title_highlights = HighlightText(analyzer, doc.title, terms);
+  // Titles are short; the bound only guards against a pathological one.
+  out.title_highlights = HighlightPrefix(analyzer, matcher, doc.title, options.max_scan_bytes);
   if (options.max_snippets <= 0) return out;
   const uint32_t words = options.snippet_words > 0 ? options.snippet_words : 30;
 
@@ -259,10 +280,7 @@ DocumentHighlights MakeSnippets(const analysis::Analyzer& analyzer, const index:
   bool have_lead = false;
   for (const std::string& p : doc.paragraphs) {
     if (budget == 0) break;
-    size_t take = std::min(p.size(), budget);
-    while (take < p.size() && take > 0 && (static_cast<unsigned char>(p[take]) & 0xC0) == 0x80) {
-      --take;  // cut at a code point boundary
-    }
+    const size_t take = PrefixBytes(p, budget);
     budget -= std::min(budget, std::max<size_t>(take, 1));
     ScannedParagraph sp{absl::string_view(p).substr(0, take), take < p.size(), toks.size(), 0};
     // Without query terms only the lead is needed.

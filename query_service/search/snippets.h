@@ -63,7 +63,8 @@ struct SnippetOptions {
   std::string post_tag;
   // Work bound: only the first `max_scan_bytes` of the body (paragraphs in
   // order, counted together) are tokenized and considered; a match further
-  // into a very long article is not shown. The title is always scanned.
+  // into a very long article is not shown. The title has its own budget of
+  // the same size (real titles are far shorter).
   size_t max_scan_bytes = 64 * 1024;
 };
 

@@ -292,6 +292,17 @@ TEST_F(SnippetsTest, ScanBudgetBoundsTheWork) {
   EXPECT_EQ(h.snippets[0].paragraph, 2);
 }
 
+TEST_F(SnippetsTest, TitleHasItsOwnScanBudget) {
+  const std::string filler = absl::StrJoin(std::vector<std::string>(100, "كلام"), " ");
+  index::Document doc = Doc(absl::StrCat("إنفيديا ", filler, " إنفيديا"), {"نص"});
+  SnippetOptions options;
+  options.max_scan_bytes = 100;
+  DocumentHighlights h = Run(doc, "إنفيديا", options);
+  ASSERT_THAT(h.title_highlights, SizeIs(1));  // the second one is beyond the budget
+  EXPECT_EQ(h.title_highlights[0].byte_begin, 0);
+  EXPECT_THAT(Run(doc, "إنفيديا").title_highlights, SizeIs(2));
+}
+
 TEST_F(SnippetsTest, AWordCutByTheScanBudgetIsNotMatched) {
   // "إنفيديات" cut after "إنفيديا" must not look like a match.
   const std::string p = "خبر إنفيديات";
