@@ -45,8 +45,27 @@ search::PageRequest FromProto(const v1::SearchRequest& request) {
   out.page_size = request.page_size();
   out.page_token = request.page_token();
   out.collapse_duplicates = request.collapse_duplicates();
+  // Highlighting is on unless explicitly disabled; zero values are defaults.
+  const v1::HighlightOptions& h = request.highlight();
+  out.highlight = !h.has_enabled() || h.enabled();
+  if (h.max_snippets() != 0) out.snippets.max_snippets = h.max_snippets();
+  out.snippets.snippet_words = h.snippet_words();
+  out.snippets.pre_tag = h.pre_tag();
+  out.snippets.post_tag = h.post_tag();
   return out;
 }
+
+namespace {
+
+void ToProto(const search::Highlight& h, v1::Highlight* out) {
+  out->set_byte_begin(h.byte_begin);
+  out->set_byte_end(h.byte_end);
+  out->set_utf16_begin(h.utf16_begin);
+  out->set_utf16_end(h.utf16_end);
+  out->set_exact(h.exact);
+}
+
+}  // namespace
 
 void ToProto(const search::Page& page, v1::SearchResponse* response) {
   for (const search::PageHit& h : page.hits) {
@@ -59,6 +78,17 @@ void ToProto(const search::Page& page, v1::SearchResponse* response) {
     hit->set_url(h.url);
     hit->set_cluster_id(h.cluster_id);
     hit->set_duplicate_count(h.duplicate_count);
+    for (const search::Snippet& s : h.snippets) {
+      v1::Snippet* snippet = hit->add_snippets();
+      snippet->set_text(s.text);
+      snippet->set_field(std::string(search::SnippetFieldName(s.field)));
+      snippet->set_paragraph(s.paragraph);
+      for (const search::Highlight& hl : s.highlights) ToProto(hl, snippet->add_highlights());
+      snippet->set_truncated_start(s.truncated_start);
+      snippet->set_truncated_end(s.truncated_end);
+      snippet->set_marked_text(s.marked_text);
+    }
+    for (const search::Highlight& hl : h.title_highlights) ToProto(hl, hit->add_title_highlights());
   }
   response->set_total_hits(page.total_hits);
   response->set_next_page_token(page.next_page_token);

@@ -122,6 +122,7 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
     search::PageRequest req;
     req.query = cols[1];
     req.page_size = depth;
+    req.highlight = false;  // rankings only: snippets would only cost time
     absl::StatusOr<search::Page> page = engine.Search(req);
     if (!page.ok()) {
       ++failed;

@@ -1,8 +1,10 @@
 #include "query_service/search/engine.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "query_service/search/page_token.h"
 
 namespace khabar::search {
@@ -20,6 +22,22 @@ namespace {
 std::string TokenScope(const PageRequest& request) {
   if (!request.collapse_duplicates) return request.query;
   return absl::StrCat(request.query, absl::string_view("\0", 1), "collapse_duplicates");
+}
+
+// The query's words as highlight terms, weighted by an idf from the stem's
+// posting list length (tombstones included: cheap, and close enough to rank
+// passages).
+std::vector<HighlightTerm> HighlightTerms(const index::InvertedIndex& index,
+                                          const std::vector<QueryWord>& words) {
+  std::vector<HighlightTerm> terms;
+  terms.reserve(words.size());
+  const int64_t n = std::max<int64_t>(index.live_documents(), 1);
+  for (const QueryWord& w : words) {
+    const index::PostingList* pl = index.Postings(w.stem);
+    const int64_t df = pl == nullptr ? 0 : std::min<int64_t>(pl->docs.size(), n);
+    terms.push_back({w.stem, w.term, std::max(Bm25Idf(n, df), 0.01), w.phrase_part, w.stopword});
+  }
+  return terms;
 }
 
 }  // namespace
@@ -66,6 +84,7 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
                                                    options_.default_page_size, "), got ",
                                                    request.page_size));
   }
+  if (request.highlight) KHABAR_RETURN_IF_ERROR(ValidateSnippetOptions(request.snippets));
   const std::string token_scope = TokenScope(request);
   absl::StatusOr<PageToken> token = DecodePageToken(request.page_token, token_scope);
   if (!token.ok()) return token.status();
@@ -87,11 +106,25 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   if (!result.ok()) return result.status();
   page.total_hits = result->total_hits;
   page.terms = std::move(result->terms);
+  std::vector<HighlightTerm> highlight_terms;
+  if (request.highlight) highlight_terms = HighlightTerms(index_, result->words);
   int32_t rank = static_cast<int32_t>(req.offset);
   for (const Hit& hit : result->hits) {
     const index::Document& doc = index_.document(hit.doc);
-    page.hits.push_back({doc.id, doc.title, doc.source, doc.url, hit.score, ++rank,
-                         index_.cluster_id(hit.doc), hit.duplicate_count});
+    PageHit& out = page.hits.emplace_back();
+    out.id = doc.id;
+    out.title = doc.title;
+    out.source = doc.source;
+    out.url = doc.url;
+    out.score = hit.score;
+    out.rank = ++rank;
+    out.cluster_id = index_.cluster_id(hit.doc);
+    out.duplicate_count = hit.duplicate_count;
+    if (request.highlight) {
+      DocumentHighlights h = MakeSnippets(analyzer_, doc, highlight_terms, request.snippets);
+      out.snippets = std::move(h.snippets);
+      out.title_highlights = std::move(h.title_highlights);
+    }
   }
   const uint64_t next = req.offset + result->hits.size();
   if (!result->hits.empty() && next < static_cast<uint64_t>(result->total_hits)) {

@@ -21,6 +21,7 @@
 #include "query_service/analysis/analyzer.h"
 #include "query_service/index/inverted_index.h"
 #include "query_service/search/searcher.h"
+#include "query_service/search/snippets.h"
 
 namespace khabar::search {
 
@@ -40,6 +41,10 @@ struct PageRequest {
   std::string page_token;
   // One hit per near-duplicate cluster (SearchRequest.collapse_duplicates).
   bool collapse_duplicates = false;
+  // Snippets and title highlights for the hits of the page (snippets.h).
+  // Computed after ranking, for the returned hits only.
+  bool highlight = true;
+  SnippetOptions snippets;  // validated by Search(); snippet_words 0 = default
 };
 
 struct PageHit {
@@ -51,6 +56,8 @@ struct PageHit {
   int32_t rank = 0;  // 1-based, over the whole result list
   std::string cluster_id;
   int32_t duplicate_count = 0;  // folded copies, when collapsing
+  std::vector<Snippet> snippets;            // with PageRequest.highlight
+  std::vector<Highlight> title_highlights;  // over `title`
 };
 
 struct Page {
@@ -81,7 +88,7 @@ class Engine {
   // Number of ids that were live and are now deleted; `not_found` gets the rest.
   int64_t Delete(const std::vector<std::string>& ids, std::vector<std::string>* not_found);
 
-  // InvalidArgument for a bad query, page size or page token.
+  // InvalidArgument for a bad query, page size, page token or snippet options.
   absl::StatusOr<Page> Search(const PageRequest& request) const;
 
   // The stored payload of the live article `id`; NotFound otherwise.

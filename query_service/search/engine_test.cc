@@ -4,6 +4,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
@@ -124,6 +125,49 @@ TEST(EngineTest, SearchesRunWhileWritersAdd) {
   EXPECT_EQ(engine.Search(Req("عاجل"))->total_hits, 200);
 }
 
+
+TEST(EngineSnippetsTest, PageHitsCarrySnippetsAndTitleHighlights) {
+  Engine engine{EngineOptions{}};
+  std::vector<index::Document> batch;
+  for (int i = 0; i < 12; ++i) {
+    index::Document d = Doc(absl::StrCat("d", i), i % 2 == 0 ? "أخبار لإنفيديا" : "أخبار السوق");
+    d.paragraphs = {"مقدمة عن السوق.", absl::StrCat("وقالت إنفيديا إن مبيعاتها زادت ", i, " بالمئة.")};
+    batch.push_back(std::move(d));
+  }
+  engine.UpsertBatch(std::move(batch));
+  PageRequest req = Req("إنفيديا", 5);
+  req.snippets.pre_tag = "[";
+  req.snippets.post_tag = "]";
+  absl::StatusOr<Page> page = engine.Search(req);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->hits.size(), 5u);
+  for (const PageHit& h : page->hits) {
+    ASSERT_EQ(h.snippets.size(), 1u) << h.id;
+    const Snippet& s = h.snippets[0];
+    EXPECT_EQ(s.paragraph, 1);
+    EXPECT_TRUE(absl::StartsWith(s.marked_text, "وقالت [إنفيديا] إن")) << s.marked_text;
+    ASSERT_EQ(s.highlights.size(), 1u);
+    EXPECT_TRUE(s.highlights[0].exact);
+    const bool title_mentions = absl::StrContains(h.title, "إنفيديا");
+    ASSERT_EQ(h.title_highlights.size(), title_mentions ? 1u : 0u) << h.title;
+    if (title_mentions) {
+      const Highlight& t = h.title_highlights[0];
+      EXPECT_EQ(h.title.substr(t.byte_begin, t.byte_end - t.byte_begin), "لإنفيديا");
+      EXPECT_FALSE(t.exact);
+    }
+  }
+
+  // Off: nothing computed. Bad options: InvalidArgument naming the field.
+  req.highlight = false;
+  page = engine.Search(req);
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->hits[0].snippets.empty());
+  EXPECT_TRUE(page->hits[0].title_highlights.empty());
+  req.highlight = true;
+  req.snippets.max_snippets = 9;
+  EXPECT_NE(engine.Search(req).status().message().find("highlight.max_snippets"),
+            absl::string_view::npos);
+}
 
 namespace collapse {
 

@@ -96,6 +96,7 @@ absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const Sea
     for (const analysis::Token& t : index.analyzer().Analyze(request.query)) {
       word_stems.emplace_back(t.stem());
       if (!seen_words.insert(t.term).second) continue;
+      result.words.push_back({t.term, std::string(t.stem()), t.stopword, false});
       const double weight = t.stopword ? bm25.stopword_weight : 1.0;
       if (seen_stems.insert(std::string(t.stem())).second) {
         result.terms.emplace_back(t.stem());

@@ -67,10 +67,19 @@ struct Hit {
   int32_t duplicate_count = 0;
 };
 
+// One distinct analysed query word, as snippets.h highlights it.
+struct QueryWord {
+  std::string term;  // normalized, unstemmed form (analysis::Token::term)
+  std::string stem;  // its light stem
+  bool stopword = false;
+  bool phrase_part = false;  // inside a quoted phrase (matches `term` only)
+};
+
 struct SearchResult {
   std::vector<Hit> hits;       // best first, at most `limit`
   int64_t total_hits = 0;      // matching live documents (clusters when collapsing)
   std::vector<std::string> terms;  // the query's stems, in query order
+  std::vector<QueryWord> words;    // the query's distinct words, in query order
 };
 
 // InvalidArgument for an empty or oversized query, or one with no searchable
