@@ -24,6 +24,7 @@ cleanup() { [ -n "$qpid" ] && kill "$qpid" 2>/dev/null; wait 2>/dev/null; rm -rf
 trap cleanup EXIT
 tar -xJf "$tarball" -C "$work"
 corpus=$work/antcorpus.data
+rm -f "$corpus/README.md" "$corpus/LICENSE"  # not articles
 bytes=$(find "$corpus" -name '*.txt' -printf '%s\n' | awk '{s+=$1} END{print s}')
 files=$(find "$corpus" -name '*.txt' | wc -l)
 echo "corpus: $files files, $((bytes / 1000000)) MB (ANT JawharaFM, TREC <DOC>)"
