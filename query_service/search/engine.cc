@@ -15,11 +15,17 @@ Engine::Engine(EngineOptions options)
 namespace {
 
 // What a page token is bound to: the query and every option that changes the
-// result list. Uncollapsed tokens keep the bare query (tokens issued before
-// collapsing existed stay valid).
-std::string TokenScope(const PageRequest& request) {
-  if (!request.collapse_duplicates) return request.query;
-  return absl::StrCat(request.query, absl::string_view("\0", 1), "collapse_duplicates");
+// result list. With the default options the scope is the bare query, so tokens
+// issued before those options existed stay valid.
+std::string TokenScope(const PageRequest& request, absl::string_view minimum_should_match) {
+  std::string scope = request.query;
+  const absl::string_view sep("\0", 1);
+  if (request.collapse_duplicates) absl::StrAppend(&scope, sep, "collapse_duplicates");
+  if (request.default_operator == QueryOperator::kAnd) absl::StrAppend(&scope, sep, "operator=AND");
+  if (!minimum_should_match.empty()) {
+    absl::StrAppend(&scope, sep, "minimum_should_match=", minimum_should_match);
+  }
+  return scope;
 }
 
 }  // namespace
@@ -66,7 +72,10 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
                                                    options_.default_page_size, "), got ",
                                                    request.page_size));
   }
-  const std::string token_scope = TokenScope(request);
+  const std::string& msm = request.minimum_should_match.empty()
+                               ? options_.default_minimum_should_match
+                               : request.minimum_should_match;
+  const std::string token_scope = TokenScope(request, msm);
   absl::StatusOr<PageToken> token = DecodePageToken(request.page_token, token_scope);
   if (!token.ok()) return token.status();
   constexpr uint64_t kMaxOffset = 100000;  // deep paging: use filters, not page 10,000
@@ -79,6 +88,9 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   req.offset = token->offset;
   req.limit = static_cast<size_t>(page_size);
   req.collapse_duplicates = request.collapse_duplicates;
+  req.default_operator = request.default_operator;
+  req.minimum_should_match = msm;
+  req.explain = request.explain;
 
   Page page;
   absl::ReaderMutexLock lock(&mu_);
@@ -87,11 +99,13 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   if (!result.ok()) return result.status();
   page.total_hits = result->total_hits;
   page.terms = std::move(result->terms);
+  page.parsed_query = std::move(result->parsed_query);
   int32_t rank = static_cast<int32_t>(req.offset);
-  for (const Hit& hit : result->hits) {
+  for (Hit& hit : result->hits) {
     const index::Document& doc = index_.document(hit.doc);
     page.hits.push_back({doc.id, doc.title, doc.source, doc.url, hit.score, ++rank,
-                         index_.cluster_id(hit.doc), hit.duplicate_count});
+                         index_.cluster_id(hit.doc), hit.duplicate_count,
+                         std::move(hit.explanation)});
   }
   const uint64_t next = req.offset + result->hits.size();
   if (!result->hits.empty() && next < static_cast<uint64_t>(result->total_hits)) {
