@@ -97,6 +97,11 @@ class Parser {
           i = j;
         }
         lex_.push_back(l);
+      } else if ((c == '+' || c == '-') && at_start && i + 1 < n && IsSpace(text_[i + 1]) &&
+                 !absl::StripAsciiWhitespace(text_.substr(i + 1)).empty()) {
+        // "- من هو …", "الرياض - واس": a bullet or a dash between words, not
+        // an operator (those stick to their word).
+        ++i;
       } else if ((c == '+' || c == '-') && at_start) {
         if (i + 1 >= n || IsSpace(text_[i + 1]) || text_[i + 1] == ')' || text_[i + 1] == '+' ||
             text_[i + 1] == '-' || text_[i + 1] == '|' || text_[i + 1] == '&') {
@@ -473,8 +478,29 @@ class Parser {
       } else if (c.modifier == '+') {
         must.push_back(AsNode(c.part));
       } else if (!c.part.word) {
-        (and_mode ? must : should).push_back(c.part.nodes[0]);
-        if (!and_mode) ordered_should.push_back(c.part.nodes[0]);
+        const Query& q = c.part.nodes[0];
+        if (and_mode) {
+          must.push_back(q);
+        } else if (q->op() == QueryNode::Op::kOr &&
+                   static_cast<const OrNode&>(*q).minimum_match() == 1) {
+          // (a b) among optional words: OR is associative, splice it in.
+          for (const Query& child : static_cast<const OrNode&>(*q).children()) {
+            should.push_back(child);
+            ordered_should.push_back(child);
+          }
+        } else {
+          if (q->op() == QueryNode::Op::kPhrase) {
+            // An optional phrase is a preference: its words count as words
+            // (as before the query language) and the exact phrase adds its
+            // own score. +"…" or the AND operator require the phrase.
+            const auto& phrase = static_cast<const PhraseNode&>(*q);
+            for (const QueryWord& w : phrase.words()) {
+              ordered_should.push_back(std::make_shared<TermNode>(w, phrase.scope()));
+            }
+          }
+          should.push_back(q);
+          ordered_should.push_back(q);
+        }
       } else {
         // A typed word's terms join the sequence one by one (as before the
         // query language: plain queries rank exactly as they did).
