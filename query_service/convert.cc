@@ -28,7 +28,18 @@ search::PageRequest FromProto(const v1::SearchRequest& request) {
   out.page_size = request.page_size();
   out.page_token = request.page_token();
   out.collapse_duplicates = request.collapse_duplicates();
+  out.explain = request.explain();
+  out.default_operator = request.default_operator() == v1::QUERY_OPERATOR_AND
+                             ? search::QueryOperator::kAnd
+                             : search::QueryOperator::kOr;
+  out.minimum_should_match = request.minimum_should_match();
   return out;
+}
+
+void ToProto(const search::Explanation& e, v1::Explanation* out) {
+  out->set_value(e.value);
+  out->set_description(e.description);
+  for (const search::Explanation& d : e.details) ToProto(d, out->add_details());
 }
 
 void ToProto(const search::Page& page, v1::SearchResponse* response) {
@@ -42,10 +53,12 @@ void ToProto(const search::Page& page, v1::SearchResponse* response) {
     hit->set_url(h.url);
     hit->set_cluster_id(h.cluster_id);
     hit->set_duplicate_count(h.duplicate_count);
+    if (!h.explanation.description.empty()) ToProto(h.explanation, hit->mutable_explanation());
   }
   response->set_total_hits(page.total_hits);
   response->set_next_page_token(page.next_page_token);
   for (const std::string& t : page.terms) response->add_query_terms(t);
+  response->set_parsed_query(page.parsed_query);
 }
 
 void ToProto(const search::EngineStats& stats, v1::StatsResponse* response) {

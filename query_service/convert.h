@@ -18,6 +18,7 @@ index::Document ToDocument(const v1::Article& article);
 
 search::PageRequest FromProto(const v1::SearchRequest& request);
 void ToProto(const search::Page& page, v1::SearchResponse* response);
+void ToProto(const search::Explanation& explanation, v1::Explanation* out);
 void ToProto(const search::EngineStats& stats, v1::StatsResponse* response);
 v1::IndexOutcome ToProto(index::UpsertOutcome outcome);
 
