@@ -1,24 +1,44 @@
 #include "ingest_service/pipeline.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
-#include "ingest_service/article/plain_text_parser.h"
+#include "ingest_service/article/document_parser.h"
 #include "ingest_service/convert.h"
 
 namespace khabar::ingest {
 
-v1::SourceFormat DetectFormat(absl::string_view name, v1::SourceFormat format) {
-  if (format != v1::SOURCE_FORMAT_UNSPECIFIED) return format;
-  if (absl::EndsWith(name, ".jsonl") || absl::EndsWith(name, ".ndjson")) {
-    return v1::SOURCE_FORMAT_JSONL;
+namespace {
+
+std::optional<article::SourceFormat> FromProto(v1::SourceFormat format) {
+  switch (format) {
+    case v1::SOURCE_FORMAT_PLAIN_TEXT:
+      return article::SourceFormat::kPlainText;
+    case v1::SOURCE_FORMAT_TREC:
+      return article::SourceFormat::kTrec;
+    case v1::SOURCE_FORMAT_JSONL:
+      return article::SourceFormat::kJsonl;
+    default:
+      return std::nullopt;
   }
-  if (absl::EndsWith(name, ".trec") || absl::EndsWith(name, ".sgml") ||
-      absl::EndsWith(name, ".sgm")) {
-    return v1::SOURCE_FORMAT_TREC;
+}
+
+}  // namespace
+
+v1::SourceFormat DetectFormat(absl::string_view name, v1::SourceFormat format,
+                              absl::string_view content) {
+  if (FromProto(format).has_value()) return format;
+  switch (article::DetectSourceFormat(name, content)) {
+    case article::SourceFormat::kTrec:
+      return v1::SOURCE_FORMAT_TREC;
+    case article::SourceFormat::kJsonl:
+      return v1::SOURCE_FORMAT_JSONL;
+    case article::SourceFormat::kPlainText:
+      break;
   }
   return v1::SOURCE_FORMAT_PLAIN_TEXT;
 }
@@ -28,19 +48,15 @@ std::vector<absl::StatusOr<v1::Article>> ParseArticles(absl::string_view name,
                                                        v1::SourceFormat format,
                                                        absl::string_view source) {
   std::vector<absl::StatusOr<v1::Article>> out;
-  format = DetectFormat(name, format);
-  if (format != v1::SOURCE_FORMAT_PLAIN_TEXT) {
-    out.push_back(absl::InvalidArgumentError(absl::StrCat(
-        name, ": format ", v1::SourceFormat_Name(format), " is not supported yet; only plain text")));
-    return out;
+  for (absl::StatusOr<article::Article>& parsed :
+       article::ParseDocument(name, content, FromProto(format))) {
+    if (!parsed.ok()) {
+      out.push_back(parsed.status());
+      continue;
+    }
+    if (parsed->source.empty()) parsed->source = std::string(source);
+    out.push_back(ToProto(*parsed));
   }
-  absl::StatusOr<article::Article> parsed = article::ParsePlainText(name, content);
-  if (!parsed.ok()) {
-    out.push_back(parsed.status());
-    return out;
-  }
-  if (parsed->source.empty()) parsed->source = std::string(source);
-  out.push_back(ToProto(*parsed));
   return out;
 }
 

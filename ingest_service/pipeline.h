@@ -57,8 +57,11 @@ struct PipelineOptions {
   Checkpoint* checkpoint = nullptr;
 };
 
-// Picks the format from the name's extension when `format` is UNSPECIFIED.
-v1::SourceFormat DetectFormat(absl::string_view name, v1::SourceFormat format);
+// `format` when given; otherwise TREC for content that starts with <DOC>,
+// else by the name's extension (.trec/.sgml/.sgm/.xml, .jsonl/.ndjson/.json),
+// else plain text.
+v1::SourceFormat DetectFormat(absl::string_view name, v1::SourceFormat format,
+                              absl::string_view content = "");
 
 // Parses one document into article records (one entry per article or per
 // part that could not be parsed, in document order). `source` fills the

@@ -22,6 +22,23 @@ index::Document ToDocument(const v1::Article& article) {
   return doc;
 }
 
+absl::StatusOr<index::Document> DocumentFromPayload(absl::string_view payload) {
+  v1::Article article;
+  if (!article.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return absl::InvalidArgumentError("stored payload is not a khabar.v1.Article");
+  }
+  index::Document doc;
+  doc.id = article.id();
+  doc.title = article.title();
+  doc.paragraphs.reserve(article.paragraphs_size());
+  for (const v1::Paragraph& p : article.paragraphs()) doc.paragraphs.push_back(p.text());
+  doc.content_hash = article.content_hash();
+  doc.source = article.source();
+  doc.url = article.url();
+  doc.payload = std::string(payload);
+  return doc;
+}
+
 search::PageRequest FromProto(const v1::SearchRequest& request) {
   search::PageRequest out;
   out.query = request.query();
@@ -33,6 +50,15 @@ search::PageRequest FromProto(const v1::SearchRequest& request) {
                              ? search::QueryOperator::kAnd
                              : search::QueryOperator::kOr;
   out.minimum_should_match = request.minimum_should_match();
+  out.query_syntax = request.query_syntax() == v1::QUERY_SYNTAX_PLAIN ? search::QuerySyntax::kPlain
+                                                                        : search::QuerySyntax::kFull;
+  // Highlighting is on unless explicitly disabled; zero values are defaults.
+  const v1::HighlightOptions& h = request.highlight();
+  out.highlight = !h.has_enabled() || h.enabled();
+  if (h.max_snippets() != 0) out.snippets.max_snippets = h.max_snippets();
+  out.snippets.snippet_words = h.snippet_words();
+  out.snippets.pre_tag = h.pre_tag();
+  out.snippets.post_tag = h.post_tag();
   return out;
 }
 
@@ -41,6 +67,18 @@ void ToProto(const search::Explanation& e, v1::Explanation* out) {
   out->set_description(e.description);
   for (const search::Explanation& d : e.details) ToProto(d, out->add_details());
 }
+
+namespace {
+
+void ToProto(const search::Highlight& h, v1::Highlight* out) {
+  out->set_byte_begin(h.byte_begin);
+  out->set_byte_end(h.byte_end);
+  out->set_utf16_begin(h.utf16_begin);
+  out->set_utf16_end(h.utf16_end);
+  out->set_exact(h.exact);
+}
+
+}  // namespace
 
 void ToProto(const search::Page& page, v1::SearchResponse* response) {
   for (const search::PageHit& h : page.hits) {
@@ -54,6 +92,17 @@ void ToProto(const search::Page& page, v1::SearchResponse* response) {
     hit->set_cluster_id(h.cluster_id);
     hit->set_duplicate_count(h.duplicate_count);
     if (!h.explanation.description.empty()) ToProto(h.explanation, hit->mutable_explanation());
+    for (const search::Snippet& s : h.snippets) {
+      v1::Snippet* snippet = hit->add_snippets();
+      snippet->set_text(s.text);
+      snippet->set_field(std::string(search::SnippetFieldName(s.field)));
+      snippet->set_paragraph(s.paragraph);
+      for (const search::Highlight& hl : s.highlights) ToProto(hl, snippet->add_highlights());
+      snippet->set_truncated_start(s.truncated_start);
+      snippet->set_truncated_end(s.truncated_end);
+      snippet->set_marked_text(s.marked_text);
+    }
+    for (const search::Highlight& hl : h.title_highlights) ToProto(hl, hit->add_title_highlights());
   }
   response->set_total_hits(page.total_hits);
   response->set_next_page_token(page.next_page_token);
@@ -72,6 +121,14 @@ void ToProto(const search::EngineStats& stats, v1::StatsResponse* response) {
   response->set_unchanged_count(stats.unchanged);
   response->set_rejected_count(stats.rejected);
   response->set_duplicate_count(stats.index.duplicates);
+}
+
+void ToProto(const DurabilityStats& stats, v1::StatsResponse* response) {
+  response->set_durable(stats.durable);
+  response->set_wal_bytes(static_cast<int64_t>(stats.wal_bytes));
+  response->set_wal_records_since_snapshot(stats.wal_records_since_snapshot);
+  response->set_last_snapshot_lsn(stats.last_snapshot_lsn);
+  response->set_last_lsn(stats.last_lsn);
 }
 
 v1::IndexOutcome ToProto(index::UpsertOutcome outcome) {

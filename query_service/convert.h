@@ -8,6 +8,7 @@
 #include "khabar/v1/article.pb.h"
 #include "khabar/v1/index.pb.h"
 #include "khabar/v1/query.pb.h"
+#include "query_service/durable_engine.h"
 #include "query_service/index/inverted_index.h"
 #include "query_service/search/engine.h"
 
@@ -16,10 +17,15 @@ namespace khabar::query {
 // The document to index; the whole record is kept as the payload GetArticle returns.
 index::Document ToDocument(const v1::Article& article);
 
+// The document for a stored payload (a serialized Article, as ToDocument
+// keeps it); InvalidArgument when it does not parse.
+absl::StatusOr<index::Document> DocumentFromPayload(absl::string_view payload);
+
 search::PageRequest FromProto(const v1::SearchRequest& request);
 void ToProto(const search::Page& page, v1::SearchResponse* response);
 void ToProto(const search::Explanation& explanation, v1::Explanation* out);
 void ToProto(const search::EngineStats& stats, v1::StatsResponse* response);
+void ToProto(const DurabilityStats& stats, v1::StatsResponse* response);
 v1::IndexOutcome ToProto(index::UpsertOutcome outcome);
 
 }  // namespace khabar::query

@@ -1,24 +1,77 @@
 #include "absl/strings/str_cat.h"
+#include "grpcpp/impl/codegen/method_handler.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/proto_buffer_reader.h"
 #include "common/base/logging.h"
+#include "common/rpc/status.h"
 #include "query_service/convert.h"
 #include "query_service/query_service_impl.h"
 
 namespace khabar::query {
 
+IndexServiceImpl::IndexServiceImpl(DurableEngine* engine) : engine_(engine) {
+  // IndexArticles (method 0) reads raw bytes and parses them itself: gRPC's
+  // typed sync reader cannot tell a message that fails to parse from the end
+  // of the stream, and a sender of garbage deserves INVALID_ARGUMENT, not a
+  // silent OK.
+  MarkMethodStreamed(
+      0, new grpc::internal::BidiStreamingHandler<IndexServiceImpl, grpc::ByteBuffer,
+                                                   grpc::ByteBuffer>(
+             [](IndexServiceImpl* service, grpc::ServerContext* ctx,
+                grpc::ServerReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>* stream) {
+               return service->IndexArticlesRaw(ctx, stream);
+             },
+             this));
+}
+
 grpc::Status IndexServiceImpl::IndexArticles(
-    grpc::ServerContext* ctx,
-    grpc::ServerReaderWriter<v1::IndexArticlesResponse, v1::IndexArticlesRequest>* stream) {
+    grpc::ServerContext* /*ctx*/,
+    grpc::ServerReaderWriter<v1::IndexArticlesResponse, v1::IndexArticlesRequest>* /*stream*/) {
+  // Never called: the constructor routes the method to IndexArticlesRaw.
+  return grpc::Status(grpc::StatusCode::INTERNAL, "IndexArticles is served by IndexArticlesRaw");
+}
+
+grpc::Status IndexServiceImpl::IndexArticlesRaw(
+    grpc::ServerContext* ctx, grpc::ServerReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>* stream) {
   const std::string peer = ctx->peer();
   int64_t records = 0;
   int64_t rejected = 0;
-  v1::IndexArticlesRequest request;
-  while (stream->Read(&request)) {
+  int64_t messages = 0;
+  grpc::ByteBuffer buffer;
+  while (stream->Read(&buffer)) {
+    ++messages;
+    v1::IndexArticlesRequest request;
+    const size_t bytes = buffer.Length();
+    if (!grpc::SerializationTraits<v1::IndexArticlesRequest>::Deserialize(&buffer, &request).ok()) {
+      base::LogWarning("index stream sent a message that does not parse",
+                       {{"peer", peer}, {"message", absl::StrCat(messages)}});
+      return grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("message ", messages, " of the stream (", bytes,
+                       " bytes) is not a valid khabar.v1.IndexArticlesRequest; the records of "
+                       "earlier messages were acknowledged"));
+    }
+    if (request.records_size() > kMaxRecordsPerMessage) {
+      return grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("message ", messages, " of the stream has ", request.records_size(),
+                       " records; at most ", kMaxRecordsPerMessage,
+                       " per IndexArticlesRequest (send more messages)"));
+    }
     std::vector<index::Document> docs;
     docs.reserve(request.records_size());
     for (const v1::IndexRecord& record : request.records()) {
       docs.push_back(ToDocument(record.article()));
     }
-    std::vector<absl::StatusOr<index::UpsertOutcome>> results = engine_->UpsertBatch(std::move(docs));
+    // Applied, logged and synced before any ack of the batch is written.
+    absl::StatusOr<UpsertResults> applied = engine_->UpsertBatch(std::move(docs));
+    if (!applied.ok()) {
+      base::LogError("index batch not durable; stream ended without its acks",
+                     {{"peer", peer}, {"error", applied.status().ToString()}});
+      return rpc::ToGrpcStatus(absl::UnavailableError(
+          absl::StrCat("the batch could not be made durable: ", applied.status().message())));
+    }
+    const UpsertResults& results = *applied;
 
     v1::IndexArticlesResponse response;
     for (int i = 0; i < request.records_size(); ++i) {
@@ -35,7 +88,13 @@ grpc::Status IndexServiceImpl::IndexArticles(
       }
     }
     records += request.records_size();
-    if (!stream->Write(response)) break;  // the client went away
+    grpc::ByteBuffer out;
+    bool own_buffer = false;
+    if (!grpc::SerializationTraits<v1::IndexArticlesResponse>::Serialize(response, &out, &own_buffer)
+             .ok()) {
+      return grpc::Status(grpc::StatusCode::INTERNAL, "cannot serialize the acknowledgements");
+    }
+    if (!stream->Write(out)) break;  // the client went away
   }
   base::LogInfo("index stream closed", {{"peer", peer},
                                         {"records", absl::StrCat(records)},
@@ -48,7 +107,12 @@ grpc::Status IndexServiceImpl::DeleteArticles(grpc::ServerContext* /*ctx*/,
                                               v1::DeleteArticlesResponse* response) {
   std::vector<std::string> ids(request->ids().begin(), request->ids().end());
   std::vector<std::string> not_found;
-  response->set_deleted_count(engine_->Delete(ids, &not_found));
+  absl::StatusOr<int64_t> deleted = engine_->Delete(ids, &not_found);
+  if (!deleted.ok()) {
+    return rpc::ToGrpcStatus(absl::UnavailableError(
+        absl::StrCat("the deletes could not be made durable: ", deleted.status().message())));
+  }
+  response->set_deleted_count(*deleted);
   for (std::string& id : not_found) response->add_not_found_ids(std::move(id));
   return grpc::Status::OK;
 }

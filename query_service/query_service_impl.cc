@@ -42,6 +42,7 @@ grpc::ServerUnaryReactor* QueryServiceImpl::Stats(grpc::CallbackServerContext* c
                                                   v1::StatsResponse* response) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ToProto(engine_->Stats(), response);
+  ToProto(durable_ != nullptr ? durable_->Stats() : DurabilityStats{}, response);
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }

@@ -8,14 +8,16 @@
 
 #include "khabar/v1/index.grpc.pb.h"
 #include "khabar/v1/query.grpc.pb.h"
+#include "query_service/durable_engine.h"
 #include "query_service/search/engine.h"
 
 namespace khabar::query {
 
 class QueryServiceImpl final : public v1::QueryService::CallbackService {
  public:
-  // `engine` is not owned.
-  explicit QueryServiceImpl(search::Engine* engine) : engine_(engine) {}
+  // Neither is owned; `durable` may be null (Stats then says not durable).
+  explicit QueryServiceImpl(search::Engine* engine, const DurableEngine* durable = nullptr)
+      : engine_(engine), durable_(durable) {}
 
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* ctx,
                                    const v1::SearchRequest* request,
@@ -29,15 +31,21 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
 
  private:
   search::Engine* engine_;
+  const DurableEngine* durable_;
 };
 
 // The write path. Uses the synchronous API: each stream gets a server thread
 // that reads a batch, indexes it and writes its acks before reading the next,
 // which is natural flow control (the sender cannot run ahead of indexing by
-// more than gRPC's window).
+// more than gRPC's window). Acks are written only once the batch is durable
+// (DurableEngine); concurrent streams share the log's fsyncs.
 class IndexServiceImpl final : public v1::IndexService::Service {
  public:
-  explicit IndexServiceImpl(search::Engine* engine) : engine_(engine) {}
+  // At most this many records in one IndexArticlesRequest.
+  static constexpr int kMaxRecordsPerMessage = 10000;
+
+  // `engine` is not owned.
+  explicit IndexServiceImpl(DurableEngine* engine);
 
   grpc::Status IndexArticles(
       grpc::ServerContext* ctx,
@@ -47,7 +55,12 @@ class IndexServiceImpl final : public v1::IndexService::Service {
                               v1::DeleteArticlesResponse* response) override;
 
  private:
-  search::Engine* engine_;
+  // IndexArticles over raw messages, so that a message that does not parse
+  // ends the stream with INVALID_ARGUMENT.
+  grpc::Status IndexArticlesRaw(grpc::ServerContext* ctx,
+                                grpc::ServerReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>* stream);
+
+  DurableEngine* engine_;
 };
 
 }  // namespace khabar::query

@@ -2,7 +2,8 @@
 //
 //   khabar_search --query_service=127.0.0.1:50051 [--page_size=10] "الذكاء الاصطناعي"
 //
-// Prints the total, then one line per hit: rank, score, id, title.
+// Prints the total, then per hit a line with rank, score, id, title, and its
+// snippet with the matching words between ** (--snippets=false: none).
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -19,6 +20,7 @@
 ABSL_FLAG(std::string, query_service, "127.0.0.1:50051", "HOST:PORT of query_service");
 ABSL_FLAG(int32_t, page_size, 10, "Hits to show");
 ABSL_FLAG(std::string, page_token, "", "next_page_token of a previous call");
+ABSL_FLAG(bool, snippets, true, "Show each hit's best passage, matches between **");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("khabar_search [--query_service=HOST:PORT] QUERY...");
@@ -31,6 +33,10 @@ int main(int argc, char** argv) {
   req.set_query(absl::StrJoin(args.begin() + 1, args.end(), " "));
   req.set_page_size(absl::GetFlag(FLAGS_page_size));
   req.set_page_token(absl::GetFlag(FLAGS_page_token));
+  const bool snippets = absl::GetFlag(FLAGS_snippets);
+  req.mutable_highlight()->set_enabled(snippets);
+  req.mutable_highlight()->set_pre_tag("**");
+  req.mutable_highlight()->set_post_tag("**");
 
   const std::string target = absl::GetFlag(FLAGS_query_service);
   auto stub = khabar::v1::QueryService::NewStub(
@@ -47,6 +53,10 @@ int main(int argc, char** argv) {
               req.query().c_str(), absl::StrJoin(resp.query_terms(), " ").c_str());
   for (const khabar::v1::SearchHit& h : resp.hits()) {
     std::printf("%3d  %7.3f  %-28s %s\n", h.rank(), h.score(), h.id().c_str(), h.title().c_str());
+    for (const khabar::v1::Snippet& sn : h.snippets()) {
+      std::printf("     %s%s%s\n", sn.truncated_start() ? "… " : "", sn.marked_text().c_str(),
+                  sn.truncated_end() ? " …" : "");
+    }
   }
   if (!resp.next_page_token().empty()) {
     std::printf("more: --page_token=%s\n", resp.next_page_token().c_str());

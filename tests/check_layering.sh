@@ -8,7 +8,7 @@ cd "$src" || exit 2
 status=0
 violation() { echo "layering: $1"; status=1; }
 
-for dir in query_service/analysis query_service/index query_service/search ingest_service/article common/base; do
+for dir in query_service/analysis query_service/index query_service/search query_service/storage ingest_service/article common/base; do
   while IFS= read -r hit; do
     violation "$hit (no gRPC or generated protos below the service layer)"
   done < <(grep -nE '#include "(grpc|grpcpp)/|#include ".*\.pb\.h"' "$dir"/*.h "$dir"/*.cc 2>/dev/null)

@@ -102,6 +102,46 @@ text = a["title"] + " ".join(p["text"] for p in a.get("paragraphs", []))
 assert "نفيديا" in text
 PY
 
+# 5b. Snippets and highlights in the JSON mapping (camelCase): every hit has a
+# passage whose highlights, taken as UTF-16 offsets (what JavaScript would
+# use), slice to a word containing نفيديا, and markedText wraps them in tags.
+hl=$(curl_grpc khabar.v1.QueryService/Search \
+  -d '{"query": "إنفيديا", "page_size": 5, "highlight": {"preTag": "<b>", "postTag": "</b>", "maxSnippets": 2}}')
+python3 - "$hl" <<'PY' || fail "snippets/highlights are wrong: $hl"
+import json, sys
+r = json.loads(sys.argv[1])
+assert r["hits"], r
+for h in r["hits"]:
+    snippets = h["snippets"]
+    assert 1 <= len(snippets) <= 2, h
+    words = []
+    for s in snippets:
+        text = s["text"]
+        u16 = text.encode("utf-16-le")
+        b = text.encode("utf-8")
+        marked, at = "", 0
+        for x in s.get("highlights", []):
+            ub, ue = x.get("utf16Begin", 0), x["utf16End"]
+            word = u16[2 * ub:2 * ue].decode("utf-16-le")
+            assert word == b[x.get("byteBegin", 0):x["byteEnd"]].decode("utf-8"), (word, x)
+            assert "نفيديا" in word, word
+            words.append(word)
+            marked += u16[2 * at:2 * ub].decode("utf-16-le") + "<b>" + word + "</b>"
+            at = ue
+        marked += u16[2 * at:].decode("utf-16-le")
+        assert s.get("markedText", "") == marked, (s.get("markedText"), marked)
+    for x in h.get("titleHighlights", []):
+        assert "نفيديا" in h["title"].encode("utf-16-le")[2 * x.get("utf16Begin", 0):2 * x["utf16End"]].decode("utf-16-le")
+    assert words or h.get("titleHighlights"), h
+print("snippets ok:", r["hits"][0]["snippets"][0].get("markedText"))
+PY
+off=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "إنفيديا", "highlight": {"enabled": false}}')
+grep -q '"snippets"' <<<"$off" && fail "highlight.enabled=false still returned snippets: $off"
+if bad=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "إنفيديا", "highlight": {"maxSnippets": 9}}' 2>&1); then
+  fail "highlight.maxSnippets=9 was accepted: $bad"
+fi
+grep -q 'highlight.max_snippets' <<<"$bad" || fail "expected an error naming highlight.max_snippets, got: $bad"
+
 # 6. A malformed request gets INVALID_ARGUMENT with a message, and the server stays up.
 if bad=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "", "page_size": 1000000000}' 2>&1); then
   fail "empty query was accepted: $bad"
@@ -138,4 +178,4 @@ grep -q '"acceptedCount": *"1"' <<<"$ing" || fail "IngestDocuments: $ing"
 found=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "مكتبة"}')
 grep -q '"id": *"library"' <<<"$found" || fail "document sent to IngestService is not searchable: $found"
 
-echo "PASS: reflection workflow (list, health, Search, GetArticle, errors, IngestService)"
+echo "PASS: reflection workflow (list, health, Search, snippets, GetArticle, errors, IngestService)"

@@ -21,6 +21,28 @@ std::string ContentHash(const Article& article) {
   return out;
 }
 
+std::string ArticleOutline(const Article& article) {
+  std::string out = absl::StrCat("TITLE: ", article.title, "\n");
+  for (const Paragraph& p : article.paragraphs) {
+    absl::string_view kind = "BODY";
+    switch (p.kind) {
+      case ParagraphKind::kLead:
+        kind = "LEAD";
+        break;
+      case ParagraphKind::kHeading:
+        kind = "HEADING";
+        break;
+      case ParagraphKind::kQuote:
+        kind = "QUOTE";
+        break;
+      case ParagraphKind::kBody:
+        break;
+    }
+    absl::StrAppend(&out, kind, ": ", p.text, "\n");
+  }
+  return out;
+}
+
 std::string IdFromPath(absl::string_view path) {
   const size_t slash = path.find_last_of('/');
   absl::string_view name = slash == absl::string_view::npos ? path : path.substr(slash + 1);

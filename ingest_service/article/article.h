@@ -43,6 +43,11 @@ struct Article {
 // the metadata): the same words in the same order hash the same.
 std::string ContentHash(const Article& article);
 
+// A human-readable outline, one line per part: "TITLE: ...", then
+// "LEAD: ", "HEADING: ", "BODY: " or "QUOTE: " and the paragraph text.
+// The golden files of the parser tests use it.
+std::string ArticleOutline(const Article& article);
+
 // The default id for a document read from `path`: the file name without
 // directories and extension ("data/articles/01_chips.txt" -> "01_chips").
 std::string IdFromPath(absl::string_view path);

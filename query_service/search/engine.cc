@@ -1,8 +1,10 @@
 #include "query_service/search/engine.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "query_service/search/page_token.h"
 
 namespace khabar::search {
@@ -25,7 +27,24 @@ std::string TokenScope(const PageRequest& request, absl::string_view minimum_sho
   if (!minimum_should_match.empty()) {
     absl::StrAppend(&scope, sep, "minimum_should_match=", minimum_should_match);
   }
+  if (request.query_syntax == QuerySyntax::kPlain) absl::StrAppend(&scope, sep, "syntax=PLAIN");
   return scope;
+}
+
+// The query's words as highlight terms, weighted by an idf from the stem's
+// posting list length (tombstones included: cheap, and close enough to rank
+// passages).
+std::vector<HighlightTerm> HighlightTerms(const index::InvertedIndex& index,
+                                          const std::vector<SearchWord>& words) {
+  std::vector<HighlightTerm> terms;
+  terms.reserve(words.size());
+  const int64_t n = std::max<int64_t>(index.live_documents(), 1);
+  for (const SearchWord& w : words) {
+    const index::PostingList* pl = index.Postings(w.stem);
+    const int64_t df = pl == nullptr ? 0 : std::min<int64_t>(pl->docs.size(), n);
+    terms.push_back({w.stem, w.term, std::max(Bm25Idf(n, df), 0.01), w.phrase_part, w.stopword});
+  }
+  return terms;
 }
 
 }  // namespace
@@ -75,6 +94,7 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   const std::string& msm = request.minimum_should_match.empty()
                                ? options_.default_minimum_should_match
                                : request.minimum_should_match;
+  if (request.highlight) KHABAR_RETURN_IF_ERROR(ValidateSnippetOptions(request.snippets));
   const std::string token_scope = TokenScope(request, msm);
   absl::StatusOr<PageToken> token = DecodePageToken(request.page_token, token_scope);
   if (!token.ok()) return token.status();
@@ -91,6 +111,7 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   req.default_operator = request.default_operator;
   req.minimum_should_match = msm;
   req.explain = request.explain;
+  req.query_syntax = request.query_syntax;
 
   Page page;
   absl::ReaderMutexLock lock(&mu_);
@@ -100,12 +121,26 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   page.total_hits = result->total_hits;
   page.terms = std::move(result->terms);
   page.parsed_query = std::move(result->parsed_query);
+  std::vector<HighlightTerm> highlight_terms;
+  if (request.highlight) highlight_terms = HighlightTerms(index_, result->words);
   int32_t rank = static_cast<int32_t>(req.offset);
   for (Hit& hit : result->hits) {
     const index::Document& doc = index_.document(hit.doc);
-    page.hits.push_back({doc.id, doc.title, doc.source, doc.url, hit.score, ++rank,
-                         index_.cluster_id(hit.doc), hit.duplicate_count,
-                         std::move(hit.explanation)});
+    PageHit& out = page.hits.emplace_back();
+    out.id = doc.id;
+    out.title = doc.title;
+    out.source = doc.source;
+    out.url = doc.url;
+    out.score = hit.score;
+    out.rank = ++rank;
+    out.cluster_id = index_.cluster_id(hit.doc);
+    out.duplicate_count = hit.duplicate_count;
+    out.explanation = std::move(hit.explanation);
+    if (request.highlight) {
+      DocumentHighlights h = MakeSnippets(analyzer_, doc, highlight_terms, request.snippets);
+      out.snippets = std::move(h.snippets);
+      out.title_highlights = std::move(h.title_highlights);
+    }
   }
   const uint64_t next = req.offset + result->hits.size();
   if (!result->hits.empty() && next < static_cast<uint64_t>(result->total_hits)) {
@@ -136,6 +171,16 @@ EngineStats Engine::Stats() const {
   EngineStats s = counters_;
   s.index = index_.Stats();
   return s;
+}
+
+std::vector<std::string> Engine::LivePayloads() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<std::string> out;
+  out.reserve(static_cast<size_t>(index_.live_documents()));
+  for (index::DocId d = 0; d < index_.doc_id_limit(); ++d) {
+    if (index_.is_live(d)) out.push_back(index_.document(d).payload);
+  }
+  return out;
 }
 
 }  // namespace khabar::search

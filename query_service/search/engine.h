@@ -21,6 +21,7 @@
 #include "query_service/analysis/analyzer.h"
 #include "query_service/index/inverted_index.h"
 #include "query_service/search/searcher.h"
+#include "query_service/search/snippets.h"
 
 namespace khabar::search {
 
@@ -50,6 +51,12 @@ struct PageRequest {
   std::string minimum_should_match;
   // Fill PageHit::explanation.
   bool explain = false;
+  // How `query` is read: the query language, or a bag of words.
+  QuerySyntax query_syntax = QuerySyntax::kFull;
+  // Snippets and title highlights for the hits of the page (snippets.h).
+  // Computed after ranking, for the returned hits only.
+  bool highlight = true;
+  SnippetOptions snippets;  // validated by Search(); snippet_words 0 = default
 };
 
 struct PageHit {
@@ -62,6 +69,8 @@ struct PageHit {
   std::string cluster_id;
   int32_t duplicate_count = 0;  // folded copies, when collapsing
   Explanation explanation;      // with PageRequest::explain
+  std::vector<Snippet> snippets;            // with PageRequest.highlight
+  std::vector<Highlight> title_highlights;  // over `title`
 };
 
 struct Page {
@@ -93,7 +102,7 @@ class Engine {
   // Number of ids that were live and are now deleted; `not_found` gets the rest.
   int64_t Delete(const std::vector<std::string>& ids, std::vector<std::string>* not_found);
 
-  // InvalidArgument for a bad query, page size or page token.
+  // InvalidArgument for a bad query, page size, page token or snippet options.
   absl::StatusOr<Page> Search(const PageRequest& request) const;
 
   // The stored payload of the live article `id`; NotFound otherwise.
@@ -107,6 +116,11 @@ class Engine {
   absl::StatusOr<StoredArticle> GetArticle(absl::string_view id) const;
 
   EngineStats Stats() const;
+
+  // A copy of the payload of every live document, in doc id (= upsert)
+  // order: what a snapshot stores. Holds the reader lock while copying, so
+  // searches go on and writers wait only for the copy.
+  std::vector<std::string> LivePayloads() const;
 
   const EngineOptions& options() const { return options_; }
 

@@ -4,6 +4,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
@@ -64,6 +65,22 @@ TEST(EngineTest, PagesThroughResultsWithTokens) {
   EXPECT_EQ(ranks, (std::vector<int32_t>{1, 2, 3, 4, 5, 6, 7}));
 }
 
+TEST(EngineTest, PageTokensAreBoundToTheQuerySyntax) {
+  Engine engine{EngineOptions{}};
+  std::vector<index::Document> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(Doc(absl::StrCat("d", i), "خبر عاجل"));
+  engine.UpsertBatch(std::move(batch));
+  PageRequest req = Req("\"خبر عاجل\"", 2);
+  req.query_syntax = QuerySyntax::kPlain;
+  auto p = engine.Search(req);
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_FALSE(p->next_page_token.empty());
+  req.page_token = p->next_page_token;
+  EXPECT_TRUE(engine.Search(req).ok());
+  req.query_syntax = QuerySyntax::kFull;
+  EXPECT_EQ(engine.Search(req).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(EngineTest, RejectsAbsurdPageSizes) {
   Engine engine{EngineOptions{}};
   for (int32_t size : {-1, 101, 1000000000}) {
@@ -88,6 +105,22 @@ TEST(EngineTest, GetPayloadAndDelete) {
   EXPECT_EQ(engine.GetPayload("a").status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST(EngineTest, LivePayloadsAreInUpsertOrderWithoutDeletedOrReplaced) {
+  Engine engine{EngineOptions{}};
+  std::vector<index::Document> batch;
+  batch.push_back(Doc("a", "خبر", "1"));
+  batch.push_back(Doc("b", "خبر", "1"));
+  batch.push_back(Doc("c", "خبر", "1"));
+  engine.UpsertBatch(std::move(batch));
+  batch.clear();
+  index::Document a2 = Doc("a", "خبر جديد", "2");
+  a2.payload = "payload-a2";
+  batch.push_back(std::move(a2));
+  engine.UpsertBatch(std::move(batch));
+  engine.Delete({"b"}, nullptr);
+  EXPECT_EQ(engine.LivePayloads(), (std::vector<std::string>{"payload-c", "payload-a2"}));
+}
+
 TEST(EngineTest, SearchesRunWhileWritersAdd) {
   Engine engine{EngineOptions{}};
   std::thread writer([&] {
@@ -108,6 +141,49 @@ TEST(EngineTest, SearchesRunWhileWritersAdd) {
   EXPECT_EQ(engine.Search(Req("عاجل"))->total_hits, 200);
 }
 
+
+TEST(EngineSnippetsTest, PageHitsCarrySnippetsAndTitleHighlights) {
+  Engine engine{EngineOptions{}};
+  std::vector<index::Document> batch;
+  for (int i = 0; i < 12; ++i) {
+    index::Document d = Doc(absl::StrCat("d", i), i % 2 == 0 ? "أخبار لإنفيديا" : "أخبار السوق");
+    d.paragraphs = {"مقدمة عن السوق.", absl::StrCat("وقالت إنفيديا إن مبيعاتها زادت ", i, " بالمئة.")};
+    batch.push_back(std::move(d));
+  }
+  engine.UpsertBatch(std::move(batch));
+  PageRequest req = Req("إنفيديا", 5);
+  req.snippets.pre_tag = "[";
+  req.snippets.post_tag = "]";
+  absl::StatusOr<Page> page = engine.Search(req);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->hits.size(), 5u);
+  for (const PageHit& h : page->hits) {
+    ASSERT_EQ(h.snippets.size(), 1u) << h.id;
+    const Snippet& s = h.snippets[0];
+    EXPECT_EQ(s.paragraph, 1);
+    EXPECT_TRUE(absl::StartsWith(s.marked_text, "وقالت [إنفيديا] إن")) << s.marked_text;
+    ASSERT_EQ(s.highlights.size(), 1u);
+    EXPECT_TRUE(s.highlights[0].exact);
+    const bool title_mentions = absl::StrContains(h.title, "إنفيديا");
+    ASSERT_EQ(h.title_highlights.size(), title_mentions ? 1u : 0u) << h.title;
+    if (title_mentions) {
+      const Highlight& t = h.title_highlights[0];
+      EXPECT_EQ(h.title.substr(t.byte_begin, t.byte_end - t.byte_begin), "لإنفيديا");
+      EXPECT_FALSE(t.exact);
+    }
+  }
+
+  // Off: nothing computed. Bad options: InvalidArgument naming the field.
+  req.highlight = false;
+  page = engine.Search(req);
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->hits[0].snippets.empty());
+  EXPECT_TRUE(page->hits[0].title_highlights.empty());
+  req.highlight = true;
+  req.snippets.max_snippets = 9;
+  EXPECT_NE(engine.Search(req).status().message().find("highlight.max_snippets"),
+            absl::string_view::npos);
+}
 
 namespace collapse {
 

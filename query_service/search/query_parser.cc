@@ -41,7 +41,11 @@ class Parser {
   absl::StatusOr<Query> Parse() {
     KHABAR_RETURN_IF_ERROR(Lex());
     KHABAR_ASSIGN_OR_RETURN(Query q, Sequence(0, FieldScope::kAll, 0));
-    if (q == nullptr || !HasContent(*q, false)) return absl::InvalidArgumentError(kNoWords);
+    // A plain query of stopwords only searches them (as before the query
+    // language); the full syntax asks for a real word.
+    if (q == nullptr || (options_.syntax == QuerySyntax::kFull && !HasContent(*q, false))) {
+      return absl::InvalidArgumentError(kNoWords);
+    }
     return q;
   }
 
@@ -62,7 +66,29 @@ class Parser {
         absl::StrCat(what, " at character ", Char(offset), ": ", hint));
   }
 
+  // kPlain: every whitespace-separated chunk is a word; the analyzer drops
+  // its punctuation.
+  void LexPlain() {
+    size_t i = 0;
+    const size_t n = text_.size();
+    while (i < n) {
+      if (IsSpace(text_[i])) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < n && !IsSpace(text_[j])) ++j;
+      lex_.push_back({Lexeme::kWord, i, text_.substr(i, j - i)});
+      i = j;
+    }
+    lex_.push_back({Lexeme::kEnd, n, {}});
+  }
+
   absl::Status Lex() {
+    if (options_.syntax == QuerySyntax::kPlain) {
+      LexPlain();
+      return absl::OkStatus();
+    }
     size_t i = 0;
     const size_t n = text_.size();
     while (i < n) {

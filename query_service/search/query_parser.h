@@ -38,7 +38,17 @@ namespace khabar::search {
 // How words without + or - combine.
 enum class QueryOperator : uint8_t { kOr, kAnd };
 
+// How the text is read. kFull: the syntax above. kPlain: a bag of words, as
+// the searcher before the query language read every query: only the
+// analyzer's words count, every other character ('"', '+', '-', '(', '*',
+// ':', …) is punctuation and "OR"/"AND" are words. A plain query is never a
+// syntax error, and one of stopwords only searches those stopwords (a full
+// query of stopwords only is InvalidArgument). default_operator and
+// minimum_should_match apply to both.
+enum class QuerySyntax : uint8_t { kFull, kPlain };
+
 struct ParseOptions {
+  QuerySyntax syntax = QuerySyntax::kFull;
   QueryOperator default_operator = QueryOperator::kOr;
   // With the OR operator: how many of the top level's optional words (not
   // counting stopwords) a document must match. "" or "1": any one; "2": two;
@@ -57,7 +67,7 @@ struct ParseOptions {
 
 // The parsed query; InvalidArgument (with a character position) for
 // malformed input, an empty or oversized query, a query with no searchable
-// words, or one that only excludes.
+// words (with kPlain: no words at all), or one that only excludes.
 absl::StatusOr<Query> ParseQuery(absl::string_view text, const analysis::Analyzer& analyzer,
                                  const ParseOptions& options);
 

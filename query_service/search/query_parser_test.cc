@@ -50,6 +50,35 @@ TEST_F(QueryParserTest, ParsesTheLanguage) {
   for (const Case& c : cases) EXPECT_EQ(Parse(c.query), c.tree) << c.query;
 }
 
+TEST_F(QueryParserTest, PlainSyntaxIsABagOfWords) {
+  ParseOptions plain;
+  plain.syntax = QuerySyntax::kPlain;
+  struct Case {
+    const char* query;
+    const char* tree;
+  };
+  const Case cases[] = {
+      // Quotes, modifiers, groups, fields, '*', '~' and OR are punctuation or words.
+      {"\"الذكاء الاصطناعي\" -هواوي", "OR(الذكاء[ذكاء], الاصطناعي[اصطناع], هواوي[هواو])"},
+      {"\"الذكاء الاصطناعي", "OR(الذكاء[ذكاء], الاصطناعي[اصطناع])"},
+      {"(هواوي OR title:الصين*)~2", "OR(هواوي[هواو], or, title, الصين[صين], 2)"},
+      // A stopword alone is searched rather than rejected.
+      {"في", "في[stop]"},
+      {"في من", "OR(في[stop], من[stop])"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Parse(c.query, plain), c.tree) << c.query;
+  // The full syntax rejects the same inputs.
+  EXPECT_EQ(Parse("\"الذكاء الاصطناعي").rfind("ERROR: unbalanced '\"'", 0), 0u);
+  EXPECT_EQ(Parse("في").rfind("ERROR: the query has no searchable words", 0), 0u);
+  // Still errors in plain: nothing to search, or too big.
+  EXPECT_EQ(Parse("* - :", plain).rfind("ERROR: the query has no searchable words", 0), 0u);
+  EXPECT_EQ(Parse("", plain).rfind("ERROR: query is empty", 0), 0u);
+  // The operator options apply to plain queries too.
+  plain.default_operator = QueryOperator::kAnd;
+  EXPECT_EQ(Parse("في \"هواوي\" الصين", plain),
+            "AND_MAYBE(AND(هواوي[هواو], الصين[صين]), في[stop])");
+}
+
 TEST_F(QueryParserTest, DefaultOperatorAndAndMinimumShouldMatch) {
   ParseOptions and_mode;
   and_mode.default_operator = QueryOperator::kAnd;

@@ -201,6 +201,79 @@ void CollectTerms(const QueryNode& q, absl::flat_hash_set<std::string>* seen,
   }
 }
 
+// The distinct words of the positive part of a resolved tree, in query order,
+// for highlighting (SearchResult::words).
+class WordCollector {
+ public:
+  void Collect(const QueryNode& q) {
+    switch (q.op()) {
+      case QueryNode::Op::kTerm:
+        Add(As<TermNode>(q).word(), /*phrase_part=*/false);
+        return;
+      case QueryNode::Op::kPhrase:
+        for (const QueryWord& w : As<PhraseNode>(q).words()) Add(w, true);
+        return;
+      case QueryNode::Op::kNear:
+        for (const QueryWord& w : As<NearNode>(q).words()) Add(w, true);
+        return;
+      case QueryNode::Op::kPrefix:
+        for (const std::string& t : As<PrefixNode>(q).expansion().terms) {
+          Add(QueryWord{t, t, false, 0}, false);
+        }
+        return;
+      case QueryNode::Op::kAnd:
+        for (const Query& c : As<AndNode>(q).children()) Collect(*c);
+        return;
+      case QueryNode::Op::kOr:
+        CollectOr(As<OrNode>(q));
+        return;
+      case QueryNode::Op::kAndMaybe:
+        Collect(*As<AndMaybeNode>(q).required());
+        Collect(*As<AndMaybeNode>(q).optional());
+        return;
+      case QueryNode::Op::kAndNot:
+        Collect(*As<AndNotNode>(q).positive());  // excluded words are not highlighted
+        return;
+    }
+  }
+
+  std::vector<SearchWord> Take() && { return std::move(words_); }
+
+ private:
+  // An optional phrase also adds its words as sibling terms (the parser's
+  // Sequence): those stay phrase parts, highlighted by exact form only.
+  void CollectOr(const OrNode& q) {
+    absl::flat_hash_set<std::pair<std::string, FieldScope>> phrase_words;
+    for (const Query& c : q.children()) {
+      if (c->op() != QueryNode::Op::kPhrase) continue;
+      const auto& p = As<PhraseNode>(*c);
+      for (const QueryWord& w : p.words()) phrase_words.insert({w.term, p.scope()});
+    }
+    for (const Query& c : q.children()) {
+      if (c->op() == QueryNode::Op::kTerm) {
+        const auto& t = As<TermNode>(*c);
+        Add(t.word(), phrase_words.contains({t.word().term, t.scope()}));
+      } else {
+        Collect(*c);
+      }
+    }
+  }
+
+  // Once per exact form; a word that is also typed outside a phrase matches
+  // by stem.
+  void Add(const QueryWord& w, bool phrase_part) {
+    auto [it, inserted] = index_.try_emplace(w.term, words_.size());
+    if (inserted) {
+      words_.push_back({w.term, w.stem, w.stopword, phrase_part});
+    } else if (!phrase_part) {
+      words_[it->second].phrase_part = false;
+    }
+  }
+
+  absl::flat_hash_map<std::string, size_t> index_;
+  std::vector<SearchWord> words_;
+};
+
 }  // namespace
 
 Query ResolvePrefixes(const Query& query, const index::InvertedIndex& index,
@@ -279,6 +352,7 @@ std::unique_ptr<DocIterator> BuildIterator(const Query& query, const ScoringCont
 absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const SearchRequest& request,
                                     const Bm25Options& bm25, const SearchLimits& limits) {
   ParseOptions parse;
+  parse.syntax = request.query_syntax;
   parse.default_operator = request.default_operator;
   parse.minimum_should_match = request.minimum_should_match;
   parse.max_query_bytes = limits.max_query_bytes;
@@ -293,6 +367,9 @@ absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const Sea
   {
     absl::flat_hash_set<std::string> seen;
     CollectTerms(*query, &seen, &result.terms);
+    WordCollector words;
+    words.Collect(*query);
+    result.words = std::move(words).Take();
   }
 
   const ScoringContext ctx(index, bm25);

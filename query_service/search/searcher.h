@@ -50,6 +50,8 @@ struct SearchRequest {
   std::string minimum_should_match;
   // Fill Hit::explanation.
   bool explain = false;
+  // FULL: the query language; PLAIN: a bag of words (see QuerySyntax).
+  QuerySyntax query_syntax = QuerySyntax::kFull;
 };
 
 struct Hit {
@@ -62,12 +64,25 @@ struct Hit {
   Explanation explanation;
 };
 
+// One distinct analysed word of the query's positive (not excluded) part, as
+// snippets.h highlights it. Not query.h's QueryWord: this is the result's
+// flattened view of the tree.
+struct SearchWord {
+  std::string term;  // normalized, unstemmed form (analysis::Token::term)
+  std::string stem;  // its light stem
+  bool stopword = false;
+  bool phrase_part = false;  // inside a quoted phrase or proximity group (matches `term` only)
+};
+
 struct SearchResult {
   std::vector<Hit> hits;       // best first, at most `limit`
   int64_t total_hits = 0;      // matching live documents (clusters when collapsing)
   std::vector<std::string> terms;  // the query's stems, in query order
   // The query tree as understood (Query DebugString, prefixes expanded).
   std::string parsed_query;
+  // The query's distinct positive words, in query order; a prefix adds its
+  // expansions (term = stem = the expanded index term).
+  std::vector<SearchWord> words;
 };
 
 // InvalidArgument for a malformed, empty or oversized query, or one with no

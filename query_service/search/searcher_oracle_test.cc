@@ -298,6 +298,45 @@ TEST_F(OracleTest, PlainKeywordQueriesScoreExactlyAsBefore) {
   EXPECT_GT(compared, 20);
 }
 
+// QuerySyntax::kPlain is the old searcher: every title, syntax characters
+// (quotes, dashes, parentheses) included, and a stopword alone.
+TEST_F(OracleTest, PlainSyntaxScoresEveryQueryExactlyAsBefore) {
+  std::vector<std::string> queries = {
+      "في", "في من", "\"الذكاء الاصطناعي", "(هواوي) -الصين +OR", "هواوي AND الصين OR",
+      "title:هواوي تكنولوج* \"الصين هواوي\"~3", "- من هو", "الرياض - واس: \"الزيتون\"",
+      "رقاقات (إنفيديا | الصين && وB200", "*", "body: -"};
+  // Headlines: the full syntax would read their quotes as phrases.
+  for (const std::string& t : titles_) {
+    std::vector<absl::string_view> words = absl::StrSplit(t, ' ', absl::SkipEmpty());
+    if (words.size() > 12) words.resize(12);
+    queries.push_back(absl::StrCat("\"", absl::StrJoin(words, " ")));
+  }
+  int compared = 0;
+  for (const std::string& q : queries) {
+    SearchRequest req{.query = q, .offset = 0, .limit = 1000};
+    req.query_syntax = QuerySyntax::kPlain;
+    absl::StatusOr<SearchResult> want = OracleSearch(index_, req, {}, {});
+    absl::StatusOr<SearchResult> got = Search(index_, req);
+    // Only punctuation ("*", "body: -") is InvalidArgument in both.
+    ASSERT_EQ(want.ok(), got.ok()) << q << ": " << want.status() << " vs " << got.status();
+    if (!want.ok()) {
+      EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << q;
+      continue;
+    }
+    EXPECT_EQ(got->total_hits, want->total_hits) << q;
+    EXPECT_EQ(got->terms, want->terms) << q;
+    ASSERT_EQ(got->hits.size(), want->hits.size()) << q;
+    for (size_t i = 0; i < want->hits.size(); ++i) {
+      EXPECT_NEAR(got->hits[i].score, want->hits[i].score, 1e-9) << q << " rank " << i;
+      if (got->hits[i].doc != want->hits[i].doc) {
+        EXPECT_NEAR(got->hits[i].score, want->hits[i].score, 1e-12) << q << " rank " << i;
+      }
+    }
+    ++compared;
+  }
+  EXPECT_GT(compared, 20);
+}
+
 TEST_F(OracleTest, PagesAgreeWithTheOracle) {
   for (size_t offset : {0u, 1u, 3u}) {
     SearchRequest req{.query = "الذكاء الاصطناعي الصين", .offset = offset, .limit = 2};
