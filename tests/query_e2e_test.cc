@@ -191,5 +191,68 @@ TEST_F(QueryE2eTest, MalformedQueriesAreInvalidArgumentAndTheServiceStaysUp) {
   EXPECT_GT(MustSearch("هواوي").total_hits(), 0);  // still serving
 }
 
+TEST_F(QueryE2eTest, PlainSyntaxReadsABagOfWords) {
+  auto search = [&](const std::string& query, v1::QuerySyntax syntax, v1::SearchResponse* resp) {
+    v1::SearchRequest req;
+    req.set_query(query);
+    req.set_page_size(100);
+    req.set_query_syntax(syntax);
+    return Search(req, resp);
+  };
+  // What the full syntax rejects, plain searches.
+  for (const std::string& q : {"\"الذكاء الاصطناعي", "في", "هواوي (الصين"}) {
+    v1::SearchResponse full, plain;
+    EXPECT_EQ(search(q, v1::QUERY_SYNTAX_FULL, &full).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT) << q;
+    ASSERT_TRUE(search(q, v1::QUERY_SYNTAX_PLAIN, &plain).ok()) << q;
+    EXPECT_GT(plain.total_hits(), 0) << q;
+  }
+  // Quotes and '-' are punctuation: the same ranking as the bare words, where
+  // the full syntax excludes هواوي.
+  v1::SearchResponse quoted, bare, full;
+  ASSERT_TRUE(search("\"الذكاء الاصطناعي\" -هواوي", v1::QUERY_SYNTAX_PLAIN, &quoted).ok());
+  ASSERT_TRUE(search("الذكاء الاصطناعي هواوي", v1::QUERY_SYNTAX_PLAIN, &bare).ok());
+  ASSERT_TRUE(search("\"الذكاء الاصطناعي\" -هواوي", v1::QUERY_SYNTAX_UNSPECIFIED, &full).ok());
+  ASSERT_EQ(quoted.hits_size(), bare.hits_size());
+  for (int i = 0; i < quoted.hits_size(); ++i) {
+    EXPECT_EQ(quoted.hits(i).id(), bare.hits(i).id()) << i;
+    EXPECT_DOUBLE_EQ(quoted.hits(i).score(), bare.hits(i).score()) << i;
+  }
+  EXPECT_LT(full.total_hits(), quoted.total_hits());
+  // A page token is bound to the syntax it was issued for.
+  v1::SearchRequest next;
+  next.set_query("الذكاء الاصطناعي هواوي");
+  next.set_page_size(1);
+  next.set_query_syntax(v1::QUERY_SYNTAX_PLAIN);
+  v1::SearchResponse first;
+  ASSERT_TRUE(Search(next, &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  next.set_page_token(first.next_page_token());
+  next.set_query_syntax(v1::QUERY_SYNTAX_FULL);
+  v1::SearchResponse other;
+  EXPECT_EQ(Search(next, &other).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(QueryE2eTest, SnippetsHighlightThePositiveWordsOfTheTree) {
+  // A phrase's words light up by their exact form only; an excluded word never.
+  v1::SearchResponse r = MustSearch("\"الذكاء الاصطناعي\" -أمريكا الصين");
+  ASSERT_GT(r.hits_size(), 0);
+  int highlighted = 0;
+  for (const v1::SearchHit& hit : r.hits()) {
+    for (const v1::Snippet& snippet : hit.snippets()) {
+      for (const v1::Highlight& h : snippet.highlights()) {
+        const std::string word =
+            snippet.text().substr(h.byte_begin(), h.byte_end() - h.byte_begin());
+        EXPECT_FALSE(absl::StrContains(word, "مريك")) << hit.id() << ": " << word;
+        if (absl::StrContains(word, "ذكاء") || absl::StrContains(word, "اصطناع")) {
+          EXPECT_TRUE(h.exact()) << hit.id() << ": " << word;
+        }
+        ++highlighted;
+      }
+    }
+  }
+  EXPECT_GT(highlighted, 0);
+}
+
 }  // namespace
 }  // namespace khabar
