@@ -45,6 +45,13 @@ search::PageRequest FromProto(const v1::SearchRequest& request) {
   out.page_size = request.page_size();
   out.page_token = request.page_token();
   out.collapse_duplicates = request.collapse_duplicates();
+  out.explain = request.explain();
+  out.default_operator = request.default_operator() == v1::QUERY_OPERATOR_AND
+                             ? search::QueryOperator::kAnd
+                             : search::QueryOperator::kOr;
+  out.minimum_should_match = request.minimum_should_match();
+  out.query_syntax = request.query_syntax() == v1::QUERY_SYNTAX_PLAIN ? search::QuerySyntax::kPlain
+                                                                        : search::QuerySyntax::kFull;
   // Highlighting is on unless explicitly disabled; zero values are defaults.
   const v1::HighlightOptions& h = request.highlight();
   out.highlight = !h.has_enabled() || h.enabled();
@@ -53,6 +60,12 @@ search::PageRequest FromProto(const v1::SearchRequest& request) {
   out.snippets.pre_tag = h.pre_tag();
   out.snippets.post_tag = h.post_tag();
   return out;
+}
+
+void ToProto(const search::Explanation& e, v1::Explanation* out) {
+  out->set_value(e.value);
+  out->set_description(e.description);
+  for (const search::Explanation& d : e.details) ToProto(d, out->add_details());
 }
 
 namespace {
@@ -78,6 +91,7 @@ void ToProto(const search::Page& page, v1::SearchResponse* response) {
     hit->set_url(h.url);
     hit->set_cluster_id(h.cluster_id);
     hit->set_duplicate_count(h.duplicate_count);
+    if (!h.explanation.description.empty()) ToProto(h.explanation, hit->mutable_explanation());
     for (const search::Snippet& s : h.snippets) {
       v1::Snippet* snippet = hit->add_snippets();
       snippet->set_text(s.text);
@@ -93,6 +107,7 @@ void ToProto(const search::Page& page, v1::SearchResponse* response) {
   response->set_total_hits(page.total_hits);
   response->set_next_page_token(page.next_page_token);
   for (const std::string& t : page.terms) response->add_query_terms(t);
+  response->set_parsed_query(page.parsed_query);
 }
 
 void ToProto(const search::EngineStats& stats, v1::StatsResponse* response) {

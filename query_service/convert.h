@@ -23,6 +23,7 @@ absl::StatusOr<index::Document> DocumentFromPayload(absl::string_view payload);
 
 search::PageRequest FromProto(const v1::SearchRequest& request);
 void ToProto(const search::Page& page, v1::SearchResponse* response);
+void ToProto(const search::Explanation& explanation, v1::Explanation* out);
 void ToProto(const search::EngineStats& stats, v1::StatsResponse* response);
 void ToProto(const DurabilityStats& stats, v1::StatsResponse* response);
 v1::IndexOutcome ToProto(index::UpsertOutcome outcome);

@@ -4,10 +4,14 @@
 // runs every query and writes a TREC run file.
 //
 //   khabar_eval DOCS.jsonl QUERIES.tsv RUN.trec [--depth=100] [--tag=khabar]
+//               [--query_syntax=plain|full]
 //
 // DOCS.jsonl: one {"id": ..., "title": ..., "body": ...} per line (body lines
 // become paragraphs, as ingest_service would send them). QUERIES.tsv:
 // "qid<TAB>text". RUN.trec: "qid Q0 docid rank score tag", best first.
+// Topics are natural-language questions and headlines, so by default they are
+// read as bags of words (SearchRequest.query_syntax PLAIN), as Anserini reads
+// its topics: a quote in a headline is not a phrase.
 #include <unistd.h>
 
 #include <cstdio>
@@ -28,6 +32,11 @@
 
 ABSL_FLAG(int32_t, depth, 100, "Hits written per query");
 ABSL_FLAG(std::string, tag, "khabar", "Run tag (last column of the run file)");
+ABSL_FLAG(std::string, query_syntax, "plain",
+          "How query texts are read: 'plain' (default: a bag of words, as Anserini's "
+          "SearchCollection reads topics; quotes, +, -, parentheses and OR are punctuation, "
+          "never an error) or 'full' (the query language of SearchRequest, "
+          "docs/query-language.md)");
 
 namespace khabar {
 namespace {
@@ -51,6 +60,14 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
     std::fprintf(stderr, "khabar_eval: --depth must be in [1, 10000]\n");
     return 2;
   }
+  const std::string syntax_flag = absl::GetFlag(FLAGS_query_syntax);
+  if (syntax_flag != "plain" && syntax_flag != "full") {
+    std::fprintf(stderr, "khabar_eval: --query_syntax must be plain or full, got '%s'\n",
+                 syntax_flag.c_str());
+    return 2;
+  }
+  const search::QuerySyntax syntax =
+      syntax_flag == "plain" ? search::QuerySyntax::kPlain : search::QuerySyntax::kFull;
   options->max_page_size = std::max(options->max_page_size, depth);
   search::Engine engine(*options);
   const bool tty = isatty(STDERR_FILENO);
@@ -122,6 +139,7 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
     search::PageRequest req;
     req.query = cols[1];
     req.page_size = depth;
+    req.query_syntax = syntax;
     req.highlight = false;  // rankings only: snippets would only cost time
     absl::StatusOr<search::Page> page = engine.Search(req);
     if (!page.ok()) {
@@ -150,7 +168,16 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
 }  // namespace khabar
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("khabar_eval DOCS.jsonl QUERIES.tsv RUN.trec [--depth=100]");
+  absl::SetProgramUsageMessage(
+      "khabar_eval DOCS.jsonl QUERIES.tsv RUN.trec [--depth=100] [--tag=khabar] "
+      "[--query_syntax=plain|full]\n"
+      "  --depth         hits written per query (default 100)\n"
+      "  --tag           run tag, the last column of the run file (default khabar)\n"
+      "  --query_syntax  plain (default): every query is a bag of words, as Anserini's\n"
+      "                  SearchCollection reads topics (quotes, +, -, parentheses and OR\n"
+      "                  are punctuation; a stopword-only query searches its stopwords);\n"
+      "                  full: the query language of query_service (docs/query-language.md)\n"
+      "  Ranking flags as query_service (--bm25_k1, --exact_weight, ...): see --helpfull.");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 4) {
     std::fprintf(stderr, "usage: khabar_eval DOCS.jsonl QUERIES.tsv RUN.trec (see --help)\n");

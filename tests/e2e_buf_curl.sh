@@ -149,6 +149,23 @@ fi
 grep -qi 'invalid_argument\|invalid argument' <<<"$bad" || fail "expected invalid_argument, got: $bad"
 curl_grpc khabar.v1.QueryService/Stats -d '{}' | grep -q '"articleCount"' || fail "Stats failed"
 
+# 6b. The query language through reflection: a phrase with explain.
+phrase=$(curl_grpc khabar.v1.QueryService/Search \
+  -d '{"query": "\"الذكاء الاصطناعي\" -أمريكا", "explain": true, "defaultOperator": "QUERY_OPERATOR_OR"}')
+python3 - "$phrase" <<'PY' || fail "phrase query with explain: $phrase"
+import json, sys
+r = json.loads(sys.argv[1])
+assert "PHRASE" in r["parsedQuery"], r["parsedQuery"]
+assert r["hits"], "no hits"
+for h in r["hits"]:
+    assert abs(h["explanation"]["value"] - h["score"]) < 1e-6, h
+    assert h["explanation"]["details"]
+PY
+if bad=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "هواوي (الصين"}' 2>&1); then
+  fail "unbalanced parenthesis was accepted: $bad"
+fi
+grep -q "unbalanced '('" <<<"$bad" || fail "expected the unbalanced '(' message, got: $bad"
+
 # 7. ingest_service serves IngestService with reflection too.
 start_server ingest "$ingest_bin" --listen=127.0.0.1:0 --query_service="$qaddr"
 ipid=$pid_started iaddr=$addr

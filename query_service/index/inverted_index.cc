@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
 #include "common/base/utf8.h"
@@ -102,7 +103,9 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
   }
 
   for (auto& [term, ts] : terms) {
-    PostingList& pl = postings_[term];
+    auto [slot, inserted] = postings_.try_emplace(term);
+    if (inserted) sorted_terms_.insert(term);
+    PostingList& pl = slot->second;
     pl.docs.push_back(id);
     for (int f = 0; f < kNumFields; ++f) pl.freqs[f].push_back(ts.freq[f]);
     pl.position_starts.push_back(static_cast<uint32_t>(pl.positions.size()));
@@ -192,6 +195,16 @@ const PostingList* InvertedIndex::Postings(absl::string_view term) const {
   return it == postings_.end() ? nullptr : &it->second;
 }
 
+void InvertedIndex::ForEachTermWithPrefix(
+    absl::string_view prefix,
+    absl::FunctionRef<bool(absl::string_view, const PostingList&)> visit) const {
+  for (auto it = sorted_terms_.lower_bound(prefix); it != sorted_terms_.end(); ++it) {
+    if (!absl::StartsWith(*it, prefix)) break;
+    const PostingList* pl = Postings(*it);
+    if (pl != nullptr && !visit(*it, *pl)) break;
+  }
+}
+
 double InvertedIndex::average_length(Field field) const {
   if (live_documents_ == 0) return 0;
   return static_cast<double>(live_length_sum_[static_cast<int>(field)]) / live_documents_;
@@ -212,7 +225,8 @@ IndexStats InvertedIndex::Stats() const {
   bytes += static_cast<int64_t>(live_cluster_names_.capacity() *
                                 (sizeof(std::string) + sizeof(ClusterId) + 1));
   for (const auto& [term, pl] : postings_) {
-    bytes += static_cast<int64_t>(sizeof(term) + term.capacity() + sizeof(pl) +
+    // The key, its copy in sorted_terms_, and the posting arrays.
+    bytes += static_cast<int64_t>(2 * (sizeof(term) + term.capacity()) + sizeof(pl) +
                                   pl.docs.capacity() * sizeof(DocId));
     for (const auto& f : pl.freqs) bytes += static_cast<int64_t>(f.capacity() * sizeof(uint32_t));
     bytes += static_cast<int64_t>((pl.position_starts.capacity() + pl.positions.capacity()) *

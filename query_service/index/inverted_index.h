@@ -25,7 +25,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -149,6 +151,14 @@ class InvertedIndex {
   // Postings of a normalized term, or nullptr. Includes tombstoned docs.
   const PostingList* Postings(absl::string_view term) const;
 
+  // Calls `visit` for every indexed term (stem or exact key) that starts with
+  // `prefix`, in byte order: a range scan of the sorted term dictionary. Terms
+  // whose documents were all deleted are still visited (their postings keep
+  // the tombstones). Stops early when `visit` returns false.
+  void ForEachTermWithPrefix(
+      absl::string_view prefix,
+      absl::FunctionRef<bool(absl::string_view term, const PostingList& postings)> visit) const;
+
   const Document& document(DocId doc) const { return *docs_[doc]; }
   const DocInfo& info(DocId doc) const { return info_[doc]; }
   bool is_live(DocId doc) const { return !info_[doc].deleted; }
@@ -182,6 +192,8 @@ class InvertedIndex {
   const NearDuplicateOptions near_options_;
 
   absl::flat_hash_map<std::string, PostingList> postings_;
+  // The keys of postings_ in byte order (prefix expansion is a range scan).
+  absl::btree_set<std::string> sorted_terms_;
   std::vector<std::unique_ptr<Document>> docs_;  // by DocId; null once tombstoned
   std::vector<DocInfo> info_;                    // by DocId
   absl::flat_hash_map<std::string, DocId> live_ids_;

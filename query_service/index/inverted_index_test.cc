@@ -1,5 +1,8 @@
 #include "query_service/index/inverted_index.h"
 
+#include <set>
+
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -102,6 +105,36 @@ TEST_F(InvertedIndexTest, StatsCountLiveDocumentsAndPostings) {
   EXPECT_EQ(s.postings, 8);  // each token of a and b under its stem and exact form
   EXPECT_EQ(s.tokens, 5);
   EXPECT_GT(s.memory_bytes, 0);
+}
+
+TEST_F(InvertedIndexTest, PrefixScanVisitsTermsInByteOrderAndStopsWhenAsked) {
+  ASSERT_TRUE(index_.Upsert(Doc("a", "تكنولوجيا", {"التكنولوجي تكتب تكنو"})).ok());
+  std::vector<std::string> seen;
+  index_.ForEachTermWithPrefix("تكنو", [&](absl::string_view term, const PostingList& pl) {
+    EXPECT_FALSE(pl.docs.empty());
+    seen.emplace_back(term);
+    return true;
+  });
+  // Every stem of the document with that prefix, in byte order, once.
+  std::set<std::string> expected;
+  for (const analysis::Token& t : analyzer_.Analyze("تكنولوجيا التكنولوجي تكتب تكنو")) {
+    if (absl::StartsWith(t.stem(), "تكنو")) expected.emplace(t.stem());
+  }
+  EXPECT_EQ(expected.size(), 3u);
+  EXPECT_EQ(seen, std::vector<std::string>(expected.begin(), expected.end()));
+  int visits = 0;
+  index_.ForEachTermWithPrefix("تك", [&](absl::string_view, const PostingList&) {
+    ++visits;
+    return false;
+  });
+  EXPECT_EQ(visits, 1);
+  // Exact keys sort apart, behind their marker byte.
+  seen.clear();
+  index_.ForEachTermWithPrefix(ExactKey("التكنو"), [&](absl::string_view term, const PostingList&) {
+    seen.emplace_back(term);
+    return true;
+  });
+  EXPECT_THAT(seen, ::testing::ElementsAre(ExactKey("التكنولوجي")));
 }
 
 }  // namespace

@@ -17,22 +17,29 @@ Engine::Engine(EngineOptions options)
 namespace {
 
 // What a page token is bound to: the query and every option that changes the
-// result list. Uncollapsed tokens keep the bare query (tokens issued before
-// collapsing existed stay valid).
-std::string TokenScope(const PageRequest& request) {
-  if (!request.collapse_duplicates) return request.query;
-  return absl::StrCat(request.query, absl::string_view("\0", 1), "collapse_duplicates");
+// result list. With the default options the scope is the bare query, so tokens
+// issued before those options existed stay valid.
+std::string TokenScope(const PageRequest& request, absl::string_view minimum_should_match) {
+  std::string scope = request.query;
+  const absl::string_view sep("\0", 1);
+  if (request.collapse_duplicates) absl::StrAppend(&scope, sep, "collapse_duplicates");
+  if (request.default_operator == QueryOperator::kAnd) absl::StrAppend(&scope, sep, "operator=AND");
+  if (!minimum_should_match.empty()) {
+    absl::StrAppend(&scope, sep, "minimum_should_match=", minimum_should_match);
+  }
+  if (request.query_syntax == QuerySyntax::kPlain) absl::StrAppend(&scope, sep, "syntax=PLAIN");
+  return scope;
 }
 
 // The query's words as highlight terms, weighted by an idf from the stem's
 // posting list length (tombstones included: cheap, and close enough to rank
 // passages).
 std::vector<HighlightTerm> HighlightTerms(const index::InvertedIndex& index,
-                                          const std::vector<QueryWord>& words) {
+                                          const std::vector<SearchWord>& words) {
   std::vector<HighlightTerm> terms;
   terms.reserve(words.size());
   const int64_t n = std::max<int64_t>(index.live_documents(), 1);
-  for (const QueryWord& w : words) {
+  for (const SearchWord& w : words) {
     const index::PostingList* pl = index.Postings(w.stem);
     const int64_t df = pl == nullptr ? 0 : std::min<int64_t>(pl->docs.size(), n);
     terms.push_back({w.stem, w.term, std::max(Bm25Idf(n, df), 0.01), w.phrase_part, w.stopword});
@@ -84,8 +91,11 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
                                                    options_.default_page_size, "), got ",
                                                    request.page_size));
   }
+  const std::string& msm = request.minimum_should_match.empty()
+                               ? options_.default_minimum_should_match
+                               : request.minimum_should_match;
   if (request.highlight) KHABAR_RETURN_IF_ERROR(ValidateSnippetOptions(request.snippets));
-  const std::string token_scope = TokenScope(request);
+  const std::string token_scope = TokenScope(request, msm);
   absl::StatusOr<PageToken> token = DecodePageToken(request.page_token, token_scope);
   if (!token.ok()) return token.status();
   constexpr uint64_t kMaxOffset = 100000;  // deep paging: use filters, not page 10,000
@@ -98,6 +108,10 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   req.offset = token->offset;
   req.limit = static_cast<size_t>(page_size);
   req.collapse_duplicates = request.collapse_duplicates;
+  req.default_operator = request.default_operator;
+  req.minimum_should_match = msm;
+  req.explain = request.explain;
+  req.query_syntax = request.query_syntax;
 
   Page page;
   absl::ReaderMutexLock lock(&mu_);
@@ -106,10 +120,11 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   if (!result.ok()) return result.status();
   page.total_hits = result->total_hits;
   page.terms = std::move(result->terms);
+  page.parsed_query = std::move(result->parsed_query);
   std::vector<HighlightTerm> highlight_terms;
   if (request.highlight) highlight_terms = HighlightTerms(index_, result->words);
   int32_t rank = static_cast<int32_t>(req.offset);
-  for (const Hit& hit : result->hits) {
+  for (Hit& hit : result->hits) {
     const index::Document& doc = index_.document(hit.doc);
     PageHit& out = page.hits.emplace_back();
     out.id = doc.id;
@@ -120,6 +135,7 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
     out.rank = ++rank;
     out.cluster_id = index_.cluster_id(hit.doc);
     out.duplicate_count = hit.duplicate_count;
+    out.explanation = std::move(hit.explanation);
     if (request.highlight) {
       DocumentHighlights h = MakeSnippets(analyzer_, doc, highlight_terms, request.snippets);
       out.snippets = std::move(h.snippets);

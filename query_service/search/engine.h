@@ -31,6 +31,10 @@ struct EngineOptions {
   index::NearDuplicateOptions near_duplicates;
   Bm25Options bm25;
   SearchLimits search_limits;
+  // minimum_should_match when a request gives none (see
+  // ParseOptions::minimum_should_match); empty: any one word, the ranking
+  // measured in docs/relevance.md.
+  std::string default_minimum_should_match;
   int32_t default_page_size = 10;
   int32_t max_page_size = 100;
 };
@@ -41,6 +45,14 @@ struct PageRequest {
   std::string page_token;
   // One hit per near-duplicate cluster (SearchRequest.collapse_duplicates).
   bool collapse_duplicates = false;
+  // How words without + or - combine, and (with OR) how many must match;
+  // empty minimum_should_match: EngineOptions::default_minimum_should_match.
+  QueryOperator default_operator = QueryOperator::kOr;
+  std::string minimum_should_match;
+  // Fill PageHit::explanation.
+  bool explain = false;
+  // How `query` is read: the query language, or a bag of words.
+  QuerySyntax query_syntax = QuerySyntax::kFull;
   // Snippets and title highlights for the hits of the page (snippets.h).
   // Computed after ranking, for the returned hits only.
   bool highlight = true;
@@ -56,6 +68,7 @@ struct PageHit {
   int32_t rank = 0;  // 1-based, over the whole result list
   std::string cluster_id;
   int32_t duplicate_count = 0;  // folded copies, when collapsing
+  Explanation explanation;      // with PageRequest::explain
   std::vector<Snippet> snippets;            // with PageRequest.highlight
   std::vector<Highlight> title_highlights;  // over `title`
 };
@@ -65,6 +78,7 @@ struct Page {
   int64_t total_hits = 0;
   std::string next_page_token;
   std::vector<std::string> terms;
+  std::string parsed_query;  // the query tree's DebugString
 };
 
 struct EngineStats {

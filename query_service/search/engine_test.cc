@@ -65,6 +65,22 @@ TEST(EngineTest, PagesThroughResultsWithTokens) {
   EXPECT_EQ(ranks, (std::vector<int32_t>{1, 2, 3, 4, 5, 6, 7}));
 }
 
+TEST(EngineTest, PageTokensAreBoundToTheQuerySyntax) {
+  Engine engine{EngineOptions{}};
+  std::vector<index::Document> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(Doc(absl::StrCat("d", i), "خبر عاجل"));
+  engine.UpsertBatch(std::move(batch));
+  PageRequest req = Req("\"خبر عاجل\"", 2);
+  req.query_syntax = QuerySyntax::kPlain;
+  auto p = engine.Search(req);
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_FALSE(p->next_page_token.empty());
+  req.page_token = p->next_page_token;
+  EXPECT_TRUE(engine.Search(req).ok());
+  req.query_syntax = QuerySyntax::kFull;
+  EXPECT_EQ(engine.Search(req).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(EngineTest, RejectsAbsurdPageSizes) {
   Engine engine{EngineOptions{}};
   for (int32_t size : {-1, 101, 1000000000}) {

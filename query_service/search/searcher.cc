@@ -1,186 +1,434 @@
 #include "query_service/search/searcher.h"
 
 #include <algorithm>
-#include <cmath>
+#include <queue>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/base/status_macros.h"
-#include "common/base/utf8.h"
+#include "query_service/search/boolean_iterators.h"
+#include "query_service/search/positional_iterators.h"
+#include "query_service/search/term_iterator.h"
 
 namespace khabar::search {
-
-double Bm25Idf(int64_t doc_count, int64_t doc_freq) {
-  return std::log(1.0 + (static_cast<double>(doc_count - doc_freq) + 0.5) /
-                            (static_cast<double>(doc_freq) + 0.5));
-}
-
 namespace {
 
-// Number of (i, j) with 0 < b[j] - a[i] <= window; both spans increasing.
-uint32_t CountOrderedNear(absl::Span<const uint32_t> a, absl::Span<const uint32_t> b,
-                          uint32_t window) {
-  uint32_t count = 0;
-  size_t j = 0;
-  for (uint32_t pa : a) {
-    while (j < b.size() && b[j] <= pa) ++j;
-    for (size_t k = j; k < b.size() && b[k] - pa <= window; ++k) ++count;
-  }
-  return count;
+template <typename T>
+const T& As(const QueryNode& q) {
+  return static_cast<const T&>(q);
 }
 
-int64_t LiveDocFreq(const index::InvertedIndex& index, const index::PostingList& pl) {
-  int64_t df = 0;
-  for (index::DocId d : pl.docs) df += index.is_live(d) ? 1 : 0;
-  return df;
-}
+// Turns a resolved query tree into iterators.
+class Compiler {
+ public:
+  explicit Compiler(const ScoringContext& ctx) : ctx_(ctx) {}
 
-}  // namespace
-
-void AddProximityScores(const index::InvertedIndex& index, const std::vector<std::string>& stems,
-                        int64_t doc_count, const Bm25Options& bm25, std::vector<double>* scores) {
-  for (size_t w = 0; w + 1 < stems.size(); ++w) {
-    if (stems[w] == stems[w + 1]) continue;
-    const index::PostingList* a = index.Postings(stems[w]);
-    const index::PostingList* b = index.Postings(stems[w + 1]);
-    if (a == nullptr || b == nullptr) continue;
-    const double idf =
-        0.5 * (Bm25Idf(doc_count, LiveDocFreq(index, *a)) + Bm25Idf(doc_count, LiveDocFreq(index, *b)));
-    const double weight = bm25.proximity_weight * idf;
-    size_t i = 0, j = 0;
-    while (i < a->docs.size() && j < b->docs.size()) {
-      const index::DocId da = a->docs[i], db = b->docs[j];
-      if (da < db) {
-        ++i;
-      } else if (db < da) {
-        ++j;
-      } else {
-        if (index.is_live(da)) {
-          const uint32_t tf =
-              CountOrderedNear(a->PositionsAt(i), b->PositionsAt(j), bm25.proximity_window);
-          if (tf > 0) (*scores)[da] += weight * tf * (bm25.k1 + 1.0) / (tf + bm25.k1);
+  DocIteratorPtr Build(const QueryNode& q) {
+    switch (q.op()) {
+      case QueryNode::Op::kTerm: {
+        std::vector<DocIteratorPtr> its = WordIterators({&q}, /*per_word=*/true);
+        return std::move(its[0]);
+      }
+      case QueryNode::Op::kPhrase: {
+        const auto& p = As<PhraseNode>(q);
+        std::vector<PositionalWord> words;
+        for (const QueryWord& w : p.words()) {
+          words.push_back({index::ExactKey(w.term), w.position - p.words()[0].position,
+                           w.stopword ? bm25().stopword_weight : 1.0});
         }
-        ++i;
-        ++j;
+        return std::make_unique<PhraseIterator>(ctx_, std::move(words), p.scope());
+      }
+      case QueryNode::Op::kNear: {
+        const auto& n = As<NearNode>(q);
+        std::vector<PositionalWord> words;
+        for (const QueryWord& w : n.words()) {
+          words.push_back({w.stem, 0, w.stopword ? bm25().stopword_weight : 1.0});
+        }
+        return std::make_unique<NearIterator>(ctx_, std::move(words), n.window(), n.scope());
+      }
+      case QueryNode::Op::kPrefix: {
+        const auto& p = As<PrefixNode>(q);
+        std::vector<DocIteratorPtr> terms;
+        for (const std::string& t : p.expansion().terms) {
+          terms.push_back(std::make_unique<TermIterator>(ctx_, t, 1.0, p.scope()));
+        }
+        if (terms.empty()) return std::make_unique<EmptyIterator>(p.DebugString());
+        if (terms.size() == 1) return std::move(terms[0]);
+        return std::make_unique<OrIterator>(std::move(terms));
+      }
+      case QueryNode::Op::kAnd:
+        return Group(As<AndNode>(q).children(), -1);
+      case QueryNode::Op::kOr:
+        return Group(As<OrNode>(q).children(), As<OrNode>(q).minimum_match());
+      case QueryNode::Op::kAndMaybe: {
+        const auto& m = As<AndMaybeNode>(q);
+        return std::make_unique<AndMaybeIterator>(Build(*m.required()), Build(*m.optional()));
+      }
+      case QueryNode::Op::kAndNot: {
+        const auto& n = As<AndNotNode>(q);
+        return std::make_unique<AndNotIterator>(Build(*n.positive()), Build(*n.negative()));
+      }
+    }
+    return std::make_unique<EmptyIterator>("unknown operator");
+  }
+
+ private:
+  const Bm25Options& bm25() const { return ctx_.bm25(); }
+
+  // The words among an operator's children, as scoring terms: each distinct
+  // stem once (weight 1, or stopword_weight), each distinct exact form once
+  // (times exact_weight): the ranking of the pre-query-language searcher.
+  struct WordTerms {
+    std::string stem;
+    FieldScope scope;
+    double weight;
+    std::vector<std::pair<std::string, double>> exacts;  // key, weight
+  };
+  std::vector<WordTerms> Group(const std::vector<const QueryNode*>& terms) {
+    std::vector<WordTerms> groups;
+    absl::flat_hash_map<std::pair<std::string, FieldScope>, size_t> by_stem;
+    absl::flat_hash_set<std::pair<std::string, FieldScope>> seen_words;
+    for (const QueryNode* q : terms) {
+      const auto& t = As<TermNode>(*q);
+      const QueryWord& w = t.word();
+      if (!seen_words.insert({w.term, t.scope()}).second) continue;
+      const double weight = w.stopword ? bm25().stopword_weight : 1.0;
+      auto [it, inserted] = by_stem.try_emplace({w.stem, t.scope()}, groups.size());
+      if (inserted) groups.push_back({w.stem, t.scope(), weight, {}});
+      if (bm25().exact_weight > 0) {
+        groups[it->second].exacts.emplace_back(index::ExactKey(w.term), weight * bm25().exact_weight);
+      }
+    }
+    return groups;
+  }
+
+  std::vector<DocIteratorPtr> WordIterators(const std::vector<const QueryNode*>& terms,
+                                            bool per_word) {
+    std::vector<DocIteratorPtr> out;
+    for (const WordTerms& g : Group(terms)) {
+      std::vector<DocIteratorPtr> its;
+      its.push_back(std::make_unique<TermIterator>(ctx_, g.stem, g.weight, g.scope));
+      for (const auto& [key, weight] : g.exacts) {
+        its.push_back(std::make_unique<TermIterator>(ctx_, key, weight, g.scope));
+      }
+      if (!per_word) {
+        for (DocIteratorPtr& it : its) out.push_back(std::move(it));
+      } else if (its.size() == 1) {
+        out.push_back(std::move(its[0]));
+      } else {
+        out.push_back(std::make_unique<OrIterator>(std::move(its)));
+      }
+    }
+    return out;
+  }
+
+  // AND (minimum_match < 0) or OR of `children`, plus the proximity bonus of
+  // consecutive unscoped words among them.
+  DocIteratorPtr Group(const std::vector<Query>& children, int minimum_match) {
+    const bool flat = minimum_match == 1;
+    std::vector<const QueryNode*> terms;
+    std::vector<ProximityPair> pairs;
+    const TermNode* previous = nullptr;
+    for (const Query& c : children) {
+      if (c->op() != QueryNode::Op::kTerm) {
+        previous = nullptr;
+        continue;
+      }
+      const auto& t = As<TermNode>(*c);
+      terms.push_back(c.get());
+      if (previous != nullptr && t.scope() == FieldScope::kAll &&
+          previous->scope() == FieldScope::kAll && previous->word().stem != t.word().stem) {
+        pairs.push_back({previous->word().stem, t.word().stem});
+      }
+      previous = &t;
+    }
+    // The words first (in query order), then the other children.
+    std::vector<DocIteratorPtr> its = WordIterators(terms, /*per_word=*/!flat);
+    for (const Query& c : children) {
+      if (c->op() != QueryNode::Op::kTerm) its.push_back(Build(*c));
+    }
+    DocIteratorPtr it;
+    if (its.size() == 1) {
+      it = std::move(its[0]);
+    } else if (minimum_match < 0) {
+      it = std::make_unique<AndIterator>(std::move(its));
+    } else {
+      it = std::make_unique<OrIterator>(std::move(its), minimum_match);
+    }
+    if (bm25().proximity_weight > 0 && !pairs.empty()) {
+      it = std::make_unique<ProximityIterator>(ctx_, std::move(it), pairs);
+    }
+    return it;
+  }
+
+  const ScoringContext& ctx_;
+};
+
+// Stems of the query's words, phrases and proximity groups, in order, once.
+void CollectTerms(const QueryNode& q, absl::flat_hash_set<std::string>* seen,
+                  std::vector<std::string>* out) {
+  auto add = [&](const std::string& stem) {
+    if (seen->insert(stem).second) out->push_back(stem);
+  };
+  switch (q.op()) {
+    case QueryNode::Op::kTerm:
+      add(As<TermNode>(q).word().stem);
+      return;
+    case QueryNode::Op::kPhrase:
+      for (const QueryWord& w : As<PhraseNode>(q).words()) add(w.stem);
+      return;
+    case QueryNode::Op::kNear:
+      for (const QueryWord& w : As<NearNode>(q).words()) add(w.stem);
+      return;
+    case QueryNode::Op::kPrefix:
+      return;
+    case QueryNode::Op::kAnd:
+      for (const Query& c : As<AndNode>(q).children()) CollectTerms(*c, seen, out);
+      return;
+    case QueryNode::Op::kOr:
+      for (const Query& c : As<OrNode>(q).children()) CollectTerms(*c, seen, out);
+      return;
+    case QueryNode::Op::kAndMaybe:
+      CollectTerms(*As<AndMaybeNode>(q).required(), seen, out);
+      CollectTerms(*As<AndMaybeNode>(q).optional(), seen, out);
+      return;
+    case QueryNode::Op::kAndNot:
+      CollectTerms(*As<AndNotNode>(q).positive(), seen, out);
+      CollectTerms(*As<AndNotNode>(q).negative(), seen, out);
+      return;
+  }
+}
+
+// The distinct words of the positive part of a resolved tree, in query order,
+// for highlighting (SearchResult::words).
+class WordCollector {
+ public:
+  void Collect(const QueryNode& q) {
+    switch (q.op()) {
+      case QueryNode::Op::kTerm:
+        Add(As<TermNode>(q).word(), /*phrase_part=*/false);
+        return;
+      case QueryNode::Op::kPhrase:
+        for (const QueryWord& w : As<PhraseNode>(q).words()) Add(w, true);
+        return;
+      case QueryNode::Op::kNear:
+        for (const QueryWord& w : As<NearNode>(q).words()) Add(w, true);
+        return;
+      case QueryNode::Op::kPrefix:
+        for (const std::string& t : As<PrefixNode>(q).expansion().terms) {
+          Add(QueryWord{t, t, false, 0}, false);
+        }
+        return;
+      case QueryNode::Op::kAnd:
+        for (const Query& c : As<AndNode>(q).children()) Collect(*c);
+        return;
+      case QueryNode::Op::kOr:
+        CollectOr(As<OrNode>(q));
+        return;
+      case QueryNode::Op::kAndMaybe:
+        Collect(*As<AndMaybeNode>(q).required());
+        Collect(*As<AndMaybeNode>(q).optional());
+        return;
+      case QueryNode::Op::kAndNot:
+        Collect(*As<AndNotNode>(q).positive());  // excluded words are not highlighted
+        return;
+    }
+  }
+
+  std::vector<SearchWord> Take() && { return std::move(words_); }
+
+ private:
+  // An optional phrase also adds its words as sibling terms (the parser's
+  // Sequence): those stay phrase parts, highlighted by exact form only.
+  void CollectOr(const OrNode& q) {
+    absl::flat_hash_set<std::pair<std::string, FieldScope>> phrase_words;
+    for (const Query& c : q.children()) {
+      if (c->op() != QueryNode::Op::kPhrase) continue;
+      const auto& p = As<PhraseNode>(*c);
+      for (const QueryWord& w : p.words()) phrase_words.insert({w.term, p.scope()});
+    }
+    for (const Query& c : q.children()) {
+      if (c->op() == QueryNode::Op::kTerm) {
+        const auto& t = As<TermNode>(*c);
+        Add(t.word(), phrase_words.contains({t.word().term, t.scope()}));
+      } else {
+        Collect(*c);
       }
     }
   }
+
+  // Once per exact form; a word that is also typed outside a phrase matches
+  // by stem.
+  void Add(const QueryWord& w, bool phrase_part) {
+    auto [it, inserted] = index_.try_emplace(w.term, words_.size());
+    if (inserted) {
+      words_.push_back({w.term, w.stem, w.stopword, phrase_part});
+    } else if (!phrase_part) {
+      words_[it->second].phrase_part = false;
+    }
+  }
+
+  absl::flat_hash_map<std::string, size_t> index_;
+  std::vector<SearchWord> words_;
+};
+
+}  // namespace
+
+Query ResolvePrefixes(const Query& query, const index::InvertedIndex& index,
+                      size_t max_expansions) {
+  const QueryNode& q = *query;
+  auto children = [&](const std::vector<Query>& in, bool* changed) {
+    std::vector<Query> out;
+    for (const Query& c : in) {
+      out.push_back(ResolvePrefixes(c, index, max_expansions));
+      *changed = *changed || out.back() != c;
+    }
+    return out;
+  };
+  bool changed = false;
+  switch (q.op()) {
+    case QueryNode::Op::kPrefix: {
+      const auto& p = As<PrefixNode>(q);
+      if (p.expansion().resolved) return query;
+      // Candidates: stems starting with the typed prefix, or with its stem
+      // when stemming only stripped a leading article or particle.
+      std::vector<std::pair<int64_t, std::string>> found;
+      absl::flat_hash_set<std::string> seen;
+      std::vector<std::string> prefixes = {p.prefix().term};
+      const std::string& stem = p.prefix().stem;
+      if (stem != p.prefix().term && absl::EndsWith(p.prefix().term, stem) && stem.size() >= 4) {
+        prefixes.push_back(stem);
+      }
+      for (const std::string& prefix : prefixes) {
+        index.ForEachTermWithPrefix(prefix, [&](absl::string_view term, const index::PostingList& pl) {
+          if (seen.insert(std::string(term)).second) {
+            found.emplace_back(static_cast<int64_t>(pl.docs.size()), std::string(term));
+          }
+          return true;
+        });
+      }
+      std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+      });
+      PrefixNode::Expansion e;
+      e.resolved = true;
+      e.candidates = static_cast<int64_t>(found.size());
+      for (size_t i = 0; i < found.size() && i < max_expansions; ++i) {
+        e.terms.push_back(std::move(found[i].second));
+      }
+      return std::make_shared<PrefixNode>(p.prefix(), p.scope(), std::move(e));
+    }
+    case QueryNode::Op::kAnd: {
+      std::vector<Query> c = children(As<AndNode>(q).children(), &changed);
+      return changed ? std::make_shared<AndNode>(std::move(c)) : query;
+    }
+    case QueryNode::Op::kOr: {
+      std::vector<Query> c = children(As<OrNode>(q).children(), &changed);
+      return changed ? std::make_shared<OrNode>(std::move(c), As<OrNode>(q).minimum_match()) : query;
+    }
+    case QueryNode::Op::kAndMaybe: {
+      const auto& m = As<AndMaybeNode>(q);
+      Query r = ResolvePrefixes(m.required(), index, max_expansions);
+      Query o = ResolvePrefixes(m.optional(), index, max_expansions);
+      return r == m.required() && o == m.optional() ? query : std::make_shared<AndMaybeNode>(r, o);
+    }
+    case QueryNode::Op::kAndNot: {
+      const auto& n = As<AndNotNode>(q);
+      Query p = ResolvePrefixes(n.positive(), index, max_expansions);
+      Query m = ResolvePrefixes(n.negative(), index, max_expansions);
+      return p == n.positive() && m == n.negative() ? query : std::make_shared<AndNotNode>(p, m);
+    }
+    default:
+      return query;
+  }
+}
+
+std::unique_ptr<DocIterator> BuildIterator(const Query& query, const ScoringContext& ctx) {
+  return Compiler(ctx).Build(*query);
 }
 
 absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const SearchRequest& request,
                                     const Bm25Options& bm25, const SearchLimits& limits) {
-  if (absl::StripAsciiWhitespace(request.query).empty()) {
-    return absl::InvalidArgumentError("query is empty: type at least one word");
-  }
-  if (request.query.size() > limits.max_query_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat("query is ", request.query.size(),
-                                                   " bytes; the limit is ",
-                                                   limits.max_query_bytes));
-  }
-  KHABAR_RETURN_IF_ERROR(base::ValidateUtf8("query", request.query));
+  ParseOptions parse;
+  parse.syntax = request.query_syntax;
+  parse.default_operator = request.default_operator;
+  parse.minimum_should_match = request.minimum_should_match;
+  parse.max_query_bytes = limits.max_query_bytes;
+  parse.max_terms = limits.max_query_terms;
+  parse.max_depth = limits.max_query_depth;
+  absl::StatusOr<Query> parsed = ParseQuery(request.query, index.analyzer(), parse);
+  if (!parsed.ok()) return parsed.status();
+  const Query query = ResolvePrefixes(*parsed, index, limits.max_prefix_expansions);
 
-  // Each distinct query word contributes its stem (weight 1) and its exact
-  // form (weight exact_weight) as two weighted terms.
-  struct QueryTerm {
-    std::string key;
-    double weight;
-  };
-  std::vector<QueryTerm> query_terms;
-  std::vector<std::string> word_stems;  // every query word's stem, in query order
   SearchResult result;
+  result.parsed_query = query->DebugString();
   {
-    absl::flat_hash_set<std::string> seen_words;
-    absl::flat_hash_set<std::string> seen_stems;
-    for (const analysis::Token& t : index.analyzer().Analyze(request.query)) {
-      word_stems.emplace_back(t.stem());
-      if (!seen_words.insert(t.term).second) continue;
-      result.words.push_back({t.term, std::string(t.stem()), t.stopword, false});
-      const double weight = t.stopword ? bm25.stopword_weight : 1.0;
-      if (seen_stems.insert(std::string(t.stem())).second) {
-        result.terms.emplace_back(t.stem());
-        query_terms.push_back({std::string(t.stem()), weight});
-      }
-      if (bm25.exact_weight > 0) {
-        query_terms.push_back({index::ExactKey(t.term), weight * bm25.exact_weight});
-      }
-    }
-  }
-  if (result.terms.empty()) {
-    return absl::InvalidArgumentError(
-        "query has no searchable words (only stopwords, punctuation, diacritics or symbols)");
-  }
-  if (result.terms.size() > limits.max_query_terms) {
-    return absl::InvalidArgumentError(absl::StrCat("query has ", result.terms.size(),
-                                                   " distinct words; the limit is ",
-                                                   limits.max_query_terms));
+    absl::flat_hash_set<std::string> seen;
+    CollectTerms(*query, &seen, &result.terms);
+    WordCollector words;
+    words.Collect(*query);
+    result.words = std::move(words).Take();
   }
 
-  // Term-at-a-time accumulation into a dense array: simple and exact; the
-  // pruned document-at-a-time engine replaces it later.
-  const int64_t n = index.live_documents();
-  const double avg[index::kNumFields] = {
-      std::max(index.average_length(index::Field::kTitle), 1.0),
-      std::max(index.average_length(index::Field::kBody), 1.0),
-      std::max(index.average_length(index::Field::kLead), 1.0)};
-  const double weight[index::kNumFields] = {bm25.title_weight, bm25.body_weight, bm25.lead_weight};
-  const double b[index::kNumFields] = {bm25.title_b, bm25.body_b, bm25.body_b};
-  std::vector<double> scores(index.doc_id_limit(), 0.0);
-  std::vector<index::DocId> matched;
-  for (const QueryTerm& term : query_terms) {
-    const index::PostingList* pl = index.Postings(term.key);
-    if (pl == nullptr) continue;
-    int64_t df = 0;
-    for (index::DocId d : pl->docs) df += index.is_live(d) ? 1 : 0;
-    if (df == 0) continue;
-    const double idf = term.weight * Bm25Idf(n, df);
-    for (size_t i = 0; i < pl->docs.size(); ++i) {
-      const index::DocId d = pl->docs[i];
-      if (!index.is_live(d)) continue;
-      const index::DocInfo& info = index.info(d);
-      double tf = 0;
-      for (int f = 0; f < index::kNumFields; ++f) {
-        const uint32_t freq = pl->freqs[f][i];
-        if (freq == 0) continue;
-        tf += weight[f] * freq / (1.0 - b[f] + b[f] * info.length[f] / avg[f]);
-      }
-      if (scores[d] == 0.0) matched.push_back(d);
-      scores[d] += idf * tf * (bm25.k1 + 1.0) / (tf + bm25.k1);
-    }
-  }
+  const ScoringContext ctx(index, bm25);
+  std::unique_ptr<DocIterator> it = BuildIterator(query, ctx);
 
-  if (bm25.proximity_weight > 0) {
-    AddProximityScores(index, word_stems, n, bm25, &scores);
-  }
-
-  auto better = [&](index::DocId x, index::DocId y) {
-    return scores[x] != scores[y] ? scores[x] > scores[y] : x < y;  // ties: older first
+  struct Scored {
+    double score;
+    DocId doc;
   };
-  // Collapsing: the best document of each cluster stands for it. The order
-  // (score, then doc id) is total, so pages never repeat or skip a cluster.
-  absl::flat_hash_map<index::ClusterId, std::pair<index::DocId, int32_t>> clusters;
-  if (request.collapse_duplicates) {
-    std::vector<index::DocId> best;
-    for (index::DocId d : matched) {
-      auto [it, inserted] = clusters.try_emplace(index.cluster(d), d, 0);
-      if (inserted) continue;
-      ++it->second.second;
-      if (better(d, it->second.first)) it->second.first = d;
+  // Best first: higher score, then the older document. A total order, so
+  // pages never repeat or skip a hit.
+  auto better = [](const Scored& x, const Scored& y) {
+    return x.score != y.score ? x.score > y.score : x.doc < y.doc;
+  };
+  const size_t k = request.offset + request.limit;
+  std::vector<Scored> top;
+  absl::flat_hash_map<index::ClusterId, std::pair<Scored, int32_t>> clusters;
+  // A bounded heap whose top is the worst kept hit.
+  std::priority_queue<Scored, std::vector<Scored>, decltype(better)> heap(better);
+  for (DocId d = it->doc(); d != kNoMoreDocs; d = it->Next()) {
+    const Scored s{it->Score(), d};
+    if (request.collapse_duplicates) {
+      // The best document of each cluster stands for it.
+      auto [slot, inserted] = clusters.try_emplace(index.cluster(d), s, 0);
+      if (!inserted) {
+        ++slot->second.second;
+        if (better(s, slot->second.first)) slot->second.first = s;
+      }
+      continue;
     }
-    best.reserve(clusters.size());
-    for (const auto& [cluster, rep] : clusters) best.push_back(rep.first);
-    matched = std::move(best);
+    ++result.total_hits;
+    if (k == 0) continue;
+    if (heap.size() < k) {
+      heap.push(s);
+    } else if (better(s, heap.top())) {
+      heap.pop();
+      heap.push(s);
+    }
+  }
+  if (request.collapse_duplicates) {
+    result.total_hits = static_cast<int64_t>(clusters.size());
+    for (const auto& [cluster, rep] : clusters) top.push_back(rep.first);
+    const size_t want = std::min(top.size(), k);
+    std::partial_sort(top.begin(), top.begin() + want, top.end(), better);
+    top.resize(want);
+  } else {
+    for (; !heap.empty(); heap.pop()) top.push_back(heap.top());
+    std::reverse(top.begin(), top.end());
   }
 
-  result.total_hits = static_cast<int64_t>(matched.size());
-  const size_t want = std::min(matched.size(), request.offset + request.limit);
-  std::partial_sort(matched.begin(), matched.begin() + want, matched.end(), better);
-  for (size_t i = request.offset; i < want; ++i) {
-    const index::DocId d = matched[i];
-    const int32_t folded =
-        request.collapse_duplicates ? clusters.find(index.cluster(d))->second.second : 0;
-    result.hits.push_back({d, scores[d], folded});
+  for (size_t i = request.offset; i < top.size(); ++i) {
+    Hit hit{top[i].doc, top[i].score, 0, {}};
+    if (request.collapse_duplicates) hit.duplicate_count = clusters.find(index.cluster(hit.doc))->second.second;
+    if (request.explain) {
+      // A fresh iterator per hit: explaining never disturbs the ranking pass.
+      std::unique_ptr<DocIterator> e = BuildIterator(query, ctx);
+      if (e->Advance(hit.doc) == hit.doc) hit.explanation = e->Explain();
+    }
+    result.hits.push_back(std::move(hit));
   }
   return result;
 }

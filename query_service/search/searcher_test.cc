@@ -37,6 +37,36 @@ TEST_F(SearcherTest, FindsAllDocumentsWithTheTermAndRanksTitleMatchesFirst) {
   EXPECT_GT(r->hits[0].score, r->hits[1].score);
 }
 
+// SearchResult::words feeds snippets: positive words once, in query order;
+// phrase and proximity words match their exact form only; excluded words are
+// not highlighted.
+TEST_F(SearcherTest, WordsComeFromTheParsedQuery) {
+  Add("a", "الذكاء الاصطناعي في الصين", {"هواوي وأمريكا"});
+  auto r = Search(index_, {.query = "\"الذكاء الاصطناعي\" في الصين -أمريكا \"هواوي الصين\"~3"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto word = [](const SearchWord& w) {
+    return absl::StrCat(w.term, "/", w.stem, w.stopword ? "/stop" : "", w.phrase_part ? "/phrase" : "");
+  };
+  std::vector<std::string> got;
+  for (const SearchWord& w : r->words) got.push_back(word(w));
+  // الصين is typed outside the proximity group too: it matches by stem.
+  EXPECT_EQ(got, (std::vector<std::string>{"الذكاء/ذكاء/phrase", "الاصطناعي/اصطناع/phrase",
+                                           "في/في/stop", "الصين/صين", "هواوي/هواو/phrase"}));
+
+  r = Search(index_, {.query = "\"الذكاء الاصطناعي\" -هواوي",
+                      .query_syntax = QuerySyntax::kPlain});
+  ASSERT_TRUE(r.ok()) << r.status();
+  got.clear();
+  for (const SearchWord& w : r->words) got.push_back(word(w));
+  EXPECT_EQ(got, (std::vector<std::string>{"الذكاء/ذكاء", "الاصطناعي/اصطناع", "هواوي/هواو"}));
+
+  r = Search(index_, {.query = "الصين* +الذكاء"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  got.clear();
+  for (const SearchWord& w : r->words) got.push_back(word(w));
+  EXPECT_EQ(got, (std::vector<std::string>{"الذكاء/ذكاء", "صين/صين"}));
+}
+
 TEST_F(SearcherTest, DiacriticsAndHamzaInQueryMatchPlainText) {
   Add("a", "الذكاء الاصطناعي", {});
   auto r = Search(index_, {.query = "الذَّكاءُ الإصطناعي"});

@@ -1,0 +1,301 @@
+#include "query_service/search/boolean_iterators.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "query_service/search/term_iterator.h"
+
+namespace khabar::search {
+namespace {
+
+std::string Join(const std::vector<DocIteratorPtr>& children) {
+  return absl::StrJoin(children, ", ", [](std::string* out, const DocIteratorPtr& c) {
+    absl::StrAppend(out, c->DebugString());
+  });
+}
+
+}  // namespace
+
+// AND -------------------------------------------------------------------------
+
+AndIterator::AndIterator(std::vector<DocIteratorPtr> children) : children_(std::move(children)) {
+  std::stable_sort(children_.begin(), children_.end(),
+                   [](const DocIteratorPtr& a, const DocIteratorPtr& b) {
+                     return a->Cost() < b->Cost();
+                   });
+  Align(children_[0]->doc());
+}
+
+DocId AndIterator::Align(DocId target) {
+  while (target != kNoMoreDocs) {
+    bool agreed = true;
+    for (DocIteratorPtr& c : children_) {
+      const DocId d = c->doc() < target ? c->Advance(target) : c->doc();
+      if (d > target) {
+        target = d;
+        agreed = false;
+        break;
+      }
+    }
+    if (agreed) return doc_ = target;
+  }
+  return doc_ = kNoMoreDocs;
+}
+
+DocId AndIterator::Next() {
+  if (doc_ == kNoMoreDocs) return doc_;
+  return Align(children_[0]->Next());
+}
+
+DocId AndIterator::Advance(DocId target) {
+  if (doc_ == kNoMoreDocs || target <= doc_) return doc_;
+  return Align(children_[0]->Advance(target));
+}
+
+double AndIterator::Score() {
+  double s = 0;
+  for (DocIteratorPtr& c : children_) s += c->Score();
+  return s;
+}
+
+double AndIterator::MaxScore() const {
+  double s = 0;
+  for (const DocIteratorPtr& c : children_) s += c->MaxScore();
+  return s;
+}
+
+Explanation AndIterator::Explain() {
+  Explanation e{0, "sum of (AND):", {}};
+  for (DocIteratorPtr& c : children_) {
+    e.details.push_back(c->Explain());
+    e.value += e.details.back().value;
+  }
+  return e;
+}
+
+std::string AndIterator::DebugString() const { return absl::StrCat("AND(", Join(children_), ")"); }
+
+// OR --------------------------------------------------------------------------
+
+OrIterator::OrIterator(std::vector<DocIteratorPtr> children, int minimum_match)
+    : children_(std::move(children)), minimum_match_(std::max(minimum_match, 1)) {
+  Find();
+}
+
+DocId OrIterator::Find() {
+  while (true) {
+    DocId min = kNoMoreDocs;
+    for (const DocIteratorPtr& c : children_) min = std::min(min, c->doc());
+    if (min == kNoMoreDocs || minimum_match_ == 1) return doc_ = min;
+    int on = 0;
+    for (const DocIteratorPtr& c : children_) on += c->doc() == min ? 1 : 0;
+    if (on >= minimum_match_) return doc_ = min;
+    for (DocIteratorPtr& c : children_) {
+      if (c->doc() == min) c->Next();
+    }
+  }
+}
+
+DocId OrIterator::Next() {
+  if (doc_ == kNoMoreDocs) return doc_;
+  for (DocIteratorPtr& c : children_) {
+    if (c->doc() == doc_) c->Next();
+  }
+  return Find();
+}
+
+DocId OrIterator::Advance(DocId target) {
+  if (doc_ == kNoMoreDocs || target <= doc_) return doc_;
+  for (DocIteratorPtr& c : children_) {
+    if (c->doc() < target) c->Advance(target);
+  }
+  return Find();
+}
+
+int64_t OrIterator::Cost() const {
+  int64_t cost = 0;
+  for (const DocIteratorPtr& c : children_) cost += c->Cost();
+  return cost;
+}
+
+double OrIterator::Score() {
+  double s = 0;
+  for (DocIteratorPtr& c : children_) {
+    if (c->doc() == doc_) s += c->Score();
+  }
+  return s;
+}
+
+double OrIterator::MaxScore() const {
+  double s = 0;
+  for (const DocIteratorPtr& c : children_) s += c->MaxScore();
+  return s;
+}
+
+Explanation OrIterator::Explain() {
+  Explanation e{0, "sum of the matching (OR):", {}};
+  for (DocIteratorPtr& c : children_) {
+    if (c->doc() != doc_) continue;
+    e.details.push_back(c->Explain());
+    e.value += e.details.back().value;
+  }
+  return e;
+}
+
+std::string OrIterator::DebugString() const {
+  if (minimum_match_ > 1) return absl::StrCat("OR/", minimum_match_, "(", Join(children_), ")");
+  return absl::StrCat("OR(", Join(children_), ")");
+}
+
+// AND_NOT ---------------------------------------------------------------------
+
+AndNotIterator::AndNotIterator(DocIteratorPtr positive, DocIteratorPtr negative)
+    : positive_(std::move(positive)), negative_(std::move(negative)) {
+  Skip();
+}
+
+DocId AndNotIterator::Skip() {
+  for (DocId d = positive_->doc(); d != kNoMoreDocs; d = positive_->Next()) {
+    if (negative_->doc() < d) negative_->Advance(d);
+    if (negative_->doc() != d) return doc_ = d;
+  }
+  return doc_ = kNoMoreDocs;
+}
+
+DocId AndNotIterator::Next() {
+  if (doc_ == kNoMoreDocs) return doc_;
+  positive_->Next();
+  return Skip();
+}
+
+DocId AndNotIterator::Advance(DocId target) {
+  if (doc_ == kNoMoreDocs || target <= doc_) return doc_;
+  positive_->Advance(target);
+  return Skip();
+}
+
+std::string AndNotIterator::DebugString() const {
+  return absl::StrCat("AND_NOT(", positive_->DebugString(), ", ", negative_->DebugString(), ")");
+}
+
+// AND_MAYBE -------------------------------------------------------------------
+
+AndMaybeIterator::AndMaybeIterator(DocIteratorPtr required, DocIteratorPtr optional)
+    : required_(std::move(required)), optional_(std::move(optional)) {
+  Sync();
+}
+
+DocId AndMaybeIterator::Sync() {
+  doc_ = required_->doc();
+  if (doc_ != kNoMoreDocs && optional_->doc() < doc_) optional_->Advance(doc_);
+  return doc_;
+}
+
+DocId AndMaybeIterator::Next() {
+  if (doc_ == kNoMoreDocs) return doc_;
+  required_->Next();
+  return Sync();
+}
+
+DocId AndMaybeIterator::Advance(DocId target) {
+  if (doc_ == kNoMoreDocs || target <= doc_) return doc_;
+  required_->Advance(target);
+  return Sync();
+}
+
+double AndMaybeIterator::Score() {
+  return required_->Score() + (optional_->doc() == doc_ ? optional_->Score() : 0.0);
+}
+
+Explanation AndMaybeIterator::Explain() {
+  Explanation e{0, "sum of the required part and the matching optional part (AND_MAYBE):", {}};
+  e.details.push_back(required_->Explain());
+  if (optional_->doc() == doc_) e.details.push_back(optional_->Explain());
+  for (const Explanation& d : e.details) e.value += d.value;
+  return e;
+}
+
+std::string AndMaybeIterator::DebugString() const {
+  return absl::StrCat("AND_MAYBE(", required_->DebugString(), ", ", optional_->DebugString(), ")");
+}
+
+// Proximity -------------------------------------------------------------------
+
+uint32_t CountOrderedNear(absl::Span<const uint32_t> a, absl::Span<const uint32_t> b,
+                          uint32_t window) {
+  uint32_t count = 0;
+  size_t j = 0;
+  for (uint32_t pa : a) {
+    while (j < b.size() && b[j] <= pa) ++j;
+    for (size_t k = j; k < b.size() && b[k] - pa <= window; ++k) ++count;
+  }
+  return count;
+}
+
+ProximityIterator::ProximityIterator(const ScoringContext& ctx, DocIteratorPtr child,
+                                     const std::vector<ProximityPair>& pairs)
+    : ctx_(ctx), child_(std::move(child)) {
+  const index::InvertedIndex& index = ctx.index();
+  for (const ProximityPair& p : pairs) {
+    const index::PostingList* a = index.Postings(p.first);
+    const index::PostingList* b = index.Postings(p.second);
+    if (a == nullptr || b == nullptr) continue;
+    const double idf = 0.5 * (Bm25Idf(ctx.doc_count(), LiveDocFreq(index, a, FieldScope::kAll)) +
+                              Bm25Idf(ctx.doc_count(), LiveDocFreq(index, b, FieldScope::kAll)));
+    pairs_.push_back({absl::StrCat(p.first, " ", p.second), PostingCursor(a), PostingCursor(b),
+                      ctx.bm25().proximity_weight * idf});
+  }
+  doc_ = child_->doc();
+}
+
+double ProximityIterator::Bonus(Pair& pair, uint32_t* tf) {
+  *tf = 0;
+  pair.first.Advance(doc_);
+  pair.second.Advance(doc_);
+  if (pair.first.doc() != doc_ || pair.second.doc() != doc_) return 0;
+  const Bm25Options& bm25 = ctx_.bm25();
+  *tf = CountOrderedNear(pair.first.positions(), pair.second.positions(), bm25.proximity_window);
+  if (*tf == 0) return 0;
+  return pair.weight * *tf * (bm25.k1 + 1.0) / (*tf + bm25.k1);
+}
+
+double ProximityIterator::Score() {
+  double s = child_->Score();
+  uint32_t tf;
+  for (Pair& p : pairs_) s += Bonus(p, &tf);
+  return s;
+}
+
+double ProximityIterator::MaxScore() const {
+  double s = child_->MaxScore();
+  for (const Pair& p : pairs_) s += p.weight * (ctx_.bm25().k1 + 1.0);
+  return s;
+}
+
+Explanation ProximityIterator::Explain() {
+  Explanation e{0, "sum of the match and the proximity bonus of consecutive words:", {}};
+  e.details.push_back(child_->Explain());
+  e.value = e.details.back().value;
+  for (Pair& p : pairs_) {
+    uint32_t tf;
+    const double bonus = Bonus(p, &tf);
+    if (tf == 0) continue;
+    e.details.push_back(
+        {bonus,
+         absl::StrCat("proximity(", p.label, ") = ", ctx_.bm25().proximity_weight,
+                      " * mean idf * saturated tf; tf = ", tf, " ordered pairs within ",
+                      ctx_.bm25().proximity_window, " positions"),
+         {}});
+    e.value += bonus;
+  }
+  return e;
+}
+
+std::string ProximityIterator::DebugString() const {
+  std::vector<std::string> labels;
+  for (const Pair& p : pairs_) labels.push_back(p.label);
+  return absl::StrCat("PROXIMITY(", child_->DebugString(), "; ", absl::StrJoin(labels, ", "), ")");
+}
+
+}  // namespace khabar::search

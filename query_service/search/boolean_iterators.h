@@ -1,0 +1,142 @@
+// File: boolean_iterators.h
+// -----------------------------------------------------------------------------
+// The boolean operators over DocIterators. Each takes ownership of its
+// children and sits on its first match once constructed.
+//
+//   AndIterator: documents of every child; leapfrogs with Advance from the
+//                cheapest child; scores the sum.
+//   OrIterator:  documents of at least `minimum_match` children (a min-scan
+//                over the children's current docs); scores the sum of the
+//                children on the document.
+//   AndNotIterator:   documents of `positive` that `negative` lacks.
+//   AndMaybeIterator: documents of `required`; `optional` only adds score.
+//   ProximityIterator: the documents of its child, plus the sequential
+//                proximity bonus of pairs of consecutive query words.
+#ifndef KHABAR_QUERY_SERVICE_SEARCH_BOOLEAN_ITERATORS_H_
+#define KHABAR_QUERY_SERVICE_SEARCH_BOOLEAN_ITERATORS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "query_service/search/doc_iterator.h"
+#include "query_service/search/posting_cursor.h"
+#include "query_service/search/scoring.h"
+
+namespace khabar::search {
+
+using DocIteratorPtr = std::unique_ptr<DocIterator>;
+
+class AndIterator final : public DocIterator {
+ public:
+  // REQUIRES: !children.empty().
+  explicit AndIterator(std::vector<DocIteratorPtr> children);
+  DocId Next() override;
+  DocId Advance(DocId target) override;
+  int64_t Cost() const override { return children_[0]->Cost(); }
+  double Score() override;
+  double MaxScore() const override;
+  Explanation Explain() override;
+  std::string DebugString() const override;
+
+ private:
+  // The first doc >= target that every child has.
+  DocId Align(DocId target);
+  std::vector<DocIteratorPtr> children_;  // cheapest first
+};
+
+class OrIterator final : public DocIterator {
+ public:
+  // REQUIRES: !children.empty(), minimum_match >= 1.
+  explicit OrIterator(std::vector<DocIteratorPtr> children, int minimum_match = 1);
+  DocId Next() override;
+  DocId Advance(DocId target) override;
+  int64_t Cost() const override;
+  double Score() override;
+  double MaxScore() const override;
+  Explanation Explain() override;
+  std::string DebugString() const override;
+
+ private:
+  DocId Find();
+  std::vector<DocIteratorPtr> children_;  // query order: the sum follows it
+  const int minimum_match_;
+};
+
+class AndNotIterator final : public DocIterator {
+ public:
+  AndNotIterator(DocIteratorPtr positive, DocIteratorPtr negative);
+  DocId Next() override;
+  DocId Advance(DocId target) override;
+  int64_t Cost() const override { return positive_->Cost(); }
+  double Score() override { return positive_->Score(); }
+  double MaxScore() const override { return positive_->MaxScore(); }
+  Explanation Explain() override { return positive_->Explain(); }
+  std::string DebugString() const override;
+
+ private:
+  DocId Skip();
+  DocIteratorPtr positive_;
+  DocIteratorPtr negative_;
+};
+
+class AndMaybeIterator final : public DocIterator {
+ public:
+  AndMaybeIterator(DocIteratorPtr required, DocIteratorPtr optional);
+  DocId Next() override;
+  DocId Advance(DocId target) override;
+  int64_t Cost() const override { return required_->Cost(); }
+  double Score() override;
+  double MaxScore() const override { return required_->MaxScore() + optional_->MaxScore(); }
+  Explanation Explain() override;
+  std::string DebugString() const override;
+
+ private:
+  DocId Sync();
+  DocIteratorPtr required_;
+  DocIteratorPtr optional_;
+};
+
+// One pair of consecutive plain query words (their stems), for the bonus.
+struct ProximityPair {
+  std::string first;
+  std::string second;
+};
+
+class ProximityIterator final : public DocIterator {
+ public:
+  // For each pair whose stems both have postings: on a document of `child`
+  // where `first` is followed within Bm25Options::proximity_window positions
+  // by `second` tf times, adds proximity_weight * mean idf * saturated tf.
+  ProximityIterator(const ScoringContext& ctx, DocIteratorPtr child,
+                    const std::vector<ProximityPair>& pairs);
+  DocId Next() override { return doc_ = child_->Next(); }
+  DocId Advance(DocId target) override { return doc_ = child_->Advance(target); }
+  int64_t Cost() const override { return child_->Cost(); }
+  double Score() override;
+  double MaxScore() const override;
+  Explanation Explain() override;
+  std::string DebugString() const override;
+
+ private:
+  struct Pair {
+    std::string label;
+    PostingCursor first;
+    PostingCursor second;
+    double weight;  // proximity_weight * mean idf
+  };
+  // The bonus of `pair` on doc_ (0 when not both present); tf gets the count.
+  double Bonus(Pair& pair, uint32_t* tf);
+
+  const ScoringContext& ctx_;
+  DocIteratorPtr child_;
+  std::vector<Pair> pairs_;
+};
+
+// Number of (i, j) with 0 < b[j] - a[i] <= window; both spans increasing.
+uint32_t CountOrderedNear(absl::Span<const uint32_t> a, absl::Span<const uint32_t> b,
+                          uint32_t window);
+
+}  // namespace khabar::search
+
+#endif  // KHABAR_QUERY_SERVICE_SEARCH_BOOLEAN_ITERATORS_H_

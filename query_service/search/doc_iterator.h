@@ -1,0 +1,83 @@
+// File: doc_iterator.h
+// -----------------------------------------------------------------------------
+// Document-at-a-time evaluation: every query operator is a DocIterator over
+// the documents it matches, in increasing doc id order, that scores the
+// document it sits on. Leaves read postings through PostingCursor
+// (posting_cursor.h) only, so a new posting format changes that one class.
+//
+//   std::unique_ptr<DocIterator> it = ...;  // already on its first doc
+//   for (DocId d = it->doc(); d != kNoMoreDocs; d = it->Next()) Use(d, it->Score());
+//
+// The contract (pisa's sentinel and next_geq, Xapian's estimates):
+//   - doc() is kNoMoreDocs once exhausted; doc ids only increase;
+//   - Advance(target) moves to the first match >= target and never moves
+//     back (Advance to a target <= doc() is a no-op);
+//   - Score() and Explain() REQUIRE doc() != kNoMoreDocs; Explain().value
+//     equals Score();
+//   - Cost() estimates the matches (AND drives from the cheapest child);
+//   - MaxScore() bounds Score() over all documents (for MaxScore/WAND).
+#ifndef KHABAR_QUERY_SERVICE_SEARCH_DOC_ITERATOR_H_
+#define KHABAR_QUERY_SERVICE_SEARCH_DOC_ITERATOR_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "query_service/index/inverted_index.h"
+
+namespace khabar::search {
+
+using index::DocId;
+using index::kNoMoreDocs;
+
+// Why a document scored what it did, as a tree (after Lucene's Explanation):
+// a node's value is computed from its details as its description says.
+struct Explanation {
+  double value = 0;
+  std::string description;
+  std::vector<Explanation> details;
+
+  // Indented, one node per line: "3.2 = sum of:\n  1.1 = weight(...)".
+  std::string DebugString(int indent = 0) const;
+};
+
+class DocIterator {
+ public:
+  virtual ~DocIterator() = default;
+  DocIterator() = default;
+  DocIterator(const DocIterator&) = delete;
+  DocIterator& operator=(const DocIterator&) = delete;
+
+  DocId doc() const { return doc_; }
+  virtual DocId Next() = 0;
+  virtual DocId Advance(DocId target) = 0;
+  virtual int64_t Cost() const = 0;
+  virtual double Score() = 0;
+  virtual double MaxScore() const = 0;
+  virtual Explanation Explain() = 0;
+  virtual std::string DebugString() const = 0;
+
+ protected:
+  DocId doc_ = kNoMoreDocs;
+};
+
+// Matches nothing (a word absent from the index).
+class EmptyIterator final : public DocIterator {
+ public:
+  explicit EmptyIterator(std::string description) : description_(std::move(description)) {}
+  DocId Next() override { return doc_; }
+  DocId Advance(DocId) override { return doc_; }
+  int64_t Cost() const override { return 0; }
+  double Score() override { return 0; }
+  double MaxScore() const override { return 0; }
+  Explanation Explain() override { return {0, description_, {}}; }
+  std::string DebugString() const override { return absl::StrCat("EMPTY(", description_, ")"); }
+
+ private:
+  const std::string description_;
+};
+
+}  // namespace khabar::search
+
+#endif  // KHABAR_QUERY_SERVICE_SEARCH_DOC_ITERATOR_H_

@@ -1,0 +1,166 @@
+// Iterators on a small hand-built index: matches, Advance semantics, the
+// sentinel, phrase and proximity positions, field scoping.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "query_service/search/boolean_iterators.h"
+#include "query_service/search/positional_iterators.h"
+#include "query_service/search/term_iterator.h"
+
+namespace khabar::search {
+namespace {
+
+class IteratorsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // doc ids 0..5 in order.
+    Add("0", "غزة", {"قطر تتوسط"});
+    Add("1", "", {"غزة وقطر والقاهرة"});
+    Add("2", "قطر", {"القاهرة"});
+    Add("3", "", {"غزة قطر"});
+    Add("4", "", {"قطر هنا ثم بعد كلمات كثيرة غزة"});
+    Add("5", "", {"غزة"});
+    ctx_ = std::make_unique<ScoringContext>(index_, bm25_);
+  }
+  void Add(std::string id, std::string title, std::vector<std::string> paragraphs) {
+    index::Document d;
+    d.id = std::move(id);
+    d.title = std::move(title);
+    d.paragraphs = std::move(paragraphs);
+    ASSERT_TRUE(index_.Upsert(std::move(d)).ok());
+  }
+  std::unique_ptr<DocIterator> Term(const std::string& stem, FieldScope scope = FieldScope::kAll) {
+    return std::make_unique<TermIterator>(*ctx_, stem, 1.0, scope);
+  }
+  static std::vector<DocId> Drain(DocIterator& it) {
+    std::vector<DocId> docs;
+    for (DocId d = it.doc(); d != kNoMoreDocs; d = it.Next()) {
+      EXPECT_GT(it.Score(), 0) << d;
+      EXPECT_NEAR(it.Explain().value, it.Score(), 1e-12);
+      docs.push_back(d);
+    }
+    EXPECT_EQ(it.Next(), kNoMoreDocs);  // stays exhausted
+    return docs;
+  }
+  using Docs = std::vector<DocId>;
+
+  analysis::Analyzer analyzer_;
+  index::InvertedIndex index_{&analyzer_};
+  Bm25Options bm25_;
+  std::unique_ptr<ScoringContext> ctx_;
+};
+
+TEST_F(IteratorsTest, TermIteratesLiveDocsAndScopes) {
+  auto gaza = Term("غز");
+  EXPECT_EQ(gaza->Cost(), 5);
+  EXPECT_EQ(Drain(*gaza), (Docs{0, 1, 3, 4, 5}));
+  auto title = Term("غز", FieldScope::kTitle);
+  EXPECT_EQ(Drain(*title), (Docs{0}));
+  auto body = Term("غز", FieldScope::kBody);
+  EXPECT_EQ(Drain(*body), (Docs{1, 3, 4, 5}));
+  EXPECT_EQ(body->DebugString(), "body:غز");
+  auto missing = Term("غائب");
+  EXPECT_EQ(missing->doc(), kNoMoreDocs);
+  EXPECT_TRUE(index_.Delete("3"));
+  ScoringContext ctx(index_, bm25_);
+  TermIterator live(ctx, "غز", 1.0, FieldScope::kAll);
+  EXPECT_EQ(Drain(live), (Docs{0, 1, 4, 5}));
+}
+
+TEST_F(IteratorsTest, AdvanceNeverMovesBackAndStopsAtTheSentinel) {
+  auto gaza = Term("غز");
+  EXPECT_EQ(gaza->Advance(2), 3u);
+  EXPECT_EQ(gaza->Advance(1), 3u);  // no-op
+  EXPECT_EQ(gaza->Advance(3), 3u);
+  EXPECT_EQ(gaza->Advance(6), kNoMoreDocs);
+  EXPECT_EQ(gaza->Advance(7), kNoMoreDocs);
+}
+
+TEST_F(IteratorsTest, BooleanOperators) {
+  std::vector<std::unique_ptr<DocIterator>> and_children;
+  and_children.push_back(Term("غز"));
+  and_children.push_back(Term("قطر"));
+  AndIterator both(std::move(and_children));
+  EXPECT_EQ(Drain(both), (Docs{0, 1, 3, 4}));
+
+  std::vector<std::unique_ptr<DocIterator>> or_children;
+  or_children.push_back(Term("غز"));
+  or_children.push_back(Term("قاهر"));
+  OrIterator either(std::move(or_children));
+  EXPECT_EQ(Drain(either), (Docs{0, 1, 2, 3, 4, 5}));
+
+  std::vector<std::unique_ptr<DocIterator>> two_of;
+  two_of.push_back(Term("غز"));
+  two_of.push_back(Term("قطر"));
+  two_of.push_back(Term("قاهر"));
+  OrIterator at_least_two(std::move(two_of), 2);
+  EXPECT_EQ(at_least_two.DebugString(), "OR/2(غز, قطر, قاهر)");
+  EXPECT_EQ(Drain(at_least_two), (Docs{0, 1, 2, 3, 4}));
+
+  AndNotIterator without(Term("غز"), Term("قطر"));
+  EXPECT_EQ(Drain(without), (Docs{5}));
+
+  AndMaybeIterator maybe(Term("قاهر"), Term("غز"));
+  const DocId first = maybe.doc();
+  EXPECT_EQ(first, 1u);
+  AndIterator plain_and = [&] {
+    std::vector<std::unique_ptr<DocIterator>> v;
+    v.push_back(Term("قاهر"));
+    v.push_back(Term("غز"));
+    return AndIterator(std::move(v));
+  }();
+  EXPECT_NEAR(maybe.Score(), plain_and.Score(), 1e-12);  // doc 1 has both
+  EXPECT_EQ(maybe.Next(), 2u);
+  EXPECT_NEAR(maybe.Score(), Term("قاهر")->Advance(2) == 2u ? [&] {
+    auto t = Term("قاهر");
+    t->Advance(2);
+    return t->Score();
+  }() : 0.0, 1e-12);  // doc 2: the required part alone
+  EXPECT_EQ(maybe.Next(), kNoMoreDocs);
+}
+
+TEST_F(IteratorsTest, PhraseAndNear) {
+  // "غزة قطر" as exact forms at consecutive positions: docs 3 only ("وقطر"
+  // in doc 1 is another exact form).
+  PhraseIterator phrase(*ctx_, {{index::ExactKey("غزه"), 0, 1}, {index::ExactKey("قطر"), 1, 1}},
+                        FieldScope::kAll);
+  EXPECT_EQ(Drain(phrase), (Docs{3}));
+  // Stems in any order within 1 position: docs 1 (غزة وقطر) and 3.
+  NearIterator near1(*ctx_, {{"غز", 0, 1}, {"قطر", 0, 1}}, 1, FieldScope::kAll);
+  EXPECT_EQ(Drain(near1), (Docs{1, 3}));
+  // A window of 6 also reaches doc 4 (قطر … 5 words … غزة) ; never across the
+  // title/body gap of doc 0.
+  NearIterator near6(*ctx_, {{"غز", 0, 1}, {"قطر", 0, 1}}, 6, FieldScope::kAll);
+  EXPECT_EQ(Drain(near6), (Docs{1, 3, 4}));
+  NearIterator title_only(*ctx_, {{"غز", 0, 1}}, 0, FieldScope::kTitle);
+  EXPECT_EQ(Drain(title_only), (Docs{0}));
+  EXPECT_EQ(near6.DebugString(), "NEAR/6(غز قطر)");
+}
+
+TEST_F(IteratorsTest, ProximityBonusOnlyForOrderedClosePairs) {
+  auto base = [&] {
+    std::vector<std::unique_ptr<DocIterator>> v;
+    v.push_back(Term("غز"));
+    v.push_back(Term("قطر"));
+    return std::make_unique<AndIterator>(std::move(v));
+  };
+  ProximityIterator with(*ctx_, base(), {{"غز", "قطر"}});
+  auto without = base();
+  for (DocId d = with.doc(); d != kNoMoreDocs; d = with.Next()) {
+    ASSERT_EQ(without->doc(), d);
+    // غزة then قطر within 3: docs 1 and 3 get a bonus; 0 (title/body) and 4
+    // (reverse order, far) do not.
+    if (d == 1 || d == 3) {
+      EXPECT_GT(with.Score(), without->Score() + 1e-9) << d;
+    } else {
+      EXPECT_NEAR(with.Score(), without->Score(), 1e-12) << d;
+    }
+    EXPECT_NEAR(with.Explain().value, with.Score(), 1e-12);
+    without->Next();
+  }
+}
+
+}  // namespace
+}  // namespace khabar::search

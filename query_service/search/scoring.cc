@@ -1,0 +1,85 @@
+#include "query_service/search/scoring.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace khabar::search {
+
+double Bm25Idf(int64_t doc_count, int64_t doc_freq) {
+  return std::log(1.0 + (static_cast<double>(doc_count - doc_freq) + 0.5) /
+                            (static_cast<double>(doc_freq) + 0.5));
+}
+
+bool InScope(FieldScope scope, index::Field field) {
+  switch (scope) {
+    case FieldScope::kAll:
+      return true;
+    case FieldScope::kTitle:
+      return field == index::Field::kTitle;
+    case FieldScope::kBody:
+      return field != index::Field::kTitle;
+  }
+  return false;
+}
+
+ScoringContext::ScoringContext(const index::InvertedIndex& index, const Bm25Options& bm25)
+    : index_(index), bm25_(bm25), doc_count_(index.live_documents()) {
+  avg_[0] = std::max(index.average_length(index::Field::kTitle), 1.0);
+  avg_[1] = std::max(index.average_length(index::Field::kBody), 1.0);
+  avg_[2] = std::max(index.average_length(index::Field::kLead), 1.0);
+  weight_[0] = bm25.title_weight;
+  weight_[1] = bm25.body_weight;
+  weight_[2] = bm25.lead_weight;
+  b_[0] = bm25.title_b;
+  b_[1] = bm25.body_b;
+  b_[2] = bm25.body_b;
+}
+
+double ScoringContext::FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope scope) const {
+  const index::DocInfo& info = index_.info(doc);
+  double tf = 0;
+  for (int f = 0; f < index::kNumFields; ++f) {
+    const uint32_t freq = freqs[f];
+    if (freq == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
+    tf += weight_[f] * freq / (1.0 - b_[f] + b_[f] * info.length[f] / avg_[f]);
+  }
+  return tf;
+}
+
+Explanation ScoringContext::ExplainTerm(absl::string_view what, DocId doc, const FieldFreqs& freqs,
+                                        FieldScope scope, Explanation idf) const {
+  static constexpr const char* kNames[] = {"title", "body", "lead"};
+  const index::DocInfo& info = index_.info(doc);
+  const double tf = FieldTf(doc, freqs, scope);
+  Explanation tf_node{Saturate(tf),
+                      absl::StrFormat("saturated tf = tf * (k1 + 1) / (tf + k1), k1 = %g, "
+                                      "tf = %.6g summed over fields:",
+                                      bm25_.k1, tf),
+                      {}};
+  for (int f = 0; f < index::kNumFields; ++f) {
+    if (freqs[f] == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
+    const double part = weight_[f] * freqs[f] / (1.0 - b_[f] + b_[f] * info.length[f] / avg_[f]);
+    tf_node.details.push_back(
+        {part,
+         absl::StrFormat("%s: weight %g * freq %u / (1 - b + b * length / avg length), b = %g, "
+                         "length = %u, avg length = %.4g",
+                         kNames[f], weight_[f], freqs[f], b_[f], info.length[f], avg_[f]),
+         {}});
+  }
+  const double value = idf.value * tf_node.value;
+  return {value, absl::StrCat("weight(", what, ") = idf * saturated tf, from:"),
+          {std::move(idf), std::move(tf_node)}};
+}
+
+std::string Explanation::DebugString(int indent) const {
+  std::string out =
+      absl::StrCat(std::string(2 * indent, ' '), absl::StrFormat("%.6g", value), " = ",
+                   description, "\n");
+  for (const Explanation& d : details) absl::StrAppend(&out, d.DebugString(indent + 1));
+  return out;
+}
+
+}  // namespace khabar::search

@@ -1,0 +1,87 @@
+// File: scoring.h
+// -----------------------------------------------------------------------------
+// BM25F (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25
+// and Beyond", 2009) as the iterators use it: a term's frequencies are
+// length-normalised per field, weighted and summed into one pseudo-frequency,
+// which is saturated once and multiplied by the term's idf.
+//
+//   ScoringContext ctx(index, bm25);
+//   double tf = ctx.FieldTf(doc, freqs, FieldScope::kAll);
+//   double contribution = idf * ctx.Saturate(tf);
+#ifndef KHABAR_QUERY_SERVICE_SEARCH_SCORING_H_
+#define KHABAR_QUERY_SERVICE_SEARCH_SCORING_H_
+
+#include <array>
+#include <cstdint>
+
+#include "query_service/index/inverted_index.h"
+#include "query_service/search/doc_iterator.h"
+#include "query_service/search/query.h"
+
+namespace khabar::search {
+
+// Defaults were chosen on the development sets of ../shared/eval (see
+// docs/relevance.md for the measurements behind each).
+struct Bm25Options {
+  // Weight of a query word's exact (unstemmed) form relative to its stem:
+  // documents with the very word typed rank above stem-only matches.
+  double exact_weight = 0.3;
+  // Weight of query stopwords, when the index keeps them (analyzer option
+  // remove_stopwords false): low enough not to steer the ranking, enough to
+  // fill the result list for queries that are mostly stopwords.
+  double stopword_weight = 0.3;
+  // Term proximity (in the spirit of Metzler & Croft's sequential dependence
+  // model): each pair of consecutive query words found in order within
+  // `proximity_window` positions adds a saturated bonus weighted by the pair's
+  // mean idf times this weight. 0 disables it.
+  double proximity_weight = 0.3;
+  uint32_t proximity_window = 3;
+  double k1 = 1.0;
+  double title_weight = 3.0;
+  double body_weight = 1.0;
+  // Extra weight of the body's first words (index::Field::kLead).
+  double lead_weight = 1.0;
+  double title_b = 0.85;
+  double body_b = 0.85;
+};
+
+// Lucene's BM25 idf: log(1 + (N - df + 0.5) / (df + 0.5)), never negative.
+double Bm25Idf(int64_t doc_count, int64_t doc_freq);
+
+using FieldFreqs = std::array<uint32_t, index::kNumFields>;
+
+// Whether `scope` counts `field` (kBody counts the lead, part of the body).
+bool InScope(FieldScope scope, index::Field field);
+
+// Constant collection statistics and weights for one search.
+class ScoringContext {
+ public:
+  // Both are not owned and must outlive the context.
+  ScoringContext(const index::InvertedIndex& index, const Bm25Options& bm25);
+
+  const index::InvertedIndex& index() const { return index_; }
+  const Bm25Options& bm25() const { return bm25_; }
+  int64_t doc_count() const { return doc_count_; }
+
+  // Sum over the fields in `scope` of weight * freq / (1 - b + b * len / avg).
+  double FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope scope) const;
+  // tf * (k1 + 1) / (tf + k1): at most k1 + 1.
+  double Saturate(double tf) const { return tf * (bm25_.k1 + 1.0) / (tf + bm25_.k1); }
+
+  // idf * Saturate(FieldTf(...)), explained field by field. `what` names the
+  // term ("stem غزه"), `idf` already includes the query weight.
+  Explanation ExplainTerm(absl::string_view what, DocId doc, const FieldFreqs& freqs,
+                          FieldScope scope, Explanation idf) const;
+
+ private:
+  const index::InvertedIndex& index_;
+  const Bm25Options& bm25_;
+  const int64_t doc_count_;
+  double avg_[index::kNumFields];
+  double weight_[index::kNumFields];
+  double b_[index::kNumFields];
+};
+
+}  // namespace khabar::search
+
+#endif  // KHABAR_QUERY_SERVICE_SEARCH_SCORING_H_

@@ -1,0 +1,60 @@
+// File: term_iterator.h
+// -----------------------------------------------------------------------------
+// The leaf iterator: the live documents of one indexed term (a stem or an
+// exact key), optionally restricted to the title or the body, scored by BM25F
+// with a query weight (1 for a word's stem, Bm25Options::exact_weight for its
+// exact form, times stopword_weight for a stopword).
+//
+//   ScoringContext ctx(index, bm25);
+//   TermIterator it(ctx, "غزه", 1.0, FieldScope::kTitle);
+#ifndef KHABAR_QUERY_SERVICE_SEARCH_TERM_ITERATOR_H_
+#define KHABAR_QUERY_SERVICE_SEARCH_TERM_ITERATOR_H_
+
+#include <string>
+
+#include "query_service/search/doc_iterator.h"
+#include "query_service/search/posting_cursor.h"
+#include "query_service/search/scoring.h"
+
+namespace khabar::search {
+
+// Live documents of `postings` in `scope` (what idf counts).
+int64_t LiveDocFreq(const index::InvertedIndex& index, const index::PostingList* postings,
+                    FieldScope scope);
+
+// Readable name of an index key: "exact:الذكاء" for an exact key, else the stem.
+std::string TermLabel(absl::string_view key);
+
+class TermIterator final : public DocIterator {
+ public:
+  // `ctx` is not owned and must outlive the iterator.
+  TermIterator(const ScoringContext& ctx, absl::string_view key, double query_weight,
+               FieldScope scope);
+
+  DocId Next() override;
+  DocId Advance(DocId target) override;
+  int64_t Cost() const override { return doc_freq_; }
+  double Score() override;
+  double MaxScore() const override { return idf_ * (ctx_.bm25().k1 + 1.0); }
+  Explanation Explain() override;
+  std::string DebugString() const override;
+
+  int64_t doc_freq() const { return doc_freq_; }
+
+ private:
+  // Moves the cursor to the first matching posting at or after it.
+  DocId Settle();
+  FieldFreqs Freqs() const;
+
+  const ScoringContext& ctx_;
+  const std::string key_;
+  const double query_weight_;
+  const FieldScope scope_;
+  PostingCursor cursor_;
+  int64_t doc_freq_ = 0;
+  double idf_ = 0;  // query weight included
+};
+
+}  // namespace khabar::search
+
+#endif  // KHABAR_QUERY_SERVICE_SEARCH_TERM_ITERATOR_H_
