@@ -34,7 +34,7 @@ struct EngineOptions {
   // minimum_should_match when a request gives none (see
   // ParseOptions::minimum_should_match); empty: any one word, the ranking
   // measured in docs/relevance.md.
-  std::string default_minimum_should_match;
+  std::string default_minimum_should_match = "";
   int32_t default_page_size = 10;
   int32_t max_page_size = 100;
 };
@@ -48,7 +48,7 @@ struct PageRequest {
   // How words without + or - combine, and (with OR) how many must match;
   // empty minimum_should_match: EngineOptions::default_minimum_should_match.
   QueryOperator default_operator = QueryOperator::kOr;
-  std::string minimum_should_match;
+  std::string minimum_should_match = "";
   // Fill PageHit::explanation.
   bool explain = false;
   // How `query` is read: the query language, or a bag of words.

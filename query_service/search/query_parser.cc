@@ -22,6 +22,7 @@ constexpr absl::string_view kNoWords =
 
 struct Lexeme {
   enum Kind { kWord, kPhrase, kLParen, kRParen, kOr, kAnd, kPlus, kMinus, kField, kEnd };
+  Lexeme(Kind k, size_t b, absl::string_view t) : kind(k), begin(b), text(t) {}
   Kind kind;
   size_t begin;          // byte offset in the query
   absl::string_view text;  // kWord: the word (without a trailing '*'); kPhrase: inside the quotes

@@ -47,7 +47,7 @@ struct SearchRequest {
   bool collapse_duplicates = false;
   QueryOperator default_operator = QueryOperator::kOr;
   // See ParseOptions::minimum_should_match; empty: any one word.
-  std::string minimum_should_match;
+  std::string minimum_should_match = "";
   // Fill Hit::explanation.
   bool explain = false;
   // FULL: the query language; PLAIN: a bag of words (see QuerySyntax).

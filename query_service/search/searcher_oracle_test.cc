@@ -189,7 +189,7 @@ absl::StatusOr<SearchResult> OracleSearch(const index::InvertedIndex& index, con
     const index::DocId d = matched[i];
     const int32_t folded =
         request.collapse_duplicates ? clusters.find(index.cluster(d))->second.second : 0;
-    result.hits.push_back({d, scores[d], folded});
+    result.hits.push_back({d, scores[d], folded, {}});
   }
   return result;
 }
