@@ -18,6 +18,7 @@
 #include "khabar/v1/query.grpc.pb.h"
 #include "tests/service_process.h"
 #include "tests/subprocess.h"
+#include "tests/temp_dir.h"
 
 namespace khabar {
 namespace {
@@ -27,29 +28,8 @@ using ::khabar::testing::QueryServiceProcess;
 using ::khabar::testing::RunProcess;
 using ::khabar::testing::RunResult;
 using ::khabar::testing::Subprocess;
+using ::khabar::testing::TempDir;
 
-// A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() /
-            absl::StrCat("khabar_ingest_e2e_", ::getpid(), "_",
-                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-  std::string Write(const std::string& name, const std::string& content) const {
-    const fs::path p = path_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-
- private:
-  fs::path path_;
-};
 
 std::string Article(const std::string& title, const std::string& body) {
   return absl::StrCat(title, "\n\n", body, "\n");
@@ -86,11 +66,11 @@ class IngestE2eTest : public ::testing::Test {
   }
 
   QueryServiceProcess query_{KHABAR_QUERY_SERVICE_BIN};
-  TempDir dir_;
+  TempDir dir_{"ingest_e2e"};
 };
 
 TEST(IngestDryRunTest, PrintsRecordsAsJsonLinesAndRejectionsOnStderr) {
-  TempDir dir;
+  TempDir dir{"ingest_e2e"};
   dir.Write("a.txt", Article("هواوي تطلق شريحة جديدة", "أعلنت شركة هواوي اليوم عن شريحة جديدة."));
   dir.Write("b.txt", Article("الزيتون في تونس", "بدأ موسم جني الزيتون في الساحل."));
   dir.Write("c_broken.txt", "عنوان\n\xC3\x28\n");

@@ -19,6 +19,7 @@
 #include "khabar/v1/query.grpc.pb.h"
 #include "tests/service_process.h"
 #include "tests/subprocess.h"
+#include "tests/temp_dir.h"
 
 namespace khabar {
 namespace {
@@ -28,28 +29,8 @@ using ::khabar::testing::QueryServiceProcess;
 using ::khabar::testing::RunProcess;
 using ::khabar::testing::RunResult;
 using ::khabar::testing::Subprocess;
+using ::khabar::testing::TempDir;
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() /
-            absl::StrCat("khabar_faults_", ::getpid(), "_",
-                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-  fs::path Write(const std::string& name, const std::string& content) const {
-    const fs::path p = path_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-
- private:
-  fs::path path_;
-};
 
 v1::StatsResponse Stats(QueryServiceProcess& qs) {
   auto stub = v1::QueryService::NewStub(qs.Channel());
@@ -86,7 +67,7 @@ std::string SyntheticArticle(int i) {
 }
 
 TEST(IngestFaultTest, BadFilesAmongGoodOnesAreNamedAndEveryGoodArticleGoesIn) {
-  TempDir dir;
+  TempDir dir{"faults"};
   QueryServiceProcess qs(KHABAR_QUERY_SERVICE_BIN);
   ASSERT_TRUE(qs.Start()) << qs.error();
 
@@ -131,7 +112,7 @@ TEST(IngestFaultTest, BadFilesAmongGoodOnesAreNamedAndEveryGoodArticleGoesIn) {
 }
 
 TEST(IngestFaultTest, QueryServiceKilledAndRestartedMidIngestHoldsEveryArticleOnce) {
-  TempDir dir;
+  TempDir dir{"faults"};
   constexpr int kArticles = 4000;
   for (int i = 0; i < kArticles; ++i) {
     dir.Write(absl::StrCat("in/", i / 1000, "/a", i, ".txt"), SyntheticArticle(i));
