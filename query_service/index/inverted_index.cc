@@ -1,5 +1,6 @@
 #include "query_service/index/inverted_index.h"
 
+#include <cmath>
 #include <optional>
 #include <utility>
 
@@ -11,11 +12,28 @@
 namespace khabar::index {
 
 InvertedIndex::InvertedIndex(const analysis::Analyzer* analyzer, IndexLimits limits,
-                             NearDuplicateOptions near_duplicates)
+                             NearDuplicateOptions near_duplicates, MergePolicy merge)
     : analyzer_(analyzer),
       limits_(limits),
       near_options_(near_duplicates),
-      near_table_(near_duplicates.max_distance) {}
+      merge_(merge),
+      near_table_(near_duplicates.max_distance) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    published_ = PublishLocked();
+  }
+  reader_ = published_;
+  if (merge_.background) merger_ = std::thread([this] { MergeLoop(); });
+}
+
+InvertedIndex::~InvertedIndex() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  merge_cv_.notify_all();
+  if (merger_.joinable()) merger_.join();
+}
 
 absl::Status InvertedIndex::Validate(const Document& doc) const {
   if (doc.id.empty()) return absl::InvalidArgumentError("article.id is empty");
@@ -50,15 +68,18 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
 
   UpsertOutcome outcome = UpsertOutcome::kCreated;
   if (auto it = live_ids_.find(doc.id); it != live_ids_.end()) {
-    const Document& old = *docs_[it->second];
-    if (!doc.content_hash.empty() && old.content_hash == doc.content_hash) {
+    if (!doc.content_hash.empty() && it->second.content_hash == doc.content_hash) {
       return UpsertOutcome::kUnchanged;
     }
-    Tombstone(it->second);
+    Tombstone(it->second.doc);
     outcome = UpsertOutcome::kUpdated;
   }
 
-  const DocId id = static_cast<DocId>(docs_.size());
+  const DocId id = static_cast<DocId>(info_.size());
+  if (pending_ == nullptr) {
+    pending_ = std::make_unique<Segment>();
+    pending_->base = id;
+  }
   DocInfo info;
   // Term frequencies per field and positions, gathered per document so each
   // term gets one posting.
@@ -103,14 +124,11 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
   }
 
   for (auto& [term, ts] : terms) {
-    auto [slot, inserted] = postings_.try_emplace(term);
-    if (inserted) sorted_terms_.insert(term);
-    PostingList& pl = slot->second;
+    PostingList& pl = pending_->postings[term];
     pl.docs.push_back(id);
     for (int f = 0; f < kNumFields; ++f) pl.freqs[f].push_back(ts.freq[f]);
     pl.position_starts.push_back(static_cast<uint32_t>(pl.positions.size()));
     pl.positions.insert(pl.positions.end(), ts.positions.begin(), ts.positions.end());
-    ++posting_count_;
   }
   // The cluster: that of the nearest live near-duplicate, else a new one.
   if (fingerprint && hasher.shingles() >= near_options_.min_shingles) {
@@ -131,11 +149,10 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
   for (int f = 0; f < kNumFields; ++f) live_length_sum_[f] += info.length[f];
   token_count_ += info.length[static_cast<int>(Field::kTitle)] +
                   info.length[static_cast<int>(Field::kBody)];
-  stored_bytes_ += static_cast<int64_t>(doc.payload.size() + doc.title.size() + doc.id.size());
-  for (const std::string& p : doc.paragraphs) stored_bytes_ += static_cast<int64_t>(p.size());
-  live_ids_[doc.id] = id;
-  docs_.push_back(std::make_unique<Document>(std::move(doc)));
+  live_ids_[doc.id] = LiveId{id, doc.content_hash};
+  pending_->docs.push_back(std::make_shared<const Document>(std::move(doc)));
   info_.push_back(info);
+  if ((id >> 6) >= deleted_.size()) deleted_.push_back(0);
   ++live_documents_;
   return outcome;
 }
@@ -151,91 +168,186 @@ ClusterId InvertedIndex::NewCluster(absl::string_view name) {
 }
 
 void InvertedIndex::Tombstone(DocId doc) {
-  DocInfo& info = info_[doc];
-  if (info.deleted) return;
-  info.deleted = true;
+  const uint64_t bit = uint64_t{1} << (doc & 63);
+  if (deleted_[doc >> 6] & bit) return;
+  deleted_.Set(doc >> 6, deleted_[doc >> 6] | bit);
+  pending_deletes_ = true;
+  const DocInfo& info = info_[doc];
   if (info.fingerprinted) near_table_.Remove(doc, info.fingerprint);
   const uint32_t left = --cluster_live_[info.cluster];
   if (left == 1) --duplicate_clusters_;
   if (left == 0) {
     --live_clusters_;
     live_cluster_names_.erase(cluster_names_[info.cluster]);
-    cluster_names_[info.cluster] = std::string();
+    cluster_names_.Set(info.cluster, std::string());
   }
   for (int f = 0; f < kNumFields; ++f) live_length_sum_[f] -= info.length[f];
   --live_documents_;
-  live_ids_.erase(docs_[doc]->id);
-  // The postings stay (searches skip tombstones); the text can go now.
-  Document& d = *docs_[doc];
-  stored_bytes_ -= static_cast<int64_t>(d.payload.size() + d.title.size() + d.id.size());
-  for (const std::string& p : d.paragraphs) stored_bytes_ -= static_cast<int64_t>(p.size());
-  d = Document{};
+  // The postings and the stored text stay until the segment is merged;
+  // searches skip the doc (IndexSnapshot::is_live).
 }
 
 bool InvertedIndex::Delete(absl::string_view id) {
   auto it = live_ids_.find(id);
   if (it == live_ids_.end()) return false;
-  Tombstone(it->second);
+  Tombstone(it->second.doc);
+  live_ids_.erase(it);
   return true;
 }
 
-const Document* InvertedIndex::Find(absl::string_view id) const {
-  auto it = live_ids_.find(id);
-  return it == live_ids_.end() ? nullptr : docs_[it->second].get();
-}
-
-std::optional<DocId> InvertedIndex::FindDocId(absl::string_view id) const {
-  auto it = live_ids_.find(id);
-  if (it == live_ids_.end()) return std::nullopt;
-  return it->second;
-}
-
-const PostingList* InvertedIndex::Postings(absl::string_view term) const {
-  auto it = postings_.find(term);
-  return it == postings_.end() ? nullptr : &it->second;
-}
-
-void InvertedIndex::ForEachTermWithPrefix(
-    absl::string_view prefix,
-    absl::FunctionRef<bool(absl::string_view, const PostingList&)> visit) const {
-  for (auto it = sorted_terms_.lower_bound(prefix); it != sorted_terms_.end(); ++it) {
-    if (!absl::StartsWith(*it, prefix)) break;
-    const PostingList* pl = Postings(*it);
-    if (pl != nullptr && !visit(*it, *pl)) break;
-  }
-}
-
-double InvertedIndex::average_length(Field field) const {
-  if (live_documents_ == 0) return 0;
-  return static_cast<double>(live_length_sum_[static_cast<int>(field)]) / live_documents_;
-}
-
-IndexStats InvertedIndex::Stats() const {
-  IndexStats s;
-  s.live_documents = live_documents_;
-  s.terms = static_cast<int64_t>(postings_.size());
-  s.postings = posting_count_;
-  s.tokens = token_count_;
-  s.duplicates = live_documents_ - live_clusters_;
-  s.duplicate_clusters = duplicate_clusters_;
-  int64_t bytes = stored_bytes_ + near_table_.memory_bytes();
-  for (const std::string& name : cluster_names_) {
-    bytes += static_cast<int64_t>(sizeof(name) + name.capacity() + sizeof(uint32_t));
-  }
-  bytes += static_cast<int64_t>(live_cluster_names_.capacity() *
-                                (sizeof(std::string) + sizeof(ClusterId) + 1));
-  for (const auto& [term, pl] : postings_) {
-    // The key, its copy in sorted_terms_, and the posting arrays.
-    bytes += static_cast<int64_t>(2 * (sizeof(term) + term.capacity()) + sizeof(pl) +
-                                  pl.docs.capacity() * sizeof(DocId));
-    for (const auto& f : pl.freqs) bytes += static_cast<int64_t>(f.capacity() * sizeof(uint32_t));
-    bytes += static_cast<int64_t>((pl.position_starts.capacity() + pl.positions.capacity()) *
-                                  sizeof(uint32_t));
-  }
-  bytes += static_cast<int64_t>(info_.capacity() * sizeof(DocInfo) +
-                                docs_.capacity() * (sizeof(void*) + sizeof(Document)));
-  s.memory_bytes = bytes;
+std::shared_ptr<const IndexSnapshot> InvertedIndex::PublishLocked() {
+  auto s = std::make_shared<IndexSnapshot>();
+  s->analyzer_ = analyzer_;
+  s->segments_ = segments_;
+  s->info_ = info_;
+  s->deleted_ = deleted_;
+  s->cluster_names_ = cluster_names_;
+  s->live_documents_ = live_documents_;
+  s->live_length_sum_ = live_length_sum_;
+  s->token_count_ = token_count_;
+  s->duplicates_ = live_documents_ - live_clusters_;
+  s->duplicate_clusters_ = duplicate_clusters_;
+  s->writer_bytes_ = near_table_.memory_bytes() +
+                     static_cast<int64_t>(live_ids_.capacity() * (sizeof(std::string) + 48) +
+                                          live_cluster_names_.capacity() *
+                                              (sizeof(std::string) + sizeof(ClusterId) + 1) +
+                                          cluster_live_.capacity() * sizeof(uint32_t));
+  s->generation_ = ++generation_;
   return s;
+}
+
+std::shared_ptr<const IndexSnapshot> InvertedIndex::Publish() {
+  std::shared_ptr<const IndexSnapshot> snapshot;
+  bool merge_due = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pending_ != nullptr) {
+      pending_->limit = pending_->base + static_cast<DocId>(pending_->docs.size());
+      pending_->Seal();
+      segments_.push_back(std::shared_ptr<const Segment>(std::move(pending_)));
+      pending_ = nullptr;
+    }
+    pending_deletes_ = false;
+    published_ = snapshot = PublishLocked();
+    const auto [begin, end] = MergeCandidates();
+    merge_due = begin != end;
+  }
+  reader_ = snapshot;
+  if (merge_due) {
+    if (merge_.background) {
+      merge_cv_.notify_all();
+    } else {
+      while (MergeOnce()) {
+      }
+      snapshot = this->snapshot();
+      reader_ = snapshot;
+    }
+  }
+  return snapshot;
+}
+
+std::shared_ptr<const IndexSnapshot> InvertedIndex::snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return published_;
+}
+
+const IndexSnapshot& InvertedIndex::reader() {
+  // Background merges publish too, but reader_ moves only on writes (and
+  // WaitForMerges), so references it handed out stay valid until then.
+  if (pending_ != nullptr || pending_deletes_) Publish();
+  return *reader_;
+}
+
+std::pair<size_t, size_t> InvertedIndex::MergeCandidates() const {
+  const size_t n = segments_.size();
+  const size_t factor = std::max<uint32_t>(merge_.merge_factor, 2);
+  if (merging_ || n < factor) return {0, 0};
+  const double log_factor = std::log(static_cast<double>(factor));
+  const double min_docs = std::max<uint32_t>(merge_.min_segment_docs, 1);
+  std::vector<int> level(n);
+  int max_level = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double docs = std::max<double>(static_cast<double>(segments_[i]->ids.size()), 1.0);
+    level[i] = static_cast<int>(std::floor(std::log(std::max(docs / min_docs, 1.0)) / log_factor));
+    max_level = std::max(max_level, level[i]);
+  }
+  // The lowest level L with a run of adjacent segments at level <= L that
+  // holds `factor` segments of level L: small segments merge first, and a
+  // smaller one left between them (published while a merge ran) is absorbed
+  // instead of staying behind forever. At most 2 * factor segments at once.
+  for (int l = 0; l <= max_level; ++l) {
+    size_t run_end = n, at_level = 0;  // the run scanned, newest first
+    for (size_t i = n; i-- > 0;) {
+      if (level[i] > l) {
+        run_end = i;
+        at_level = 0;
+        continue;
+      }
+      if (level[i] == l) ++at_level;
+      if (at_level >= factor) return {std::max(i, run_end - std::min(run_end - i, 2 * factor)), run_end};
+    }
+  }
+  return {0, 0};
+}
+
+bool InvertedIndex::MergeOnce() {
+  std::vector<std::shared_ptr<const Segment>> inputs;
+  std::shared_ptr<const IndexSnapshot> basis;
+  size_t begin;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto [b, e] = MergeCandidates();
+    if (b == e) return false;
+    begin = b;
+    inputs.assign(segments_.begin() + static_cast<ptrdiff_t>(b),
+                  segments_.begin() + static_cast<ptrdiff_t>(e));
+    basis = published_;
+    merging_ = true;
+  }
+  // Deletes published after `basis` stay in the bitmap and are skipped.
+  std::shared_ptr<const Segment> merged = MergeSegments(inputs, basis->deleted_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Only the merger removes segments, so [begin, begin + inputs.size())
+    // still holds `inputs`; the writer may have appended after them.
+    segments_.erase(segments_.begin() + static_cast<ptrdiff_t>(begin),
+                    segments_.begin() + static_cast<ptrdiff_t>(begin + inputs.size()));
+    segments_.insert(segments_.begin() + static_cast<ptrdiff_t>(begin), std::move(merged));
+    // The latest published state with the new segment list: the writer's
+    // own state may be mid-batch, so it is not read here.
+    auto s = std::make_shared<IndexSnapshot>(*published_);
+    s->segments_ = segments_;
+    s->generation_ = ++generation_;
+    published_ = std::move(s);
+    merging_ = false;
+  }
+  merge_cv_.notify_all();
+  return true;
+}
+
+void InvertedIndex::MergeLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    merge_cv_.wait(lock, [&] {
+      if (stop_) return true;
+      const auto [b, e] = MergeCandidates();
+      return b != e;
+    });
+    if (stop_) return;
+    lock.unlock();
+    MergeOnce();
+    lock.lock();
+  }
+}
+
+void InvertedIndex::WaitForMerges() {
+  if (!merge_.background) return;
+  std::unique_lock<std::mutex> lock(mu_);
+  merge_cv_.wait(lock, [&] {
+    const auto [b, e] = MergeCandidates();
+    return stop_ || (!merging_ && b == e);
+  });
+  reader_ = published_;
 }
 
 }  // namespace khabar::index

@@ -1,8 +1,10 @@
 // File: inverted_index.h
 // -----------------------------------------------------------------------------
-// The in-memory inverted index of the walking skeleton: for every term, the
+// The writer side of the in-memory inverted index: for every term, the
 // documents that contain it with a frequency per field (title, body); for
-// every document, its field lengths and stored record. Upserts by id with a
+// every document, its field lengths and stored record. Writes go to a pending
+// segment; Publish() seals it and publishes an immutable IndexSnapshot
+// (index_snapshot.h) that searches read without locks. Upserts by id with a
 // content hash make re-ingest idempotent; a changed article replaces the old
 // version (the old doc id becomes a tombstone that searches skip). Each
 // document also gets a near-duplicate cluster (near_duplicates.h): syndicated
@@ -11,13 +13,18 @@
 //   analysis::Analyzer analyzer;
 //   index::InvertedIndex idx(&analyzer);
 //   absl::StatusOr<index::UpsertOutcome> r = idx.Upsert(std::move(doc));
-//   const index::PostingList* pl = idx.Postings("انفيديا");
+//   std::shared_ptr<const index::IndexSnapshot> s = idx.Publish();
+//   index::PostingsRef pl = s->Postings("انفيديا");
 //
-// Not thread-safe: the owner serializes writers against readers.
+// One writer thread at a time; any number of threads may hold snapshots.
 #ifndef KHABAR_QUERY_SERVICE_INDEX_INVERTED_INDEX_H_
 #define KHABAR_QUERY_SERVICE_INDEX_INVERTED_INDEX_H_
 
 #include <array>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <utility>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -32,91 +39,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "query_service/analysis/analyzer.h"
+#include "query_service/index/index_snapshot.h"
 #include "query_service/index/near_duplicates.h"
 
 namespace khabar::index {
 
-using DocId = uint32_t;
-// An interned near-duplicate cluster; InvertedIndex::cluster_id() names it.
-using ClusterId = uint32_t;
-inline constexpr DocId kNoMoreDocs = std::numeric_limits<DocId>::max();
-
-// Scoring fields. kLead is not stored text of its own: it is the first
-// IndexLimits::lead_tokens words of the body, counted a second time, because
-// news is written as an inverted pyramid and the lead says what the story is.
-enum class Field : uint8_t { kTitle = 0, kBody = 1, kLead = 2 };
-inline constexpr int kNumFields = 3;
-
-// Every token is indexed twice: under its light stem (what plain query words
-// match) and under its exact normalized form behind this marker byte (what
-// ranks exact matches above stem-only ones, and what quoted phrases match).
-// The marker cannot occur in an analyzed term.
-inline constexpr char kExactMarker = '\x01';
-inline std::string ExactKey(absl::string_view term) {
-  std::string key;
-  key.reserve(term.size() + 1);
-  key += kExactMarker;
-  key.append(term.data(), term.size());
-  return key;
-}
-
-// What the index keeps of an article.
-struct Document {
-  std::string id;
-  std::string title;
-  std::vector<std::string> paragraphs;  // headings and body, in order
-  std::string content_hash;             // equal hash + equal id => unchanged
-  std::string source;
-  std::string url;
-  std::string payload;  // the full record, opaque to the index (serialized proto)
-};
-
 enum class UpsertOutcome { kCreated, kUpdated, kUnchanged };
-
-// Body positions start this far after the title's last position, so a phrase
-// or proximity window never spans the two fields.
-inline constexpr uint32_t kFieldPositionGap = 64;
-
-// Documents containing one term, in increasing doc id order, with the term's
-// frequency per field and its positions (title first, then body; see
-// kFieldPositionGap) in each document.
-struct PostingList {
-  std::vector<DocId> docs;
-  std::array<std::vector<uint32_t>, kNumFields> freqs;  // parallel to docs
-  std::vector<uint32_t> position_starts;                // parallel to docs
-  std::vector<uint32_t> positions;                      // all docs, concatenated
-
-  // Positions of the term in docs[i], increasing.
-  absl::Span<const uint32_t> PositionsAt(size_t i) const {
-    const size_t begin = position_starts[i];
-    const size_t end = i + 1 < position_starts.size() ? position_starts[i + 1] : positions.size();
-    return absl::Span<const uint32_t>(positions.data() + begin, end - begin);
-  }
-};
-
-struct DocInfo {
-  std::array<uint32_t, kNumFields> length{};  // tokens per field
-  bool deleted = false;
-  // False for documents too short to fingerprint (NearDuplicateOptions::
-  // min_shingles) or with near-duplicate detection off: they are alone in
-  // their cluster.
-  bool fingerprinted = false;
-  uint64_t fingerprint = 0;  // SimHash of title + body shingles
-  ClusterId cluster = 0;
-};
-
-struct IndexStats {
-  int64_t live_documents = 0;
-  int64_t terms = 0;
-  int64_t postings = 0;
-  int64_t tokens = 0;
-  int64_t memory_bytes = 0;
-  // Live documents that are near-duplicates of an earlier one: live
-  // documents minus live clusters.
-  int64_t duplicates = 0;
-  // Live clusters with two or more live members.
-  int64_t duplicate_clusters = 0;
-};
 
 struct IndexLimits {
   uint32_t lead_tokens = 40;
@@ -124,13 +52,30 @@ struct IndexLimits {
   size_t max_document_bytes = 16 << 20;
 };
 
+// When segments are merged (docs/index-snapshots.md): a segment's level is
+// floor(log_{merge_factor}(docs / min_segment_docs)); when the newest
+// `merge_factor` segments share a level they become one segment of the next
+// level. So an index of N documents has O(merge_factor * log N) segments
+// and each document is rewritten O(log N) times.
+struct MergePolicy {
+  uint32_t merge_factor = 4;
+  uint32_t min_segment_docs = 256;
+  // Merge on a background thread (the writer and readers go on meanwhile);
+  // false: merge inside Publish(), deterministic, for tests and batch tools.
+  bool background = true;
+};
+
 class InvertedIndex {
  public:
   // `analyzer` is not owned and must outlive the index.
   explicit InvertedIndex(const analysis::Analyzer* analyzer, IndexLimits limits = {},
-                         NearDuplicateOptions near_duplicates = {});
+                         NearDuplicateOptions near_duplicates = {}, MergePolicy merge = {});
+  ~InvertedIndex();
   InvertedIndex(const InvertedIndex&) = delete;
   InvertedIndex& operator=(const InvertedIndex&) = delete;
+
+  // Writer API: one thread at a time (the owner serializes writers). Upsert
+  // and Delete change the pending state; Publish() makes it visible.
 
   // Indexes `doc`, replacing any live document with the same id, and puts it
   // in the cluster of its nearest live near-duplicate, or in a new cluster
@@ -143,42 +88,41 @@ class InvertedIndex {
   // Deletes the live document with `id`; false when there is none.
   bool Delete(absl::string_view id);
 
-  // The live document with `id`, or nullptr. Valid until the next write.
-  const Document* Find(absl::string_view id) const;
-  // The DocId of the live document with `id`, or nullopt.
-  std::optional<DocId> FindDocId(absl::string_view id) const;
+  // Seals the documents upserted since the last publish into a segment and
+  // publishes a snapshot with them and every delete so far; returns it. Then
+  // merges segments as the MergePolicy says (in the background, publishing
+  // again when a merge is done).
+  std::shared_ptr<const IndexSnapshot> Publish();
 
-  // Postings of a normalized term, or nullptr. Includes tombstoned docs.
-  const PostingList* Postings(absl::string_view term) const;
+  // The last published snapshot. Thread-safe; never waits for the writer.
+  std::shared_ptr<const IndexSnapshot> snapshot() const;
 
-  // Calls `visit` for every indexed term (stem or exact key) that starts with
-  // `prefix`, in byte order: a range scan of the sorted term dictionary. Terms
-  // whose documents were all deleted are still visited (their postings keep
-  // the tombstones). Stops early when `visit` returns false.
-  void ForEachTermWithPrefix(
-      absl::string_view prefix,
-      absl::FunctionRef<bool(absl::string_view term, const PostingList& postings)> visit) const;
+  // Blocks until no merge is running or due (tests, benchmarks).
+  void WaitForMerges();
 
-  const Document& document(DocId doc) const { return *docs_[doc]; }
-  const DocInfo& info(DocId doc) const { return info_[doc]; }
-  bool is_live(DocId doc) const { return !info_[doc].deleted; }
+  // The current state, publishing pending changes first: the reader API for
+  // single-threaded use (tests, tools). Valid until the next write.
+  const IndexSnapshot& reader();
 
-  // The cluster of `doc`: the article id of the first-indexed member, which
-  // stays the cluster's name after that member is deleted or edited away
-  // (when the edited version then starts a cluster of its own, that one is
-  // named "<id>#<n>" so that live cluster names stay unique). Empty for a
-  // tombstoned doc whose cluster has no live member left.
-  ClusterId cluster(DocId doc) const { return info_[doc].cluster; }
-  const std::string& cluster_id(DocId doc) const { return cluster_names_[info_[doc].cluster]; }
-
-  // Number of doc ids ever assigned (live + tombstoned).
-  DocId doc_id_limit() const { return static_cast<DocId>(docs_.size()); }
+  // Shorthands for reader().X, for single-threaded use.
+  PostingsRef Postings(absl::string_view term) { return reader().Postings(term); }
+  const Document* Find(absl::string_view id) { return reader().Find(id); }
+  std::optional<DocId> FindDocId(absl::string_view id) { return reader().FindDocId(id); }
+  const DocInfo& info(DocId doc) { return reader().info(doc); }
+  bool is_live(DocId doc) { return reader().is_live(doc); }
+  const std::string& cluster_id(DocId doc) { return reader().cluster_id(doc); }
+  double average_length(Field field) { return reader().average_length(field); }
+  const Document& document(DocId doc) { return reader().document(doc); }
+  DocId doc_id_limit() { return reader().doc_id_limit(); }
+  ClusterId cluster(DocId doc) { return reader().cluster(doc); }
+  void ForEachTermWithPrefix(absl::string_view prefix,
+                             absl::FunctionRef<bool(absl::string_view, int64_t)> visit) {
+    reader().ForEachTermWithPrefix(prefix, visit);
+  }
   int64_t live_documents() const { return live_documents_; }
-  // Mean length of `field` over live documents (0 when empty).
-  double average_length(Field field) const;
+  IndexStats Stats() { return reader().Stats(); }
 
   const analysis::Analyzer& analyzer() const { return *analyzer_; }
-  IndexStats Stats() const;
 
  private:
   absl::Status Validate(const Document& doc) const;
@@ -186,30 +130,50 @@ class InvertedIndex {
   // Interns a new cluster named `name` (or "<name>#<n>" if a live cluster
   // has that name) with no members yet.
   ClusterId NewCluster(absl::string_view name);
+  // Publishes a snapshot of the writer state. REQUIRES mu_.
+  std::shared_ptr<const IndexSnapshot> PublishLocked();
+  // The newest segments that should be merged now, or an empty range.
+  // REQUIRES mu_.
+  std::pair<size_t, size_t> MergeCandidates() const;
+  void MergeLoop();
+  // Runs one due merge, if any; false when none was due.
+  bool MergeOnce();
 
   const analysis::Analyzer* analyzer_;
   const IndexLimits limits_;
   const NearDuplicateOptions near_options_;
+  const MergePolicy merge_;
 
-  absl::flat_hash_map<std::string, PostingList> postings_;
-  // The keys of postings_ in byte order (prefix expansion is a range scan).
-  absl::btree_set<std::string> sorted_terms_;
-  std::vector<std::unique_ptr<Document>> docs_;  // by DocId; null once tombstoned
-  std::vector<DocInfo> info_;                    // by DocId
-  absl::flat_hash_map<std::string, DocId> live_ids_;
+  // Writer state (the writer thread only).
+  std::unique_ptr<Segment> pending_;  // documents upserted since the last publish
+  bool pending_deletes_ = false;
+  ChunkedVector<DocInfo> info_;       // by DocId
+  ChunkedVector<uint64_t> deleted_;   // bit per DocId
+  ChunkedVector<std::string> cluster_names_;  // by ClusterId; cleared when empty
+  struct LiveId {
+    DocId doc;
+    std::string content_hash;
+  };
+  absl::flat_hash_map<std::string, LiveId> live_ids_;
+  std::shared_ptr<const IndexSnapshot> reader_;  // what reader() last returned
   int64_t live_documents_ = 0;
   std::array<int64_t, kNumFields> live_length_sum_{};
-  int64_t posting_count_ = 0;
   int64_t token_count_ = 0;
-  int64_t stored_bytes_ = 0;
-
-  // Near-duplicate clusters.
-  NearDuplicateTable near_table_;                  // fingerprints of live docs
-  std::vector<std::string> cluster_names_;         // by ClusterId; cleared when empty
-  std::vector<uint32_t> cluster_live_;             // by ClusterId: live members
+  NearDuplicateTable near_table_;  // fingerprints of live docs
+  std::vector<uint32_t> cluster_live_;  // by ClusterId: live members
   absl::flat_hash_map<std::string, ClusterId> live_cluster_names_;
   int64_t live_clusters_ = 0;
   int64_t duplicate_clusters_ = 0;
+
+  // Shared by the writer, the merger and readers of snapshot().
+  mutable std::mutex mu_;
+  std::condition_variable merge_cv_;
+  std::vector<std::shared_ptr<const Segment>> segments_;  // GUARDED_BY(mu_), by base
+  std::shared_ptr<const IndexSnapshot> published_;        // GUARDED_BY(mu_)
+  uint64_t generation_ = 0;                               // GUARDED_BY(mu_)
+  bool merging_ = false;                                  // GUARDED_BY(mu_)
+  bool stop_ = false;                                     // GUARDED_BY(mu_)
+  std::thread merger_;
 };
 
 }  // namespace khabar::index

@@ -28,8 +28,9 @@ class InvertedIndexTest : public ::testing::Test {
 TEST_F(InvertedIndexTest, IndexesTitleAndBodySeparately) {
   ASSERT_EQ(*index_.Upsert(Doc("a", "رقاقات إنفيديا", {"تقدم الصين في رقاقات الذكاء"})),
             UpsertOutcome::kCreated);
-  const PostingList* pl = index_.Postings("رقاق");  // the stem
-  ASSERT_NE(pl, nullptr);
+  const PostingsRef ref = index_.Postings("رقاق");  // the stem
+  ASSERT_EQ(ref.lists.size(), 1u);                  // one segment
+  const PostingList* pl = ref.lists[0];
   ASSERT_EQ(pl->docs.size(), 1u);
   EXPECT_EQ(pl->freqs[0][0], 1u);  // title
   EXPECT_EQ(pl->freqs[1][0], 1u);  // body
@@ -37,8 +38,8 @@ TEST_F(InvertedIndexTest, IndexesTitleAndBodySeparately) {
   // Title positions first, body positions after the field gap.
   EXPECT_THAT(std::vector<uint32_t>(pl->PositionsAt(0).begin(), pl->PositionsAt(0).end()),
               ::testing::ElementsAre(0u, 2 + kFieldPositionGap + 3));
-  EXPECT_NE(index_.Postings(ExactKey("رقاقات")), nullptr);  // the exact form too
-  EXPECT_NE(index_.Postings(ExactKey("انفيديا")), nullptr);  // alef folded
+  EXPECT_FALSE(index_.Postings(ExactKey("رقاقات")).empty());  // the exact form too
+  EXPECT_FALSE(index_.Postings(ExactKey("انفيديا")).empty());  // alef folded
   EXPECT_EQ(index_.info(0).length[0], 2u);
   EXPECT_EQ(index_.info(0).length[1], 5u);
   EXPECT_DOUBLE_EQ(index_.average_length(Field::kBody), 5.0);
@@ -46,8 +47,9 @@ TEST_F(InvertedIndexTest, IndexesTitleAndBodySeparately) {
 
 TEST_F(InvertedIndexTest, LeadIsTheFirstParagraphOfAMultiParagraphBody) {
   ASSERT_TRUE(index_.Upsert(Doc("a", "", {"هواوي تطلق هاتفا", "وقالت هواوي إن الهاتف جديد"})).ok());
-  const PostingList* pl = index_.Postings("هواو");
-  ASSERT_NE(pl, nullptr);
+  const PostingsRef ref = index_.Postings("هواو");
+  ASSERT_EQ(ref.lists.size(), 1u);
+  const PostingList* pl = ref.lists[0];
   EXPECT_EQ(pl->freqs[1][0], 2u);  // body: both paragraphs
   EXPECT_EQ(pl->freqs[2][0], 1u);  // lead: the first paragraph only
   EXPECT_EQ(index_.info(0).length[2], 3u);
@@ -61,8 +63,9 @@ TEST_F(InvertedIndexTest, SameHashIsUnchangedAndNewHashReplaces) {
   ASSERT_NE(index_.Find("a"), nullptr);
   EXPECT_EQ(index_.Find("a")->title, "جديد");
   // The old version's postings remain but point at a tombstone.
-  const PostingList* old = index_.Postings(ExactKey("قديم"));
-  ASSERT_NE(old, nullptr);
+  const PostingsRef ref = index_.Postings(ExactKey("قديم"));
+  ASSERT_EQ(ref.lists.size(), 1u);
+  const PostingList* old = ref.lists[0];
   EXPECT_FALSE(index_.is_live(old->docs[0]));
 }
 
@@ -110,8 +113,8 @@ TEST_F(InvertedIndexTest, StatsCountLiveDocumentsAndPostings) {
 TEST_F(InvertedIndexTest, PrefixScanVisitsTermsInByteOrderAndStopsWhenAsked) {
   ASSERT_TRUE(index_.Upsert(Doc("a", "تكنولوجيا", {"التكنولوجي تكتب تكنو"})).ok());
   std::vector<std::string> seen;
-  index_.ForEachTermWithPrefix("تكنو", [&](absl::string_view term, const PostingList& pl) {
-    EXPECT_FALSE(pl.docs.empty());
+  index_.ForEachTermWithPrefix("تكنو", [&](absl::string_view term, int64_t postings) {
+    EXPECT_GT(postings, 0);
     seen.emplace_back(term);
     return true;
   });
@@ -123,18 +126,128 @@ TEST_F(InvertedIndexTest, PrefixScanVisitsTermsInByteOrderAndStopsWhenAsked) {
   EXPECT_EQ(expected.size(), 3u);
   EXPECT_EQ(seen, std::vector<std::string>(expected.begin(), expected.end()));
   int visits = 0;
-  index_.ForEachTermWithPrefix("تك", [&](absl::string_view, const PostingList&) {
+  index_.ForEachTermWithPrefix("تك", [&](absl::string_view, int64_t) {
     ++visits;
     return false;
   });
   EXPECT_EQ(visits, 1);
   // Exact keys sort apart, behind their marker byte.
   seen.clear();
-  index_.ForEachTermWithPrefix(ExactKey("التكنو"), [&](absl::string_view term, const PostingList&) {
+  index_.ForEachTermWithPrefix(ExactKey("التكنو"), [&](absl::string_view term, int64_t) {
     seen.emplace_back(term);
     return true;
   });
   EXPECT_THAT(seen, ::testing::ElementsAre(ExactKey("التكنولوجي")));
+}
+
+// Snapshots and segments (docs/index-snapshots.md).
+class SegmentedIndexTest : public ::testing::Test {
+ protected:
+  static constexpr MergePolicy kPolicy{.merge_factor = 2, .min_segment_docs = 1,
+                                       .background = false};
+  std::shared_ptr<const IndexSnapshot> Add(std::vector<std::string> titles) {
+    for (std::string& t : titles) {
+      EXPECT_TRUE(index_.Upsert(Doc(t, t, {"خبر عن " + t})).ok());
+    }
+    return index_.Publish();
+  }
+  analysis::Analyzer analyzer_;
+  InvertedIndex index_{&analyzer_, {}, {}, kPolicy};
+};
+
+TEST_F(SegmentedIndexTest, ASnapshotDoesNotSeeLaterWrites) {
+  std::shared_ptr<const IndexSnapshot> first = Add({"غزه"});
+  EXPECT_EQ(first->live_documents(), 1);
+  std::shared_ptr<const IndexSnapshot> second = Add({"لبنان"});
+  ASSERT_TRUE(index_.Delete("غزه"));
+  std::shared_ptr<const IndexSnapshot> third = index_.Publish();
+  // Each snapshot answers as of its publish, whatever came after.
+  EXPECT_EQ(first->live_documents(), 1);
+  EXPECT_EQ(first->doc_id_limit(), 1u);
+  EXPECT_TRUE(first->Postings("لبنان").empty());
+  EXPECT_NE(first->Find("غزه"), nullptr);
+  EXPECT_EQ(second->live_documents(), 2);
+  EXPECT_EQ(third->live_documents(), 1);
+  EXPECT_EQ(third->Find("غزه"), nullptr);
+  EXPECT_FALSE(third->is_live(0));
+  EXPECT_TRUE(second->is_live(0));
+  EXPECT_LT(first->generation(), second->generation());
+  EXPECT_LT(second->generation(), third->generation());
+}
+
+TEST_F(SegmentedIndexTest, MergesKeepDocIdsAndDropDeletedPostings) {
+  // Factor 2 from one doc: 1+1 -> 2, 2+1+1 -> 2+2 -> 4, ...
+  for (int i = 0; i < 8; ++i) Add({"مقال" + std::to_string(i)});
+  std::shared_ptr<const IndexSnapshot> s = index_.snapshot();
+  EXPECT_EQ(s->segment_count(), 1u);  // 8 docs, binary counter: one segment of 8
+  EXPECT_EQ(s->Postings("خبر").size(), 8);
+  ASSERT_TRUE(index_.Delete("مقال3"));
+  Add({"مقال8"});
+  // Deleted before the merge that absorbs its segment? Not yet merged: the
+  // posting stays as a tombstone.
+  s = index_.snapshot();
+  EXPECT_EQ(s->Postings("خبر").size(), 9);
+  EXPECT_EQ(s->live_documents(), 8);
+  for (int i = 9; i < 16; ++i) Add({"مقال" + std::to_string(i)});
+  s = index_.snapshot();
+  EXPECT_EQ(s->segment_count(), 1u);
+  EXPECT_EQ(s->Postings("خبر").size(), 15);  // the tombstone merged away
+  ASSERT_TRUE(s->FindDocId("مقال15").has_value());
+  EXPECT_EQ(*s->FindDocId("مقال15"), 15u);  // doc ids survive merges
+  EXPECT_EQ(s->document(15).id, "مقال15");
+  EXPECT_EQ(s->document(3).id, "");  // merged away
+  EXPECT_FALSE(s->FindDocId("مقال3").has_value());
+}
+
+TEST_F(SegmentedIndexTest, PostingsSpanSegmentsInDocOrder) {
+  InvertedIndex index{&analyzer_, {}, {}, {.merge_factor = 100, .background = false}};
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(index.Upsert(Doc(std::to_string(i), "عنوان", {"نص"})).ok());
+    index.Publish();
+  }
+  std::shared_ptr<const IndexSnapshot> s = index.snapshot();
+  EXPECT_EQ(s->segment_count(), 5u);
+  const std::string stem(analyzer_.Analyze("عنوان")[0].stem());
+  const PostingsRef ref = s->Postings(stem);
+  ASSERT_EQ(ref.lists.size(), 5u);
+  for (size_t i = 0; i < ref.lists.size(); ++i) EXPECT_EQ(ref.lists[i]->docs[0], i);
+  // The dictionary is merged across segments: one visit per term.
+  int visits = 0;
+  int64_t postings = 0;
+  s->ForEachTermWithPrefix(stem, [&](absl::string_view, int64_t n) {
+    ++visits;
+    postings = n;
+    return true;
+  });
+  EXPECT_EQ(visits, 1);
+  EXPECT_EQ(postings, 5);
+  EXPECT_EQ(s->Stats().terms, 4);  // the stems of عنوان and نص, and their exact forms
+  // An update lands in a new segment and hides the old version everywhere.
+  ASSERT_EQ(*index.Upsert(Doc("2", "جديد", {"نص"})), UpsertOutcome::kUpdated);
+  s = index.Publish();
+  EXPECT_EQ(s->Find("2")->title, "جديد");
+  EXPECT_EQ(*s->FindDocId("2"), 5u);
+}
+
+TEST(SegmentedIndexBackgroundTest, BackgroundMergesPublishTheSameContents) {
+  analysis::Analyzer analyzer;
+  InvertedIndex index{&analyzer, {}, {}, {.merge_factor = 2, .min_segment_docs = 1}};
+  for (int i = 0; i < 64; ++i) {
+    ASSERT_TRUE(index.Upsert(Doc(std::to_string(i), "عنوان", {"نص " + std::to_string(i)})).ok());
+    if (i % 3 == 0) {
+      ASSERT_TRUE(index.Delete(std::to_string(i)));
+    }
+    index.Publish();
+  }
+  index.WaitForMerges();
+  std::shared_ptr<const IndexSnapshot> s = index.snapshot();
+  EXPECT_EQ(s->live_documents(), 64 - 22);
+  EXPECT_LE(s->segment_count(), 7u);  // log2(64) + 1
+  int64_t live = 0;
+  for (const PostingList* pl : s->Postings(analyzer.Analyze("عنوان")[0].stem()).lists) {
+    for (DocId d : pl->docs) live += s->is_live(d) ? 1 : 0;
+  }
+  EXPECT_EQ(live, 64 - 22);
 }
 
 }  // namespace

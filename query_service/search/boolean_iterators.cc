@@ -236,11 +236,11 @@ uint32_t CountOrderedNear(absl::Span<const uint32_t> a, absl::Span<const uint32_
 ProximityIterator::ProximityIterator(const ScoringContext& ctx, DocIteratorPtr child,
                                      const std::vector<ProximityPair>& pairs)
     : ctx_(ctx), child_(std::move(child)) {
-  const index::InvertedIndex& index = ctx.index();
+  const index::IndexSnapshot& index = ctx.index();
   for (const ProximityPair& p : pairs) {
-    const index::PostingList* a = index.Postings(p.first);
-    const index::PostingList* b = index.Postings(p.second);
-    if (a == nullptr || b == nullptr) continue;
+    const index::PostingsRef a = index.Postings(p.first);
+    const index::PostingsRef b = index.Postings(p.second);
+    if (a.empty() || b.empty()) continue;
     const double idf = 0.5 * (Bm25Idf(ctx.doc_count(), LiveDocFreq(index, a, FieldScope::kAll)) +
                               Bm25Idf(ctx.doc_count(), LiveDocFreq(index, b, FieldScope::kAll)));
     pairs_.push_back({absl::StrCat(p.first, " ", p.second), PostingCursor(a), PostingCursor(b),

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "query_service/index/inverted_index.h"
+#include "query_service/index/index_snapshot.h"
 
 namespace khabar::search {
 

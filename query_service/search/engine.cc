@@ -1,6 +1,8 @@
 #include "query_service/search/engine.h"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,7 +14,7 @@ namespace khabar::search {
 Engine::Engine(EngineOptions options)
     : options_(std::move(options)),
       analyzer_(options_.analyzer),
-      index_(&analyzer_, options_.index_limits, options_.near_duplicates) {}
+      index_(&analyzer_, options_.index_limits, options_.near_duplicates, options_.merge_policy) {}
 
 namespace {
 
@@ -34,14 +36,13 @@ std::string TokenScope(const PageRequest& request, absl::string_view minimum_sho
 // The query's words as highlight terms, weighted by an idf from the stem's
 // posting list length (tombstones included: cheap, and close enough to rank
 // passages).
-std::vector<HighlightTerm> HighlightTerms(const index::InvertedIndex& index,
+std::vector<HighlightTerm> HighlightTerms(const index::IndexSnapshot& index,
                                           const std::vector<SearchWord>& words) {
   std::vector<HighlightTerm> terms;
   terms.reserve(words.size());
   const int64_t n = std::max<int64_t>(index.live_documents(), 1);
   for (const SearchWord& w : words) {
-    const index::PostingList* pl = index.Postings(w.stem);
-    const int64_t df = pl == nullptr ? 0 : std::min<int64_t>(pl->docs.size(), n);
+    const int64_t df = std::min<int64_t>(index.Postings(w.stem).size(), n);
     terms.push_back({w.stem, w.term, std::max(Bm25Idf(n, df), 0.01), w.phrase_part, w.stopword});
   }
   return terms;
@@ -53,26 +54,27 @@ std::vector<absl::StatusOr<index::UpsertOutcome>> Engine::UpsertBatch(
     std::vector<index::Document> docs) {
   std::vector<absl::StatusOr<index::UpsertOutcome>> results;
   results.reserve(docs.size());
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(write_mu_);
   for (index::Document& doc : docs) {
     absl::StatusOr<index::UpsertOutcome> r = index_.Upsert(std::move(doc));
     if (!r.ok()) {
-      ++counters_.rejected;
+      ++rejected_;
     } else if (*r == index::UpsertOutcome::kCreated) {
-      ++counters_.created;
+      ++created_;
     } else if (*r == index::UpsertOutcome::kUpdated) {
-      ++counters_.updated;
+      ++updated_;
     } else {
-      ++counters_.unchanged;
+      ++unchanged_;
     }
     results.push_back(std::move(r));
   }
+  index_.Publish();
   return results;
 }
 
 int64_t Engine::Delete(const std::vector<std::string>& ids, std::vector<std::string>* not_found) {
   int64_t deleted = 0;
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(write_mu_);
   for (const std::string& id : ids) {
     if (index_.Delete(id)) {
       ++deleted;
@@ -80,7 +82,37 @@ int64_t Engine::Delete(const std::vector<std::string>& ids, std::vector<std::str
       not_found->push_back(id);
     }
   }
+  if (deleted > 0) index_.Publish();
   return deleted;
+}
+
+std::shared_ptr<const index::IndexSnapshot> Engine::PinnedOrCurrent(uint64_t generation) const {
+  if (generation != 0) {
+    std::lock_guard<std::mutex> lock(pins_mu_);
+    auto it = pins_.find(generation);
+    if (it != pins_.end()) {
+      it->second.last_used = absl::Now();
+      return it->second.snapshot;
+    }
+  }
+  return index_.snapshot();
+}
+
+void Engine::Pin(std::shared_ptr<const index::IndexSnapshot> snapshot) const {
+  const absl::Time now = absl::Now();
+  std::lock_guard<std::mutex> lock(pins_mu_);
+  for (auto it = pins_.begin(); it != pins_.end();) {
+    it = now - it->second.last_used > options_.page_token_keepalive ? pins_.erase(it) : std::next(it);
+  }
+  const uint64_t generation = snapshot->generation();
+  pins_[generation] = Pinned{std::move(snapshot), now};
+  while (pins_.size() > std::max<size_t>(options_.max_pinned_snapshots, 1)) {
+    auto oldest = pins_.begin();
+    for (auto it = pins_.begin(); it != pins_.end(); ++it) {
+      if (it->second.last_used < oldest->second.last_used) oldest = it;
+    }
+    pins_.erase(oldest);
+  }
 }
 
 absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
@@ -113,19 +145,21 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   req.explain = request.explain;
   req.query_syntax = request.query_syntax;
 
+  // Held to the end of this call: every pointer below points into it.
+  const std::shared_ptr<const index::IndexSnapshot> snapshot = PinnedOrCurrent(token->generation);
+  const index::IndexSnapshot& index = *snapshot;
   Page page;
-  absl::ReaderMutexLock lock(&mu_);
-  absl::StatusOr<SearchResult> result = search::Search(index_, req, options_.bm25,
+  absl::StatusOr<SearchResult> result = search::Search(index, req, options_.bm25,
                                                        options_.search_limits);
   if (!result.ok()) return result.status();
   page.total_hits = result->total_hits;
   page.terms = std::move(result->terms);
   page.parsed_query = std::move(result->parsed_query);
   std::vector<HighlightTerm> highlight_terms;
-  if (request.highlight) highlight_terms = HighlightTerms(index_, result->words);
+  if (request.highlight) highlight_terms = HighlightTerms(index, result->words);
   int32_t rank = static_cast<int32_t>(req.offset);
   for (Hit& hit : result->hits) {
-    const index::Document& doc = index_.document(hit.doc);
+    const index::Document& doc = index.document(hit.doc);
     PageHit& out = page.hits.emplace_back();
     out.id = doc.id;
     out.title = doc.title;
@@ -133,7 +167,7 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
     out.url = doc.url;
     out.score = hit.score;
     out.rank = ++rank;
-    out.cluster_id = index_.cluster_id(hit.doc);
+    out.cluster_id = index.cluster_id(hit.doc);
     out.duplicate_count = hit.duplicate_count;
     out.explanation = std::move(hit.explanation);
     if (request.highlight) {
@@ -144,41 +178,49 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   }
   const uint64_t next = req.offset + result->hits.size();
   if (!result->hits.empty() && next < static_cast<uint64_t>(result->total_hits)) {
-    page.next_page_token = EncodePageToken({.offset = next}, token_scope);
+    page.next_page_token =
+        EncodePageToken({.offset = next, .generation = snapshot->generation()}, token_scope);
+    Pin(snapshot);
   }
   return page;
 }
 
 absl::StatusOr<std::string> Engine::GetPayload(absl::string_view id) const {
   if (id.empty()) return absl::InvalidArgumentError("id is empty");
-  absl::ReaderMutexLock lock(&mu_);
-  const index::Document* doc = index_.Find(id);
+  const std::shared_ptr<const index::IndexSnapshot> snapshot = index_.snapshot();
+  const index::Document* doc = snapshot->Find(id);
   if (doc == nullptr) return absl::NotFoundError(absl::StrCat("no article with id \"", id, "\""));
   return doc->payload;
 }
 
 absl::StatusOr<Engine::StoredArticle> Engine::GetArticle(absl::string_view id) const {
   if (id.empty()) return absl::InvalidArgumentError("id is empty");
-  absl::ReaderMutexLock lock(&mu_);
-  const index::Document* doc = index_.Find(id);
-  if (doc == nullptr) return absl::NotFoundError(absl::StrCat("no article with id \"", id, "\""));
-  // Find() returned a live doc; its DocId is the live one for this id.
-  return StoredArticle{doc->payload, index_.cluster_id(*index_.FindDocId(id))};
+  const std::shared_ptr<const index::IndexSnapshot> snapshot = index_.snapshot();
+  const std::optional<index::DocId> doc = snapshot->FindDocId(id);
+  if (!doc) return absl::NotFoundError(absl::StrCat("no article with id \"", id, "\""));
+  return StoredArticle{snapshot->document(*doc).payload, snapshot->cluster_id(*doc)};
 }
 
 EngineStats Engine::Stats() const {
-  absl::ReaderMutexLock lock(&mu_);
-  EngineStats s = counters_;
-  s.index = index_.Stats();
+  const std::shared_ptr<const index::IndexSnapshot> snapshot = index_.snapshot();
+  EngineStats s;
+  s.index = snapshot->Stats();
+  s.generation = snapshot->generation();
+  s.created = created_.load();
+  s.updated = updated_.load();
+  s.unchanged = unchanged_.load();
+  s.rejected = rejected_.load();
+  std::lock_guard<std::mutex> lock(pins_mu_);
+  s.pinned_snapshots = static_cast<int64_t>(pins_.size());
   return s;
 }
 
 std::vector<std::string> Engine::LivePayloads() const {
-  absl::ReaderMutexLock lock(&mu_);
+  const std::shared_ptr<const index::IndexSnapshot> snapshot = index_.snapshot();
   std::vector<std::string> out;
-  out.reserve(static_cast<size_t>(index_.live_documents()));
-  for (index::DocId d = 0; d < index_.doc_id_limit(); ++d) {
-    if (index_.is_live(d)) out.push_back(index_.document(d).payload);
+  out.reserve(static_cast<size_t>(snapshot->live_documents()));
+  for (index::DocId d = 0; d < snapshot->doc_id_limit(); ++d) {
+    if (snapshot->is_live(d)) out.push_back(snapshot->document(d).payload);
   }
   return out;
 }

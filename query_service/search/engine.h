@@ -1,23 +1,29 @@
 // File: engine.h
 // -----------------------------------------------------------------------------
-// The query service's domain core: one index behind a reader/writer lock,
-// with validated paging on top of Search(). The gRPC layer converts protos to
-// these types and back; nothing here knows about gRPC.
+// The query service's domain core: one index, written by one batch at a
+// time and read through immutable snapshots (docs/index-snapshots.md), with
+// validated paging on top of Search(). Searches never wait for a writer:
+// each takes the latest published snapshot and reads it without locks; a
+// batch becomes searchable when UpsertBatch() returns. The gRPC layer
+// converts protos to these types and back; nothing here knows about gRPC.
 //
 //   search::Engine engine(search::EngineOptions{});
-//   engine.UpsertBatch(std::move(docs));          // one write lock per batch
+//   engine.UpsertBatch(std::move(docs));          // published when it returns
 //   absl::StatusOr<search::Page> page =
 //       engine.Search({.query = "إنفيديا", .page_size = 10});
 #ifndef KHABAR_QUERY_SERVICE_SEARCH_ENGINE_H_
 #define KHABAR_QUERY_SERVICE_SEARCH_ENGINE_H_
 
+#include <atomic>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "query_service/analysis/analyzer.h"
 #include "query_service/index/inverted_index.h"
 #include "query_service/search/searcher.h"
@@ -37,6 +43,14 @@ struct EngineOptions {
   std::string default_minimum_should_match = "";
   int32_t default_page_size = 10;
   int32_t max_page_size = 100;
+  // A page token pins the snapshot its first page was computed on, so later
+  // pages come from the same index state while ingest goes on. Pins live
+  // this long after their last use, at most max_pinned_snapshots at a time
+  // (oldest dropped first); a token whose snapshot is gone pages on the
+  // current index.
+  absl::Duration page_token_keepalive = absl::Minutes(5);
+  size_t max_pinned_snapshots = 16;
+  index::MergePolicy merge_policy;
 };
 
 struct PageRequest {
@@ -83,6 +97,8 @@ struct Page {
 
 struct EngineStats {
   index::IndexStats index;
+  uint64_t generation = 0;        // of the current snapshot
+  int64_t pinned_snapshots = 0;   // held by page tokens
   int64_t created = 0;
   int64_t updated = 0;
   int64_t unchanged = 0;
@@ -117,10 +133,15 @@ class Engine {
 
   EngineStats Stats() const;
 
-  // A copy of the payload of every live document, in doc id (= upsert)
-  // order: what a snapshot stores. Holds the reader lock while copying, so
-  // searches go on and writers wait only for the copy.
+  // A copy of the payload of every live document of the current snapshot,
+  // in doc id (= upsert) order: what a durable snapshot stores.
   std::vector<std::string> LivePayloads() const;
+
+  // The current snapshot: what a search started now would read.
+  std::shared_ptr<const index::IndexSnapshot> snapshot() const { return index_.snapshot(); }
+
+  // Blocks until background segment merges are done (tests, benchmarks).
+  void WaitForMerges() { index_.WaitForMerges(); }
 
   const EngineOptions& options() const { return options_; }
 
@@ -129,9 +150,22 @@ class Engine {
   const EngineOptions options_;
   const analysis::Analyzer analyzer_;
 
-  mutable absl::Mutex mu_;
-  index::InvertedIndex index_ ABSL_GUARDED_BY(mu_);
-  EngineStats counters_ ABSL_GUARDED_BY(mu_);
+  // The snapshot `generation` when a page token pinned it and it is still
+  // held, else the current one; pins `snapshot` for next pages when `pin`.
+  std::shared_ptr<const index::IndexSnapshot> PinnedOrCurrent(uint64_t generation) const;
+  void Pin(std::shared_ptr<const index::IndexSnapshot> snapshot) const;
+
+  // Serializes writers (batches, deletes). Readers never take it.
+  std::mutex write_mu_;
+  index::InvertedIndex index_;  // writer side: UpsertBatch/Delete under write_mu_
+  std::atomic<int64_t> created_{0}, updated_{0}, unchanged_{0}, rejected_{0};
+
+  struct Pinned {
+    std::shared_ptr<const index::IndexSnapshot> snapshot;
+    absl::Time last_used;
+  };
+  mutable std::mutex pins_mu_;
+  mutable std::map<uint64_t, Pinned> pins_;  // by generation; GUARDED_BY(pins_mu_)
 };
 
 }  // namespace khabar::search

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "query_service/index/inverted_index.h"
 #include "query_service/search/boolean_iterators.h"
 #include "query_service/search/positional_iterators.h"
 #include "query_service/search/term_iterator.h"
@@ -22,7 +23,7 @@ class IteratorsTest : public ::testing::Test {
     Add("3", "", {"غزة قطر"});
     Add("4", "", {"قطر هنا ثم بعد كلمات كثيرة غزة"});
     Add("5", "", {"غزة"});
-    ctx_ = std::make_unique<ScoringContext>(index_, bm25_);
+    ctx_ = std::make_unique<ScoringContext>(index_.reader(), bm25_);
   }
   void Add(std::string id, std::string title, std::vector<std::string> paragraphs) {
     index::Document d;
@@ -64,7 +65,7 @@ TEST_F(IteratorsTest, TermIteratesLiveDocsAndScopes) {
   auto missing = Term("غائب");
   EXPECT_EQ(missing->doc(), kNoMoreDocs);
   EXPECT_TRUE(index_.Delete("3"));
-  ScoringContext ctx(index_, bm25_);
+  ScoringContext ctx(index_.reader(), bm25_);
   TermIterator live(ctx, "غز", 1.0, FieldScope::kAll);
   EXPECT_EQ(Drain(live), (Docs{0, 1, 4, 5}));
 }

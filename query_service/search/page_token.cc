@@ -10,8 +10,10 @@
 namespace khabar::search {
 namespace {
 
-constexpr uint8_t kVersion = 1;
-constexpr size_t kTokenBytes = 1 + 8 + 8 + 4;  // version, offset, query fp, check
+constexpr uint8_t kVersion = 2;
+// version, offset, query fp, snapshot generation, check
+constexpr size_t kTokenBytes = 1 + 8 + 8 + 8 + 4;
+constexpr size_t kCheckAt = kTokenBytes - 4;
 
 // Not a secret MAC: tokens are not a security boundary. The check catches
 // truncation and hand edits; the fingerprint catches reuse with another query.
@@ -37,8 +39,9 @@ std::string EncodePageToken(const PageToken& token, absl::string_view query) {
   std::memcpy(&raw[1], &token.offset, 8);
   const uint64_t fp = Fingerprint(query);
   std::memcpy(&raw[9], &fp, 8);
-  const uint32_t check = Check(absl::string_view(raw).substr(0, 17));
-  std::memcpy(&raw[17], &check, 4);
+  std::memcpy(&raw[17], &token.generation, 8);
+  const uint32_t check = Check(absl::string_view(raw).substr(0, kCheckAt));
+  std::memcpy(&raw[kCheckAt], &check, 4);
   return absl::WebSafeBase64Escape(raw);
 }
 
@@ -51,8 +54,8 @@ absl::StatusOr<PageToken> DecodePageToken(absl::string_view token, absl::string_
         "page_token is not a token this service issued; pass next_page_token unchanged");
   }
   uint32_t check;
-  std::memcpy(&check, &raw[17], 4);
-  if (check != Check(absl::string_view(raw).substr(0, 17))) {
+  std::memcpy(&check, &raw[kCheckAt], 4);
+  if (check != Check(absl::string_view(raw).substr(0, kCheckAt))) {
     return absl::InvalidArgumentError("page_token is corrupt; pass next_page_token unchanged");
   }
   uint64_t fp;
@@ -64,6 +67,7 @@ absl::StatusOr<PageToken> DecodePageToken(absl::string_view token, absl::string_
   }
   PageToken out;
   std::memcpy(&out.offset, &raw[1], 8);
+  std::memcpy(&out.generation, &raw[17], 8);
   return out;
 }
 

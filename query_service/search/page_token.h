@@ -21,6 +21,9 @@ namespace khabar::search {
 
 struct PageToken {
   uint64_t offset = 0;
+  // The index snapshot the first page was computed on (Engine pins it); 0
+  // for none.
+  uint64_t generation = 0;
 };
 
 // URL-safe base64, no padding.

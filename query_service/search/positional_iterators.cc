@@ -49,7 +49,7 @@ PositionalIterator::PositionalIterator(const ScoringContext& ctx,
   cost_ = std::numeric_limits<int64_t>::max();
   std::vector<std::string> parts;
   for (const PositionalWord& w : words_) {
-    const index::PostingList* pl = ctx.index().Postings(w.key);
+    const index::PostingsRef pl = ctx.index().Postings(w.key);
     cursors_.emplace_back(pl);
     const int64_t df = LiveDocFreq(ctx.index(), pl, FieldScope::kAll);
     cost_ = std::min(cost_, df);
@@ -59,7 +59,7 @@ PositionalIterator::PositionalIterator(const ScoringContext& ctx,
   idf_detail_ = absl::StrCat("idf = sum of the words' weight * log(1 + (N - df + 0.5) / (df + "
                              "0.5)), N = ",
                              ctx.doc_count(), "; ", absl::StrJoin(parts, "; "));
-  if (cost_ == 0) cursors_.assign(cursors_.size(), PostingCursor(nullptr));
+  if (cost_ == 0) cursors_.assign(cursors_.size(), PostingCursor());
 }
 
 DocId PositionalIterator::Settle(DocId target) {

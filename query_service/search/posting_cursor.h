@@ -5,7 +5,7 @@
 // Iterators (doc_iterator.h) see postings only through this class, so a
 // compressed block format replaces this file, not the operators.
 //
-//   PostingCursor c(index.Postings("غزه"));
+//   PostingCursor c(snapshot.Postings("غزه"));
 //   for (; c.doc() != kNoMoreDocs; c.Next()) Use(c.doc(), c.freq(index::Field::kTitle));
 #ifndef KHABAR_QUERY_SERVICE_SEARCH_POSTING_CURSOR_H_
 #define KHABAR_QUERY_SERVICE_SEARCH_POSTING_CURSOR_H_
@@ -14,43 +14,70 @@
 #include <cstdint>
 
 #include "absl/types/span.h"
-#include "query_service/index/inverted_index.h"
+#include "absl/container/inlined_vector.h"
+#include "query_service/index/index_snapshot.h"
 
 namespace khabar::search {
 
 class PostingCursor {
  public:
-  // `list` (may be null: no postings) is not owned and must outlive the cursor.
-  explicit PostingCursor(const index::PostingList* list) : list_(list) {}
-
-  index::DocId doc() const {
-    return list_ != nullptr && i_ < list_->docs.size() ? list_->docs[i_] : index::kNoMoreDocs;
+  PostingCursor() = default;
+  // The lists `postings` points to must outlive the cursor (hold the snapshot).
+  explicit PostingCursor(const index::PostingsRef& postings) : lists_(postings.lists) {
+    for (const index::PostingList* l : lists_) size_ += static_cast<int64_t>(l->docs.size());
+    Enter(0);
   }
-  void Next() { ++i_; }
-  // First posting with doc >= target (galloping, then binary search); never
-  // moves back.
+
+  index::DocId doc() const { return i_ < n_ ? cur_->docs[i_] : index::kNoMoreDocs; }
+  void Next() {
+    if (++i_ >= n_) Enter(k_ + 1);
+  }
+  // First posting with doc >= target (whole segments skipped by their last
+  // doc, then galloping and binary search); never moves back.
   void Advance(index::DocId target) {
-    if (list_ == nullptr) return;
-    const auto& docs = list_->docs;
-    if (i_ >= docs.size() || docs[i_] >= target) return;
+    if (i_ >= n_ || cur_->docs[i_] >= target) return;
+    while (cur_->docs.back() < target) {
+      Enter(k_ + 1);
+      if (i_ >= n_) return;
+    }
+    const auto& docs = cur_->docs;
+    if (docs[i_] >= target) return;
     size_t step = 1, lo = i_, hi = i_ + 1;
-    while (hi < docs.size() && docs[hi] < target) {
+    while (hi < n_ && docs[hi] < target) {
       lo = hi;
       step *= 2;
-      hi = std::min(docs.size(), hi + step);
+      hi = std::min(n_, hi + step);
     }
     i_ = static_cast<size_t>(std::lower_bound(docs.begin() + lo, docs.begin() + hi, target) -
                              docs.begin());
   }
   // REQUIRE doc() != kNoMoreDocs.
-  uint32_t freq(index::Field field) const { return list_->freqs[static_cast<int>(field)][i_]; }
-  absl::Span<const uint32_t> positions() const { return list_->PositionsAt(i_); }
-  // Postings in the list (the cost of a full scan).
-  int64_t size() const { return list_ == nullptr ? 0 : static_cast<int64_t>(list_->docs.size()); }
+  uint32_t freq(index::Field field) const { return cur_->freqs[static_cast<int>(field)][i_]; }
+  absl::Span<const uint32_t> positions() const { return cur_->PositionsAt(i_); }
+  // Postings in the lists (the cost of a full scan).
+  int64_t size() const { return size_; }
 
  private:
-  const index::PostingList* list_;
-  size_t i_ = 0;
+  // Moves to the first posting of list k (lists are never empty), or to the
+  // end when there is none.
+  void Enter(size_t k) {
+    k_ = k;
+    i_ = 0;
+    if (k < lists_.size()) {
+      cur_ = lists_[k];
+      n_ = cur_->docs.size();
+    } else {
+      cur_ = nullptr;
+      n_ = 0;
+    }
+  }
+
+  absl::InlinedVector<const index::PostingList*, 4> lists_;
+  const index::PostingList* cur_ = nullptr;
+  size_t k_ = 0;  // index of cur_ in lists_
+  size_t i_ = 0;  // index in cur_
+  size_t n_ = 0;  // cur_->docs.size()
+  int64_t size_ = 0;
 };
 
 }  // namespace khabar::search

@@ -25,7 +25,7 @@ bool InScope(FieldScope scope, index::Field field) {
   return false;
 }
 
-ScoringContext::ScoringContext(const index::InvertedIndex& index, const Bm25Options& bm25)
+ScoringContext::ScoringContext(const index::IndexSnapshot& index, const Bm25Options& bm25)
     : index_(index), bm25_(bm25), doc_count_(index.live_documents()) {
   avg_[0] = std::max(index.average_length(index::Field::kTitle), 1.0);
   avg_[1] = std::max(index.average_length(index::Field::kBody), 1.0);

@@ -14,7 +14,7 @@
 #include <array>
 #include <cstdint>
 
-#include "query_service/index/inverted_index.h"
+#include "query_service/index/index_snapshot.h"
 #include "query_service/search/doc_iterator.h"
 #include "query_service/search/query.h"
 
@@ -57,9 +57,9 @@ bool InScope(FieldScope scope, index::Field field);
 class ScoringContext {
  public:
   // Both are not owned and must outlive the context.
-  ScoringContext(const index::InvertedIndex& index, const Bm25Options& bm25);
+  ScoringContext(const index::IndexSnapshot& index, const Bm25Options& bm25);
 
-  const index::InvertedIndex& index() const { return index_; }
+  const index::IndexSnapshot& index() const { return index_; }
   const Bm25Options& bm25() const { return bm25_; }
   int64_t doc_count() const { return doc_count_; }
 
@@ -74,7 +74,7 @@ class ScoringContext {
                           FieldScope scope, Explanation idf) const;
 
  private:
-  const index::InvertedIndex& index_;
+  const index::IndexSnapshot& index_;
   const Bm25Options& bm25_;
   const int64_t doc_count_;
   double avg_[index::kNumFields];

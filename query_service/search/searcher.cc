@@ -276,7 +276,7 @@ class WordCollector {
 
 }  // namespace
 
-Query ResolvePrefixes(const Query& query, const index::InvertedIndex& index,
+Query ResolvePrefixes(const Query& query, const index::IndexSnapshot& index,
                       size_t max_expansions) {
   const QueryNode& q = *query;
   auto children = [&](const std::vector<Query>& in, bool* changed) {
@@ -302,9 +302,9 @@ Query ResolvePrefixes(const Query& query, const index::InvertedIndex& index,
         prefixes.push_back(stem);
       }
       for (const std::string& prefix : prefixes) {
-        index.ForEachTermWithPrefix(prefix, [&](absl::string_view term, const index::PostingList& pl) {
+        index.ForEachTermWithPrefix(prefix, [&](absl::string_view term, int64_t postings) {
           if (seen.insert(std::string(term)).second) {
-            found.emplace_back(static_cast<int64_t>(pl.docs.size()), std::string(term));
+            found.emplace_back(postings, std::string(term));
           }
           return true;
         });
@@ -349,7 +349,7 @@ std::unique_ptr<DocIterator> BuildIterator(const Query& query, const ScoringCont
   return Compiler(ctx).Build(*query);
 }
 
-absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const SearchRequest& request,
+absl::StatusOr<SearchResult> Search(const index::IndexSnapshot& index, const SearchRequest& request,
                                     const Bm25Options& bm25, const SearchLimits& limits) {
   ParseOptions parse;
   parse.syntax = request.query_syntax;

@@ -1,6 +1,6 @@
 // File: searcher.h
 // -----------------------------------------------------------------------------
-// Ranked retrieval over an InvertedIndex: the query is parsed (query_parser.h)
+// Ranked retrieval over an index snapshot: the query is parsed (query_parser.h)
 // into a tree, its prefixes are expanded against the index, the tree becomes
 // document-at-a-time iterators (doc_iterator.h) and the best `offset + limit`
 // documents are kept in a bounded heap. Scoring is BM25F (scoring.h): for a
@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "query_service/index/inverted_index.h"
+#include "query_service/index/index_snapshot.h"
 #include "query_service/search/doc_iterator.h"
 #include "query_service/search/query.h"
 #include "query_service/search/query_parser.h"
@@ -43,7 +43,7 @@ struct SearchRequest {
   size_t offset = 0;  // hits to skip
   size_t limit = 10;  // hits to return
   // Keep only the best-scoring document of each near-duplicate cluster
-  // (index::InvertedIndex::cluster); offset and limit then count clusters.
+  // (index::IndexSnapshot::cluster); offset and limit then count clusters.
   bool collapse_duplicates = false;
   QueryOperator default_operator = QueryOperator::kOr;
   // See ParseOptions::minimum_should_match; empty: any one word.
@@ -87,13 +87,13 @@ struct SearchResult {
 
 // InvalidArgument for a malformed, empty or oversized query, or one with no
 // searchable terms (only stopwords, punctuation or diacritics).
-absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const SearchRequest& request,
+absl::StatusOr<SearchResult> Search(const index::IndexSnapshot& index, const SearchRequest& request,
                                     const Bm25Options& bm25 = {}, const SearchLimits& limits = {});
 
 // A copy of `query` whose prefix nodes carry their expansions from `index`:
 // the stems starting with the prefix (or with its own stem), the
 // `max_expansions` with most postings kept.
-Query ResolvePrefixes(const Query& query, const index::InvertedIndex& index,
+Query ResolvePrefixes(const Query& query, const index::IndexSnapshot& index,
                       size_t max_expansions);
 
 // The iterator tree of a resolved query. `ctx` must outlive it.

@@ -1,4 +1,5 @@
 #include "query_service/search/searcher.h"
+#include "query_service/index/inverted_index.h"
 
 #include <cmath>
 
@@ -30,7 +31,7 @@ TEST_F(SearcherTest, FindsAllDocumentsWithTheTermAndRanksTitleMatchesFirst) {
   Add("body", "الصين تتقدم", {"شركة إنفيديا تبيع الرقاقات"});
   Add("title", "إنفيديا تعلن نتائجها", {"أرباح الشركة ترتفع"});
   Add("none", "هواوي", {"هاتف جديد"});
-  auto r = Search(index_, {.query = "انفيديا"});
+  auto r = Search(index_.reader(), {.query = "انفيديا"});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->total_hits, 2);
   EXPECT_EQ(Ids(*r), (std::vector<std::string>{"title", "body"}));
@@ -42,7 +43,7 @@ TEST_F(SearcherTest, FindsAllDocumentsWithTheTermAndRanksTitleMatchesFirst) {
 // not highlighted.
 TEST_F(SearcherTest, WordsComeFromTheParsedQuery) {
   Add("a", "الذكاء الاصطناعي في الصين", {"هواوي وأمريكا"});
-  auto r = Search(index_, {.query = "\"الذكاء الاصطناعي\" في الصين -أمريكا \"هواوي الصين\"~3"});
+  auto r = Search(index_.reader(), {.query = "\"الذكاء الاصطناعي\" في الصين -أمريكا \"هواوي الصين\"~3"});
   ASSERT_TRUE(r.ok()) << r.status();
   auto word = [](const SearchWord& w) {
     return absl::StrCat(w.term, "/", w.stem, w.stopword ? "/stop" : "", w.phrase_part ? "/phrase" : "");
@@ -53,14 +54,14 @@ TEST_F(SearcherTest, WordsComeFromTheParsedQuery) {
   EXPECT_EQ(got, (std::vector<std::string>{"الذكاء/ذكاء/phrase", "الاصطناعي/اصطناع/phrase",
                                            "في/في/stop", "الصين/صين", "هواوي/هواو/phrase"}));
 
-  r = Search(index_, {.query = "\"الذكاء الاصطناعي\" -هواوي",
+  r = Search(index_.reader(), {.query = "\"الذكاء الاصطناعي\" -هواوي",
                       .query_syntax = QuerySyntax::kPlain});
   ASSERT_TRUE(r.ok()) << r.status();
   got.clear();
   for (const SearchWord& w : r->words) got.push_back(word(w));
   EXPECT_EQ(got, (std::vector<std::string>{"الذكاء/ذكاء", "الاصطناعي/اصطناع", "هواوي/هواو"}));
 
-  r = Search(index_, {.query = "الصين* +الذكاء"});
+  r = Search(index_.reader(), {.query = "الصين* +الذكاء"});
   ASSERT_TRUE(r.ok()) << r.status();
   got.clear();
   for (const SearchWord& w : r->words) got.push_back(word(w));
@@ -69,7 +70,7 @@ TEST_F(SearcherTest, WordsComeFromTheParsedQuery) {
 
 TEST_F(SearcherTest, DiacriticsAndHamzaInQueryMatchPlainText) {
   Add("a", "الذكاء الاصطناعي", {});
-  auto r = Search(index_, {.query = "الذَّكاءُ الإصطناعي"});
+  auto r = Search(index_.reader(), {.query = "الذَّكاءُ الإصطناعي"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->total_hits, 1);
   EXPECT_EQ(r->terms, (std::vector<std::string>{"ذكاء", "اصطناع"}));  // the stems
@@ -78,7 +79,7 @@ TEST_F(SearcherTest, DiacriticsAndHamzaInQueryMatchPlainText) {
 TEST_F(SearcherTest, MoreQueryTermsMatchedRanksHigher) {
   Add("one", "الصين", {"نص عادي"});
   Add("two", "الصين وهواوي", {"هواوي في الصين"});
-  auto r = Search(index_, {.query = "الصين هواوي"});
+  auto r = Search(index_.reader(), {.query = "الصين هواوي"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(Ids(*r), (std::vector<std::string>{"two", "one"}));
 }
@@ -87,7 +88,7 @@ TEST_F(SearcherTest, PagesAreDisjointAndCoverAllHits) {
   for (int i = 0; i < 25; ++i) Add(absl::StrCat("d", i), "خبر", {std::string(i + 1, 'x')});
   std::vector<std::string> all;
   for (size_t offset = 0; offset < 30; offset += 10) {
-    auto r = Search(index_, {.query = "خبر", .offset = offset, .limit = 10});
+    auto r = Search(index_.reader(), {.query = "خبر", .offset = offset, .limit = 10});
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->total_hits, 25);
     for (auto& id : Ids(*r)) all.push_back(id);
@@ -101,7 +102,7 @@ TEST_F(SearcherTest, DeletedDocumentsDoNotMatch) {
   Add("a", "خبر", {});
   Add("b", "خبر", {});
   ASSERT_TRUE(index_.Delete("a"));
-  auto r = Search(index_, {.query = "خبر"});
+  auto r = Search(index_.reader(), {.query = "خبر"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(Ids(*r), (std::vector<std::string>{"b"}));
 }
@@ -114,7 +115,7 @@ TEST_F(SearcherTest, ScoreMatchesBm25ByHand) {
   plain.body_b = 0.75;
   plain.exact_weight = 0;
   plain.proximity_weight = 0;
-  auto r = Search(index_, {.query = "قطر"}, plain);
+  auto r = Search(index_.reader(), {.query = "قطر"}, plain);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->hits.size(), 1u);
   // N=2, df=1; body length 1 vs average 1.5; tf=1; title empty.
@@ -126,7 +127,7 @@ TEST_F(SearcherTest, ScoreMatchesBm25ByHand) {
 TEST_F(SearcherTest, ExactFormRanksAboveStemOnlyMatch) {
   Add("stem_only", "", {"تراجعت الرقاقات في السوق"});
   Add("exact", "", {"تراجعت رقاقات في السوق"});
-  auto r = Search(index_, {.query = "رقاقات"});
+  auto r = Search(index_.reader(), {.query = "رقاقات"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(Ids(*r), (std::vector<std::string>{"exact", "stem_only"}));
 }
@@ -134,7 +135,7 @@ TEST_F(SearcherTest, ExactFormRanksAboveStemOnlyMatch) {
 TEST_F(SearcherTest, CliticsAndArticleFindTheSameWord) {
   Add("a", "", {"تعمل الشركة على تطوير رقاقات جديدة"});
   for (const char* q : {"للرقاقات", "والرقاقات", "الرقاقات", "بالرقاقات", "رقاقات"}) {
-    auto r = Search(index_, {.query = q});
+    auto r = Search(index_.reader(), {.query = q});
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->total_hits, 1) << q;
   }
@@ -143,7 +144,7 @@ TEST_F(SearcherTest, CliticsAndArticleFindTheSameWord) {
 TEST_F(SearcherTest, CloseQueryWordsRankAboveScatteredOnes) {
   Add("scattered", "", {"الذكاء مهم في حياتنا وهذا المصنع الاصطناعي كبير"});
   Add("phrase", "", {"الذكاء الاصطناعي مهم في حياتنا وهذا المصنع كبير"});
-  auto r = Search(index_, {.query = "الذكاء الاصطناعي"});
+  auto r = Search(index_.reader(), {.query = "الذكاء الاصطناعي"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(Ids(*r), (std::vector<std::string>{"phrase", "scattered"}));
 }
@@ -151,7 +152,7 @@ TEST_F(SearcherTest, CloseQueryWordsRankAboveScatteredOnes) {
 TEST_F(SearcherTest, StopwordsAreWeightedLowButStillMatch) {
   Add("content", "", {"هواوي"});
   Add("stop", "", {"في"});
-  auto r = Search(index_, {.query = "في هواوي"});
+  auto r = Search(index_.reader(), {.query = "في هواوي"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(Ids(*r), (std::vector<std::string>{"content", "stop"}));
 }
@@ -159,21 +160,21 @@ TEST_F(SearcherTest, StopwordsAreWeightedLowButStillMatch) {
 TEST_F(SearcherTest, BadQueriesAreInvalidArgument) {
   Add("a", "خبر", {});
   for (const char* q : {"", "   ", "؟!،", "َُِ", "\xff"}) {
-    auto r = Search(index_, {.query = q});
+    auto r = Search(index_.reader(), {.query = q});
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << q;
   }
-  auto r = Search(index_, {.query = std::string(1 << 20, 'a')});
+  auto r = Search(index_.reader(), {.query = std::string(1 << 20, 'a')});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   std::string many;
   for (int i = 0; i < 100; ++i) absl::StrAppend(&many, "w", i, " ");
-  r = Search(index_, {.query = many});
+  r = Search(index_.reader(), {.query = many});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("distinct words"), absl::string_view::npos);
 }
 
 TEST_F(SearcherTest, NoMatchIsEmptyNotAnError) {
   Add("a", "خبر", {});
-  auto r = Search(index_, {.query = "غائب"});
+  auto r = Search(index_.reader(), {.query = "غائب"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->total_hits, 0);
   EXPECT_TRUE(r->hits.empty());

@@ -32,7 +32,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "query_service/analysis/analyzer.h"
-#include "query_service/index/inverted_index.h"
+#include "query_service/index/index_snapshot.h"
 
 namespace khabar::search {
 

@@ -6,7 +6,7 @@
 namespace khabar::search {
 namespace {
 
-bool Matches(const index::InvertedIndex& index, const PostingCursor& c, FieldScope scope) {
+bool Matches(const index::IndexSnapshot& index, const PostingCursor& c, FieldScope scope) {
   if (!index.is_live(c.doc())) return false;
   switch (scope) {
     case FieldScope::kAll:
@@ -21,7 +21,7 @@ bool Matches(const index::InvertedIndex& index, const PostingCursor& c, FieldSco
 
 }  // namespace
 
-int64_t LiveDocFreq(const index::InvertedIndex& index, const index::PostingList* postings,
+int64_t LiveDocFreq(const index::IndexSnapshot& index, const index::PostingsRef& postings,
                     FieldScope scope) {
   int64_t df = 0;
   for (PostingCursor c(postings); c.doc() != kNoMoreDocs; c.Next()) {
@@ -42,8 +42,7 @@ TermIterator::TermIterator(const ScoringContext& ctx, absl::string_view key, dou
       query_weight_(query_weight),
       scope_(scope),
       cursor_(ctx.index().Postings(key)) {
-  const index::PostingList* postings = ctx.index().Postings(key);
-  doc_freq_ = LiveDocFreq(ctx.index(), postings, scope);
+  doc_freq_ = LiveDocFreq(ctx.index(), ctx.index().Postings(key), scope);
   if (doc_freq_ == 0) {
     doc_ = kNoMoreDocs;
     return;

@@ -19,7 +19,7 @@
 namespace khabar::search {
 
 // Live documents of `postings` in `scope` (what idf counts).
-int64_t LiveDocFreq(const index::InvertedIndex& index, const index::PostingList* postings,
+int64_t LiveDocFreq(const index::IndexSnapshot& index, const index::PostingsRef& postings,
                     FieldScope scope);
 
 // Readable name of an index key: "exact:الذكاء" for an exact key, else the stem.

@@ -1,0 +1,226 @@
+// File: index_snapshot.h
+// -----------------------------------------------------------------------------
+// The read side of the index: an immutable snapshot made of immutable
+// segments (docs/index-snapshots.md). Searches hold a
+// std::shared_ptr<const IndexSnapshot> and read it without any lock while the
+// writer (inverted_index.h) indexes the next batch into a new segment and
+// publishes the next snapshot.
+//
+// Doc ids are global and increase with ingest order; a segment holds a
+// contiguous range of them, so one term's postings across segments, taken
+// in segment order, are already in doc id order (PostingsRef). Merging
+// segments keeps doc ids, so deletions -- a bitmap over doc ids -- stay valid
+// across merges and a merge never has to reconcile them.
+//
+//   std::shared_ptr<const IndexSnapshot> s = index.Publish();
+//   for (search::PostingCursor c(s->Postings("غزه")); c.doc() != kNoMoreDocs; c.Next()) ...
+#ifndef KHABAR_QUERY_SERVICE_INDEX_INDEX_SNAPSHOT_H_
+#define KHABAR_QUERY_SERVICE_INDEX_INDEX_SNAPSHOT_H_
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "query_service/analysis/analyzer.h"
+#include "query_service/index/chunked_vector.h"
+
+namespace khabar::index {
+
+using DocId = uint32_t;
+// An interned near-duplicate cluster; IndexSnapshot::cluster_id() names it.
+using ClusterId = uint32_t;
+inline constexpr DocId kNoMoreDocs = std::numeric_limits<DocId>::max();
+
+// Scoring fields. kLead is not stored text of its own: it is the first
+// IndexLimits::lead_tokens words of the body, counted a second time, because
+// news is written as an inverted pyramid and the lead says what the story is.
+enum class Field : uint8_t { kTitle = 0, kBody = 1, kLead = 2 };
+inline constexpr int kNumFields = 3;
+
+// Every token is indexed twice: under its light stem (what plain query words
+// match) and under its exact normalized form behind this marker byte (what
+// ranks exact matches above stem-only ones, and what quoted phrases match).
+// The marker cannot occur in an analyzed term.
+inline constexpr char kExactMarker = '\x01';
+inline std::string ExactKey(absl::string_view term) {
+  std::string key;
+  key.reserve(term.size() + 1);
+  key += kExactMarker;
+  key.append(term.data(), term.size());
+  return key;
+}
+
+// What the index keeps of an article.
+struct Document {
+  std::string id;
+  std::string title;
+  std::vector<std::string> paragraphs;  // headings and body, in order
+  std::string content_hash;             // equal hash + equal id => unchanged
+  std::string source;
+  std::string url;
+  std::string payload;  // the full record, opaque to the index (serialized proto)
+};
+
+// Body positions start this far after the title's last position, so a phrase
+// or proximity window never spans the two fields.
+inline constexpr uint32_t kFieldPositionGap = 64;
+
+// One segment's documents containing one term, in increasing doc id order,
+// with the term's frequency per field and its positions (title first, then
+// body; see kFieldPositionGap) in each document.
+struct PostingList {
+  std::vector<DocId> docs;
+  std::array<std::vector<uint32_t>, kNumFields> freqs;  // parallel to docs
+  std::vector<uint32_t> position_starts;                // parallel to docs
+  std::vector<uint32_t> positions;                      // all docs, concatenated
+
+  // Positions of the term in docs[i], increasing.
+  absl::Span<const uint32_t> PositionsAt(size_t i) const {
+    const size_t begin = position_starts[i];
+    const size_t end = i + 1 < position_starts.size() ? position_starts[i + 1] : positions.size();
+    return absl::Span<const uint32_t>(positions.data() + begin, end - begin);
+  }
+};
+
+// A term's postings in a snapshot: one list per segment holding the term, in
+// segment (= doc id) order. Valid while the snapshot is. Read it through
+// search::PostingCursor.
+struct PostingsRef {
+  absl::InlinedVector<const PostingList*, 4> lists;
+  // Postings over all lists, tombstones included.
+  int64_t size() const {
+    int64_t n = 0;
+    for (const PostingList* l : lists) n += static_cast<int64_t>(l->docs.size());
+    return n;
+  }
+  bool empty() const { return lists.empty(); }
+};
+
+struct DocInfo {
+  std::array<uint32_t, kNumFields> length{};  // tokens per field
+  // False for documents too short to fingerprint (NearDuplicateOptions::
+  // min_shingles) or with near-duplicate detection off: they are alone in
+  // their cluster.
+  bool fingerprinted = false;
+  uint64_t fingerprint = 0;  // SimHash of title + body shingles
+  ClusterId cluster = 0;
+};
+
+struct IndexStats {
+  int64_t live_documents = 0;
+  int64_t terms = 0;
+  int64_t postings = 0;
+  int64_t tokens = 0;
+  int64_t memory_bytes = 0;
+  // Live documents that are near-duplicates of an earlier one: live
+  // documents minus live clusters.
+  int64_t duplicates = 0;
+  // Live clusters with two or more live members.
+  int64_t duplicate_clusters = 0;
+  int64_t segments = 0;
+};
+
+// An immutable run of documents [base, limit) and their postings. Built once
+// (by the writer, from a batch, or by merging neighbours), then only read.
+struct Segment {
+  DocId base = 0;
+  DocId limit = 0;
+  absl::flat_hash_map<std::string, PostingList> postings;
+  // The keys of `postings` in byte order (prefix scans). Point into the map,
+  // which is never modified after the segment is built.
+  std::vector<const std::string*> sorted_terms;
+  // By doc - base; null for a document deleted before this segment was
+  // built by a merge (its postings are gone too).
+  std::vector<std::shared_ptr<const Document>> docs;
+  // Article id -> doc, for the documents in `docs` (views into their ids).
+  absl::flat_hash_map<absl::string_view, DocId> ids;
+  int64_t posting_count = 0;
+  int64_t memory_bytes = 0;
+
+  DocId size() const { return limit - base; }
+  const PostingList* Find(absl::string_view term) const {
+    auto it = postings.find(term);
+    return it == postings.end() ? nullptr : &it->second;
+  }
+  // Fills sorted_terms, ids and the counts; call once after filling the rest.
+  void Seal();
+};
+
+class IndexSnapshot {
+ public:
+  // Postings of a normalized term over all segments (empty when none).
+  // Includes tombstoned docs.
+  PostingsRef Postings(absl::string_view term) const;
+
+  // Calls `visit` for every indexed term (stem or exact key) that starts with
+  // `prefix`, in byte order, with its postings over all segments (tombstones
+  // included). Stops early when `visit` returns false.
+  void ForEachTermWithPrefix(
+      absl::string_view prefix,
+      absl::FunctionRef<bool(absl::string_view term, int64_t postings)> visit) const;
+
+  // The stored document; an empty Document once it was deleted and merged away.
+  const Document& document(DocId doc) const;
+  const DocInfo& info(DocId doc) const { return info_[doc]; }
+  bool is_live(DocId doc) const { return !((deleted_[doc >> 6] >> (doc & 63)) & 1); }
+
+  // The live document with `id`, or nullptr / nullopt.
+  const Document* Find(absl::string_view id) const;
+  std::optional<DocId> FindDocId(absl::string_view id) const;
+
+  // The cluster of `doc`: see InvertedIndex. Empty for a tombstoned doc whose
+  // cluster has no live member left.
+  ClusterId cluster(DocId doc) const { return info_[doc].cluster; }
+  const std::string& cluster_id(DocId doc) const { return cluster_names_[info_[doc].cluster]; }
+
+  // Number of doc ids ever assigned (live + tombstoned).
+  DocId doc_id_limit() const { return static_cast<DocId>(info_.size()); }
+  int64_t live_documents() const { return live_documents_; }
+  // Mean length of `field` over live documents (0 when empty).
+  double average_length(Field field) const;
+
+  const analysis::Analyzer& analyzer() const { return *analyzer_; }
+  // Increases with every publish of the index this snapshot came from.
+  uint64_t generation() const { return generation_; }
+  size_t segment_count() const { return segments_.size(); }
+  const std::vector<std::shared_ptr<const Segment>>& segments() const { return segments_; }
+
+  IndexStats Stats() const;
+
+ private:
+  friend class InvertedIndex;
+  const Segment* SegmentOf(DocId doc) const;
+
+  const analysis::Analyzer* analyzer_ = nullptr;
+  std::vector<std::shared_ptr<const Segment>> segments_;  // by base
+  ChunkedVector<DocInfo> info_;                           // by DocId
+  ChunkedVector<uint64_t> deleted_;                       // bit per DocId
+  ChunkedVector<std::string> cluster_names_;              // by ClusterId
+  int64_t live_documents_ = 0;
+  std::array<int64_t, kNumFields> live_length_sum_{};
+  int64_t token_count_ = 0;
+  int64_t duplicates_ = 0;
+  int64_t duplicate_clusters_ = 0;
+  int64_t writer_bytes_ = 0;  // the writer's own tables (near-duplicate table, id map)
+  uint64_t generation_ = 0;
+};
+
+// Merges `segments` (adjacent, in doc id order) into one, dropping the
+// postings and stored text of documents deleted in `deleted` (a bit per doc
+// id, as IndexSnapshot keeps it).
+std::shared_ptr<const Segment> MergeSegments(
+    absl::Span<const std::shared_ptr<const Segment>> segments,
+    const ChunkedVector<uint64_t>& deleted);
+
+}  // namespace khabar::index
+
+#endif  // KHABAR_QUERY_SERVICE_INDEX_INDEX_SNAPSHOT_H_
