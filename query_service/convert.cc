@@ -121,6 +121,9 @@ void ToProto(const search::EngineStats& stats, v1::StatsResponse* response) {
   response->set_unchanged_count(stats.unchanged);
   response->set_rejected_count(stats.rejected);
   response->set_duplicate_count(stats.index.duplicates);
+  response->set_segment_count(stats.index.segments);
+  response->set_snapshot_generation(stats.generation);
+  response->set_pinned_snapshots(stats.pinned_snapshots);
 }
 
 void ToProto(const DurabilityStats& stats, v1::StatsResponse* response) {

@@ -22,6 +22,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "khabar/v1/index.grpc.pb.h"
 #include "khabar/v1/ingest.grpc.pb.h"
 #include "khabar/v1/query.grpc.pb.h"
 #include "tests/subprocess.h"
@@ -205,6 +206,59 @@ TEST_F(E2eTest, SampleArticlesAnswerArabicQueriesAndPage) {
   ASSERT_TRUE(stub_->Stats(&ctx, v1::StatsRequest(), &stats).ok());
   EXPECT_GE(stats.article_count(), 7);
   EXPECT_GT(stats.term_count(), 100);
+}
+
+// A user deletes an article while paging through results: the article is gone
+// from new searches at once, and the pages already being read stay whole.
+TEST_F(E2eTest, DeleteIsVisibleAtOnceAndPagingKeepsItsSnapshot) {
+  const fs::path data = fs::path(KHABAR_SOURCE_DIR) / "data" / "articles";
+  testing::RunResult r = Ingest({data.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  v1::SearchResponse first;
+  ASSERT_TRUE(Search("الذكاء الاصطناعي", &first, 1).ok());
+  ASSERT_GT(first.total_hits(), 1);
+  const std::string victim = first.hits(0).id();
+  v1::StatsResponse before;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub_->Stats(&ctx, v1::StatsRequest(), &before).ok());
+  }
+
+  auto index = v1::IndexService::NewStub(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  v1::DeleteArticlesRequest del;
+  del.add_ids(victim);
+  del.add_ids("no-such-article");
+  v1::DeleteArticlesResponse deleted;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(index->DeleteArticles(&ctx, del, &deleted).ok());
+  }
+  ASSERT_EQ(deleted.not_found_ids_size(), 1);
+  EXPECT_EQ(deleted.not_found_ids(0), "no-such-article");
+
+  // New searches and GetArticle no longer see it...
+  v1::SearchResponse now;
+  ASSERT_TRUE(Search("الذكاء الاصطناعي", &now, 100).ok());
+  EXPECT_EQ(now.total_hits(), first.total_hits() - 1);
+  for (const v1::SearchHit& h : now.hits()) EXPECT_NE(h.id(), victim);
+  v1::GetArticleResponse gone;
+  EXPECT_EQ(GetArticle(victim, &gone).error_code(), grpc::StatusCode::NOT_FOUND);
+  // ...while the next page of the earlier search comes from its snapshot.
+  v1::SearchResponse second;
+  ASSERT_TRUE(Search("الذكاء الاصطناعي", &second, 1, first.next_page_token()).ok());
+  EXPECT_EQ(second.total_hits(), first.total_hits());
+  ASSERT_EQ(second.hits_size(), 1);
+  EXPECT_EQ(second.hits(0).rank(), 2);
+  EXPECT_NE(second.hits(0).id(), victim);
+
+  v1::StatsResponse after;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->Stats(&ctx, v1::StatsRequest(), &after).ok());
+  EXPECT_EQ(after.article_count(), before.article_count() - 1);
+  EXPECT_GE(after.segment_count(), 1);
+  EXPECT_GT(after.snapshot_generation(), before.snapshot_generation());
+  EXPECT_GE(after.pinned_snapshots(), 1);
 }
 
 TEST_F(E2eTest, BadFilesAreReportedAndTheRestGoesIn) {

@@ -200,7 +200,7 @@ TEST_F(QueryE2eTest, PlainSyntaxReadsABagOfWords) {
     return Search(req, resp);
   };
   // What the full syntax rejects, plain searches.
-  for (const std::string& q : {"\"الذكاء الاصطناعي", "في", "هواوي (الصين"}) {
+  for (const char* q : {"\"الذكاء الاصطناعي", "في", "هواوي (الصين"}) {
     v1::SearchResponse full, plain;
     EXPECT_EQ(search(q, v1::QUERY_SYNTAX_FULL, &full).error_code(),
               grpc::StatusCode::INVALID_ARGUMENT) << q;

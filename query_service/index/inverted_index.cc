@@ -219,11 +219,15 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::PublishLocked() {
 std::shared_ptr<const IndexSnapshot> InvertedIndex::Publish() {
   std::shared_ptr<const IndexSnapshot> snapshot;
   bool merge_due = false;
+  // Sealing (sorting the batch's terms) is the writer's own work: readers
+  // wait for nothing but the pointer swaps below.
+  if (pending_ != nullptr) {
+    pending_->limit = pending_->base + static_cast<DocId>(pending_->docs.size());
+    pending_->Seal();
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (pending_ != nullptr) {
-      pending_->limit = pending_->base + static_cast<DocId>(pending_->docs.size());
-      pending_->Seal();
       segments_.push_back(std::shared_ptr<const Segment>(std::move(pending_)));
       pending_ = nullptr;
     }
