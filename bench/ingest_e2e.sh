@@ -6,7 +6,7 @@
 #   bench/ingest_e2e.sh [SHARED_DIR] [RUNS]
 #
 # Prints docs/s and MB/s per run for: parsing alone (--dry_run), ingest into a
-# memory-only query_service, and ingest into a durable one (--data_dir: every
+# memory-only query_service (analysis on every core, then on one), and ingest into a durable one (--data_dir: every
 # ack after fsync of the write-ahead log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +52,11 @@ for run in $(seq 1 "$runs"); do
   start_query
   "$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off "$corpus" \
     | sed -n "s/^ingested/run $run  memory-only:  ingested/p"
+  stop_query
+
+  start_query --indexing_threads=1
+  "$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off "$corpus" \
+    | sed -n "s/^ingested/run $run  memory-only, 1 indexing thread:  ingested/p"
   stop_query
 
   rm -rf "$work/data"

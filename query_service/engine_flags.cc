@@ -35,6 +35,11 @@ ABSL_FLAG(int32_t, near_duplicate_distance, kNearDup.max_distance,
           "Articles whose SimHash fingerprints differ in at most this many of 64 bits are "
           "near-duplicates (one cluster); -1 turns detection off. See docs/near-duplicates.md");
 
+ABSL_FLAG(int32_t, indexing_threads, 0,
+          "Threads that analyse each indexed batch (0 = one per core)");
+ABSL_FLAG(int32_t, merge_factor, static_cast<int32_t>(khabar::index::MergePolicy().merge_factor),
+          "Index segments merge this many at a time (docs/index-snapshots.md)");
+
 namespace khabar::query {
 
 absl::StatusOr<search::EngineOptions> EngineOptionsFromFlags() {
@@ -58,6 +63,15 @@ absl::StatusOr<search::EngineOptions> EngineOptionsFromFlags() {
   }
   o.near_duplicates.enabled = near_distance >= 0;
   o.near_duplicates.max_distance = std::max(0, near_distance);
+  o.indexing_threads = absl::GetFlag(FLAGS_indexing_threads);
+  if (o.indexing_threads < 0 || o.indexing_threads > 256) {
+    return absl::InvalidArgumentError("--indexing_threads must be in [0, 256] (0 = one per core)");
+  }
+  const int32_t merge_factor = absl::GetFlag(FLAGS_merge_factor);
+  if (merge_factor < 2 || merge_factor > 64) {
+    return absl::InvalidArgumentError("--merge_factor must be in [2, 64]");
+  }
+  o.merge_policy.merge_factor = static_cast<uint32_t>(merge_factor);
   if (o.max_page_size < 1 || o.max_page_size > 10000) {
     return absl::InvalidArgumentError("--max_page_size must be in [1, 10000]");
   }

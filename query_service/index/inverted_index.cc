@@ -64,30 +64,20 @@ absl::Status InvertedIndex::Validate(const Document& doc) const {
 }
 
 absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
-  KHABAR_RETURN_IF_ERROR(Validate(doc));
+  return Upsert(Analyze(std::move(doc)));
+}
 
-  UpsertOutcome outcome = UpsertOutcome::kCreated;
-  if (auto it = live_ids_.find(doc.id); it != live_ids_.end()) {
-    if (!doc.content_hash.empty() && it->second.content_hash == doc.content_hash) {
-      return UpsertOutcome::kUnchanged;
-    }
-    Tombstone(it->second.doc);
-    outcome = UpsertOutcome::kUpdated;
+AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
+  AnalyzedDocument out;
+  out.status = Validate(doc);
+  if (!out.status.ok() || !analyze) {
+    out.doc = std::move(doc);
+    return out;
   }
-
-  const DocId id = static_cast<DocId>(info_.size());
-  if (pending_ == nullptr) {
-    pending_ = std::make_unique<Segment>();
-    pending_->base = id;
-  }
-  DocInfo info;
+  DocInfo& info = out.info;
   // Term frequencies per field and positions, gathered per document so each
   // term gets one posting.
-  struct TermStats {
-    std::array<uint32_t, kNumFields> freq{};
-    std::vector<uint32_t> positions;
-  };
-  absl::flat_hash_map<std::string, TermStats> terms;
+  absl::flat_hash_map<std::string, AnalyzedDocument::TermStats> terms;
   // The lead: the first paragraph of a multi-paragraph body, up to
   // lead_tokens words. A single-paragraph document has no lead.
   const bool has_lead = doc.paragraphs.size() > 1;
@@ -98,7 +88,7 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
   const bool fingerprint = near_options_.enabled;
   auto add_field = [&](Field field, absl::string_view text, uint32_t first_position) {
     const int lead = static_cast<int>(Field::kLead);
-    auto count = [&](TermStats& ts, uint32_t position, bool in_lead) {
+    auto count = [&](AnalyzedDocument::TermStats& ts, uint32_t position, bool in_lead) {
       ++ts.freq[static_cast<int>(field)];
       if (in_lead) ++ts.freq[lead];
       ts.positions.push_back(position);
@@ -122,8 +112,38 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
     position = add_field(Field::kBody, p, position) + 1;
     ++paragraph_index;
   }
+  if (fingerprint && hasher.shingles() >= near_options_.min_shingles) {
+    info.fingerprinted = true;
+    info.fingerprint = hasher.Finish();
+  }
+  out.terms.reserve(terms.size());
+  for (auto& [term, ts] : terms) out.terms.emplace_back(term, std::move(ts));
+  out.doc = std::move(doc);
+  out.analyzed = true;
+  return out;
+}
 
-  for (auto& [term, ts] : terms) {
+absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
+  if (!analyzed.status.ok()) return analyzed.status;
+  Document& doc = analyzed.doc;
+
+  UpsertOutcome outcome = UpsertOutcome::kCreated;
+  if (auto it = live_ids_.find(doc.id); it != live_ids_.end()) {
+    if (!doc.content_hash.empty() && it->second.content_hash == doc.content_hash) {
+      return UpsertOutcome::kUnchanged;
+    }
+    Tombstone(it->second.doc);
+    outcome = UpsertOutcome::kUpdated;
+  }
+  if (!analyzed.analyzed) analyzed = Analyze(std::move(doc));
+
+  const DocId id = static_cast<DocId>(info_.size());
+  if (pending_ == nullptr) {
+    pending_ = std::make_unique<Segment>();
+    pending_->base = id;
+  }
+  DocInfo info = analyzed.info;
+  for (auto& [term, ts] : analyzed.terms) {
     PostingList& pl = pending_->postings[term];
     pl.docs.push_back(id);
     for (int f = 0; f < kNumFields; ++f) pl.freqs[f].push_back(ts.freq[f]);
@@ -131,17 +151,15 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
     pl.positions.insert(pl.positions.end(), ts.positions.begin(), ts.positions.end());
   }
   // The cluster: that of the nearest live near-duplicate, else a new one.
-  if (fingerprint && hasher.shingles() >= near_options_.min_shingles) {
-    info.fingerprinted = true;
-    info.fingerprint = hasher.Finish();
+  if (info.fingerprinted) {
     if (std::optional<NearMatch> m = near_table_.FindNearest(info.fingerprint)) {
       info.cluster = info_[m->key].cluster;
     } else {
-      info.cluster = NewCluster(doc.id);
+      info.cluster = NewCluster(analyzed.doc.id);
     }
     near_table_.Insert(id, info.fingerprint);
   } else {
-    info.cluster = NewCluster(doc.id);
+    info.cluster = NewCluster(analyzed.doc.id);
   }
   if (++cluster_live_[info.cluster] == 1) ++live_clusters_;
   if (cluster_live_[info.cluster] == 2) ++duplicate_clusters_;
@@ -149,8 +167,8 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
   for (int f = 0; f < kNumFields; ++f) live_length_sum_[f] += info.length[f];
   token_count_ += info.length[static_cast<int>(Field::kTitle)] +
                   info.length[static_cast<int>(Field::kBody)];
-  live_ids_[doc.id] = LiveId{id, doc.content_hash};
-  pending_->docs.push_back(std::make_shared<const Document>(std::move(doc)));
+  live_ids_[analyzed.doc.id] = LiveId{id, analyzed.doc.content_hash};
+  pending_->docs.push_back(std::make_shared<const Document>(std::move(analyzed.doc)));
   info_.push_back(info);
   if ((id >> 6) >= deleted_.size()) deleted_.push_back(0);
   ++live_documents_;

@@ -65,6 +65,21 @@ struct MergePolicy {
   bool background = true;
 };
 
+// A document analysed for indexing, before it gets a doc id: what
+// InvertedIndex::Analyze computes (thread-safe, the costly part) and
+// Upsert(AnalyzedDocument) commits (the writer's part).
+struct AnalyzedDocument {
+  struct TermStats {
+    std::array<uint32_t, kNumFields> freq{};
+    std::vector<uint32_t> positions;
+  };
+  Document doc;
+  absl::Status status;  // a validation error: the document is rejected
+  bool analyzed = false;  // false: only validated (Upsert analyses it if needed)
+  DocInfo info;           // lengths and fingerprint; cluster not yet set
+  std::vector<std::pair<std::string, TermStats>> terms;  // stems and exact keys
+};
+
 class InvertedIndex {
  public:
   // `analyzer` is not owned and must outlive the index.
@@ -84,6 +99,19 @@ class InvertedIndex {
   // InvalidArgument (naming the field) for an empty or oversized id, invalid
   // UTF-8, or a document with no text.
   absl::StatusOr<UpsertOutcome> Upsert(Document doc);
+
+  // The thread-safe half of Upsert: validation and analysis, callable from
+  // any thread while the writer works (Engine analyses a batch on all
+  // cores, then commits it in order). `analyze` false: validate only.
+  AnalyzedDocument Analyze(Document doc, bool analyze = true) const;
+  // The writer's half: commits `doc` (analysing it first if it was not).
+  absl::StatusOr<UpsertOutcome> Upsert(AnalyzedDocument doc);
+
+  // The live document's content hash, or nullptr (writer thread only).
+  const std::string* LiveContentHash(absl::string_view id) const {
+    auto it = live_ids_.find(id);
+    return it == live_ids_.end() ? nullptr : &it->second.content_hash;
+  }
 
   // Deletes the live document with `id`; false when there is none.
   bool Delete(absl::string_view id);

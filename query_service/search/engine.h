@@ -51,6 +51,9 @@ struct EngineOptions {
   absl::Duration page_token_keepalive = absl::Minutes(5);
   size_t max_pinned_snapshots = 16;
   index::MergePolicy merge_policy;
+  // Threads that analyse a batch (the costly part of indexing) before it is
+  // committed in order; 0 = one per core.
+  int indexing_threads = 0;
 };
 
 struct PageRequest {
@@ -158,6 +161,7 @@ class Engine {
   // Serializes writers (batches, deletes). Readers never take it.
   std::mutex write_mu_;
   index::InvertedIndex index_;  // writer side: UpsertBatch/Delete under write_mu_
+  const int indexing_threads_;
   std::atomic<int64_t> created_{0}, updated_{0}, unchanged_{0}, rejected_{0};
 
   struct Pinned {
