@@ -76,18 +76,19 @@ inline constexpr uint32_t kFieldPositionGap = 64;
 
 // One segment's documents containing one term, in increasing doc id order,
 // with the term's frequency per field and its positions (title first, then
-// body; see kFieldPositionGap) in each document.
+// body; see kFieldPositionGap) in each document. A view into the segment's
+// arrays: valid while the segment is.
 struct PostingList {
-  std::vector<DocId> docs;
-  std::array<std::vector<uint32_t>, kNumFields> freqs;  // parallel to docs
-  std::vector<uint32_t> position_starts;                // parallel to docs
-  std::vector<uint32_t> positions;                      // all docs, concatenated
+  absl::Span<const DocId> docs;
+  std::array<absl::Span<const uint32_t>, kNumFields> freqs;  // parallel to docs
+  // docs.size() + 1 offsets into `positions`: the last is the end.
+  absl::Span<const uint32_t> position_starts;
+  const uint32_t* positions = nullptr;
 
   // Positions of the term in docs[i], increasing.
   absl::Span<const uint32_t> PositionsAt(size_t i) const {
-    const size_t begin = position_starts[i];
-    const size_t end = i + 1 < position_starts.size() ? position_starts[i + 1] : positions.size();
-    return absl::Span<const uint32_t>(positions.data() + begin, end - begin);
+    return absl::Span<const uint32_t>(positions + position_starts[i],
+                                      position_starts[i + 1] - position_starts[i]);
   }
 };
 
@@ -95,11 +96,11 @@ struct PostingList {
 // segment (= doc id) order. Valid while the snapshot is. Read it through
 // search::PostingCursor.
 struct PostingsRef {
-  absl::InlinedVector<const PostingList*, 4> lists;
+  absl::InlinedVector<PostingList, 2> lists;
   // Postings over all lists, tombstones included.
   int64_t size() const {
     int64_t n = 0;
-    for (const PostingList* l : lists) n += static_cast<int64_t>(l->docs.size());
+    for (const PostingList& l : lists) n += static_cast<int64_t>(l.docs.size());
     return n;
   }
   bool empty() const { return lists.empty(); }
@@ -129,30 +130,64 @@ struct IndexStats {
   int64_t segments = 0;
 };
 
-// An immutable run of documents [base, limit) and their postings. Built once
-// (by the writer, from a batch, or by merging neighbours), then only read.
+// An immutable run of documents [base, limit) and their postings, in flat
+// arrays: the postings of term t are entries [term_begin[t], term_begin[t+1])
+// of `docs`, `freqs` and `position_starts`, terms in byte order. A few large
+// allocations per segment instead of several per term. Built once (by
+// SegmentBuilder from a batch, or by MergeSegments), then only read.
 struct Segment {
   DocId base = 0;
   DocId limit = 0;
-  absl::flat_hash_map<std::string, PostingList> postings;
-  // The keys of `postings` in byte order (prefix scans). Point into the map,
-  // which is never modified after the segment is built.
-  std::vector<const std::string*> sorted_terms;
+  std::vector<std::string> terms;            // sorted
+  absl::flat_hash_map<absl::string_view, uint32_t> term_index;  // into `terms`
+  std::vector<uint32_t> term_begin;          // terms.size() + 1 entries
+  std::vector<DocId> docs;
+  std::array<std::vector<uint32_t>, kNumFields> freqs;
+  std::vector<uint32_t> position_starts;     // docs.size() + 1 entries
+  std::vector<uint32_t> positions;
   // By doc - base; null for a document deleted before this segment was
   // built by a merge (its postings are gone too).
-  std::vector<std::shared_ptr<const Document>> docs;
-  // Article id -> doc, for the documents in `docs` (views into their ids).
+  std::vector<std::shared_ptr<const Document>> stored;
+  // Article id -> doc, for the documents in `stored` (views into their ids).
   absl::flat_hash_map<absl::string_view, DocId> ids;
-  int64_t posting_count = 0;
   int64_t memory_bytes = 0;
 
   DocId size() const { return limit - base; }
-  const PostingList* Find(absl::string_view term) const {
-    auto it = postings.find(term);
-    return it == postings.end() ? nullptr : &it->second;
-  }
-  // Fills sorted_terms, ids and the counts; call once after filling the rest.
+  int64_t posting_count() const { return static_cast<int64_t>(docs.size()); }
+  // The postings of term number t.
+  PostingList List(uint32_t t) const;
+  // The postings of `term`, or nullopt.
+  std::optional<PostingList> Find(absl::string_view term) const;
+  // Fills term_index, ids and memory_bytes; call once after the rest.
   void Seal();
+};
+
+// Collects a batch's postings in arrival order, then sorts them into a
+// Segment. Writer thread only.
+class SegmentBuilder {
+ public:
+  explicit SegmentBuilder(DocId base) : base_(base) {}
+  // Adds one document's postings for `term` (doc ids must not decrease).
+  void Add(absl::string_view term, DocId doc, const std::array<uint32_t, kNumFields>& freq,
+           absl::Span<const uint32_t> positions);
+  void AddDocument(std::shared_ptr<const Document> doc) { stored_.push_back(std::move(doc)); }
+  DocId base() const { return base_; }
+  size_t documents() const { return stored_.size(); }
+  std::shared_ptr<const Segment> Build();
+
+ private:
+  struct Record {
+    uint32_t term;
+    DocId doc;
+    std::array<uint32_t, kNumFields> freq;
+    uint32_t pos_begin;
+    uint32_t pos_count;
+  };
+  DocId base_;
+  absl::flat_hash_map<std::string, uint32_t> term_ids_;  // first-seen order
+  std::vector<Record> records_;
+  std::vector<uint32_t> positions_;
+  std::vector<std::shared_ptr<const Document>> stored_;
 };
 
 class IndexSnapshot {

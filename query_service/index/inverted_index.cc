@@ -138,18 +138,9 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
   if (!analyzed.analyzed) analyzed = Analyze(std::move(doc));
 
   const DocId id = static_cast<DocId>(info_.size());
-  if (pending_ == nullptr) {
-    pending_ = std::make_unique<Segment>();
-    pending_->base = id;
-  }
+  if (pending_ == nullptr) pending_ = std::make_unique<SegmentBuilder>(id);
   DocInfo info = analyzed.info;
-  for (auto& [term, ts] : analyzed.terms) {
-    PostingList& pl = pending_->postings[term];
-    pl.docs.push_back(id);
-    for (int f = 0; f < kNumFields; ++f) pl.freqs[f].push_back(ts.freq[f]);
-    pl.position_starts.push_back(static_cast<uint32_t>(pl.positions.size()));
-    pl.positions.insert(pl.positions.end(), ts.positions.begin(), ts.positions.end());
-  }
+  for (const auto& [term, ts] : analyzed.terms) pending_->Add(term, id, ts.freq, ts.positions);
   // The cluster: that of the nearest live near-duplicate, else a new one.
   if (info.fingerprinted) {
     if (std::optional<NearMatch> m = near_table_.FindNearest(info.fingerprint)) {
@@ -168,7 +159,7 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
   token_count_ += info.length[static_cast<int>(Field::kTitle)] +
                   info.length[static_cast<int>(Field::kBody)];
   live_ids_[analyzed.doc.id] = LiveId{id, analyzed.doc.content_hash};
-  pending_->docs.push_back(std::make_shared<const Document>(std::move(analyzed.doc)));
+  pending_->AddDocument(std::make_shared<const Document>(std::move(analyzed.doc)));
   info_.push_back(info);
   if ((id >> 6) >= deleted_.size()) deleted_.push_back(0);
   ++live_documents_;
@@ -237,18 +228,16 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::PublishLocked() {
 std::shared_ptr<const IndexSnapshot> InvertedIndex::Publish() {
   std::shared_ptr<const IndexSnapshot> snapshot;
   bool merge_due = false;
-  // Sealing (sorting the batch's terms) is the writer's own work: readers
-  // wait for nothing but the pointer swaps below.
+  // Building the segment (sorting the batch's postings) is the writer's own
+  // work: readers wait for nothing but the pointer swaps below.
+  std::shared_ptr<const Segment> built;
   if (pending_ != nullptr) {
-    pending_->limit = pending_->base + static_cast<DocId>(pending_->docs.size());
-    pending_->Seal();
+    built = pending_->Build();
+    pending_ = nullptr;
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (pending_ != nullptr) {
-      segments_.push_back(std::shared_ptr<const Segment>(std::move(pending_)));
-      pending_ = nullptr;
-    }
+    if (built != nullptr) segments_.push_back(std::move(built));
     pending_deletes_ = false;
     published_ = snapshot = PublishLocked();
     const auto [begin, end] = MergeCandidates();

@@ -173,7 +173,7 @@ class InvertedIndex {
   const MergePolicy merge_;
 
   // Writer state (the writer thread only).
-  std::unique_ptr<Segment> pending_;  // documents upserted since the last publish
+  std::unique_ptr<SegmentBuilder> pending_;  // documents upserted since the last publish
   bool pending_deletes_ = false;
   ChunkedVector<DocInfo> info_;       // by DocId
   ChunkedVector<uint64_t> deleted_;   // bit per DocId

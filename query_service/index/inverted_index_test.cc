@@ -30,7 +30,7 @@ TEST_F(InvertedIndexTest, IndexesTitleAndBodySeparately) {
             UpsertOutcome::kCreated);
   const PostingsRef ref = index_.Postings("رقاق");  // the stem
   ASSERT_EQ(ref.lists.size(), 1u);                  // one segment
-  const PostingList* pl = ref.lists[0];
+  const PostingList* pl = &ref.lists[0];
   ASSERT_EQ(pl->docs.size(), 1u);
   EXPECT_EQ(pl->freqs[0][0], 1u);  // title
   EXPECT_EQ(pl->freqs[1][0], 1u);  // body
@@ -49,7 +49,7 @@ TEST_F(InvertedIndexTest, LeadIsTheFirstParagraphOfAMultiParagraphBody) {
   ASSERT_TRUE(index_.Upsert(Doc("a", "", {"هواوي تطلق هاتفا", "وقالت هواوي إن الهاتف جديد"})).ok());
   const PostingsRef ref = index_.Postings("هواو");
   ASSERT_EQ(ref.lists.size(), 1u);
-  const PostingList* pl = ref.lists[0];
+  const PostingList* pl = &ref.lists[0];
   EXPECT_EQ(pl->freqs[1][0], 2u);  // body: both paragraphs
   EXPECT_EQ(pl->freqs[2][0], 1u);  // lead: the first paragraph only
   EXPECT_EQ(index_.info(0).length[2], 3u);
@@ -65,7 +65,7 @@ TEST_F(InvertedIndexTest, SameHashIsUnchangedAndNewHashReplaces) {
   // The old version's postings remain but point at a tombstone.
   const PostingsRef ref = index_.Postings(ExactKey("قديم"));
   ASSERT_EQ(ref.lists.size(), 1u);
-  const PostingList* old = ref.lists[0];
+  const PostingList* old = &ref.lists[0];
   EXPECT_FALSE(index_.is_live(old->docs[0]));
 }
 
@@ -210,7 +210,7 @@ TEST_F(SegmentedIndexTest, PostingsSpanSegmentsInDocOrder) {
   const std::string stem(analyzer_.Analyze("عنوان")[0].stem());
   const PostingsRef ref = s->Postings(stem);
   ASSERT_EQ(ref.lists.size(), 5u);
-  for (size_t i = 0; i < ref.lists.size(); ++i) EXPECT_EQ(ref.lists[i]->docs[0], i);
+  for (size_t i = 0; i < ref.lists.size(); ++i) EXPECT_EQ(ref.lists[i].docs[0], i);
   // The dictionary is merged across segments: one visit per term.
   int visits = 0;
   int64_t postings = 0;
@@ -244,8 +244,8 @@ TEST(SegmentedIndexBackgroundTest, BackgroundMergesPublishTheSameContents) {
   EXPECT_EQ(s->live_documents(), 64 - 22);
   EXPECT_LE(s->segment_count(), 7u);  // log2(64) + 1
   int64_t live = 0;
-  for (const PostingList* pl : s->Postings(analyzer.Analyze("عنوان")[0].stem()).lists) {
-    for (DocId d : pl->docs) live += s->is_live(d) ? 1 : 0;
+  for (const PostingList& pl : s->Postings(analyzer.Analyze("عنوان")[0].stem()).lists) {
+    for (DocId d : pl.docs) live += s->is_live(d) ? 1 : 0;
   }
   EXPECT_EQ(live, 64 - 22);
 }

@@ -24,23 +24,23 @@ class PostingCursor {
   PostingCursor() = default;
   // The lists `postings` points to must outlive the cursor (hold the snapshot).
   explicit PostingCursor(const index::PostingsRef& postings) : lists_(postings.lists) {
-    for (const index::PostingList* l : lists_) size_ += static_cast<int64_t>(l->docs.size());
+    for (const index::PostingList& l : lists_) size_ += static_cast<int64_t>(l.docs.size());
     Enter(0);
   }
 
-  index::DocId doc() const { return i_ < n_ ? cur_->docs[i_] : index::kNoMoreDocs; }
+  index::DocId doc() const { return i_ < n_ ? cur_.docs[i_] : index::kNoMoreDocs; }
   void Next() {
     if (++i_ >= n_) Enter(k_ + 1);
   }
   // First posting with doc >= target (whole segments skipped by their last
   // doc, then galloping and binary search); never moves back.
   void Advance(index::DocId target) {
-    if (i_ >= n_ || cur_->docs[i_] >= target) return;
-    while (cur_->docs.back() < target) {
+    if (i_ >= n_ || cur_.docs[i_] >= target) return;
+    while (cur_.docs.back() < target) {
       Enter(k_ + 1);
       if (i_ >= n_) return;
     }
-    const auto& docs = cur_->docs;
+    const absl::Span<const index::DocId> docs = cur_.docs;
     if (docs[i_] >= target) return;
     size_t step = 1, lo = i_, hi = i_ + 1;
     while (hi < n_ && docs[hi] < target) {
@@ -52,8 +52,8 @@ class PostingCursor {
                              docs.begin());
   }
   // REQUIRE doc() != kNoMoreDocs.
-  uint32_t freq(index::Field field) const { return cur_->freqs[static_cast<int>(field)][i_]; }
-  absl::Span<const uint32_t> positions() const { return cur_->PositionsAt(i_); }
+  uint32_t freq(index::Field field) const { return cur_.freqs[static_cast<int>(field)][i_]; }
+  absl::Span<const uint32_t> positions() const { return cur_.PositionsAt(i_); }
   // Postings in the lists (the cost of a full scan).
   int64_t size() const { return size_; }
 
@@ -65,18 +65,18 @@ class PostingCursor {
     i_ = 0;
     if (k < lists_.size()) {
       cur_ = lists_[k];
-      n_ = cur_->docs.size();
+      n_ = cur_.docs.size();
     } else {
-      cur_ = nullptr;
+      cur_ = index::PostingList();
       n_ = 0;
     }
   }
 
-  absl::InlinedVector<const index::PostingList*, 4> lists_;
-  const index::PostingList* cur_ = nullptr;
+  absl::InlinedVector<index::PostingList, 2> lists_;
+  index::PostingList cur_;  // a copy of lists_[k_] (a view): cursors copy safely
   size_t k_ = 0;  // index of cur_ in lists_
   size_t i_ = 0;  // index in cur_
-  size_t n_ = 0;  // cur_->docs.size()
+  size_t n_ = 0;  // cur_.docs.size()
   int64_t size_ = 0;
 };
 

@@ -2,6 +2,7 @@
 // as the term-at-a-time searcher it replaced: that searcher (kept below,
 // verbatim, as the oracle) is what docs/relevance.md measured.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -44,21 +45,28 @@ uint32_t CountOrderedNear(absl::Span<const uint32_t> a, absl::Span<const uint32_
 }
 
 // A term's postings over all segments as one list: what the oracle scans.
-std::optional<index::PostingList> Flat(const index::PostingsRef& ref) {
+struct FlatList {
+  std::vector<index::DocId> docs;
+  std::array<std::vector<uint32_t>, index::kNumFields> freqs;
+  std::vector<std::vector<uint32_t>> positions;
+  absl::Span<const uint32_t> PositionsAt(size_t i) const { return positions[i]; }
+};
+
+std::optional<FlatList> Flat(const index::PostingsRef& ref) {
   if (ref.empty()) return std::nullopt;
-  index::PostingList flat;
-  for (const index::PostingList* pl : ref.lists) {
-    for (size_t i = 0; i < pl->docs.size(); ++i) {
-      flat.docs.push_back(pl->docs[i]);
-      for (int f = 0; f < index::kNumFields; ++f) flat.freqs[f].push_back(pl->freqs[f][i]);
-      flat.position_starts.push_back(static_cast<uint32_t>(flat.positions.size()));
-      for (uint32_t p : pl->PositionsAt(i)) flat.positions.push_back(p);
+  FlatList flat;
+  for (const index::PostingList& pl : ref.lists) {
+    for (size_t i = 0; i < pl.docs.size(); ++i) {
+      flat.docs.push_back(pl.docs[i]);
+      for (int f = 0; f < index::kNumFields; ++f) flat.freqs[f].push_back(pl.freqs[f][i]);
+      absl::Span<const uint32_t> p = pl.PositionsAt(i);
+      flat.positions.emplace_back(p.begin(), p.end());
     }
   }
   return flat;
 }
 
-int64_t LiveDocFreq(const index::IndexSnapshot& index, const index::PostingList& pl) {
+int64_t LiveDocFreq(const index::IndexSnapshot& index, const FlatList& pl) {
   int64_t df = 0;
   for (index::DocId d : pl.docs) df += index.is_live(d) ? 1 : 0;
   return df;
@@ -70,11 +78,11 @@ void OracleProximityScores(const index::IndexSnapshot& index, const std::vector<
                         int64_t doc_count, const Bm25Options& bm25, std::vector<double>* scores) {
   for (size_t w = 0; w + 1 < stems.size(); ++w) {
     if (stems[w] == stems[w + 1]) continue;
-    const std::optional<index::PostingList> fa = Flat(index.Postings(stems[w]));
-    const std::optional<index::PostingList> fb = Flat(index.Postings(stems[w + 1]));
+    const std::optional<FlatList> fa = Flat(index.Postings(stems[w]));
+    const std::optional<FlatList> fb = Flat(index.Postings(stems[w + 1]));
     if (!fa || !fb) continue;
-    const index::PostingList* a = &*fa;
-    const index::PostingList* b = &*fb;
+    const FlatList* a = &*fa;
+    const FlatList* b = &*fb;
     const double idf =
         0.5 * (Bm25Idf(doc_count, LiveDocFreq(index, *a)) + Bm25Idf(doc_count, LiveDocFreq(index, *b)));
     const double weight = bm25.proximity_weight * idf;
@@ -157,9 +165,9 @@ absl::StatusOr<SearchResult> OracleSearch(const index::IndexSnapshot& index, con
   std::vector<double> scores(index.doc_id_limit(), 0.0);
   std::vector<index::DocId> matched;
   for (const QueryTerm& term : query_terms) {
-    const std::optional<index::PostingList> flat = Flat(index.Postings(term.key));
+    const std::optional<FlatList> flat = Flat(index.Postings(term.key));
     if (!flat) continue;
-    const index::PostingList* pl = &*flat;
+    const FlatList* pl = &*flat;
     int64_t df = 0;
     for (index::DocId d : pl->docs) df += index.is_live(d) ? 1 : 0;
     if (df == 0) continue;

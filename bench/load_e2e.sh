@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Search under load while ingest runs: the real query_service on loopback,
+# holding N synthetic Arabic news documents (../shared/anchors/gen_corpus.py),
+# answers khabar_load (closed loop, then open loop) while ingest_service
+# streams N/4 more documents into it.
+#
+#   bench/load_e2e.sh [SHARED_DIR] [N_DOCS] [SECONDS]     (default ../shared 50000 10)
+#
+# Needs a Release build with benchmarks (build/). Prints khabar_load's summary
+# lines; the machine's two cores are shared by the service, the ingest and the
+# load generator, as the issue's target asks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=${1:-../shared}
+n=${2:-50000}
+secs=${3:-10}
+build=${BUILD_DIR:-build}
+anchors=$shared/anchors
+[ -f "$anchors/gen_corpus.py" ] || { echo "load_e2e: $anchors/gen_corpus.py not found" >&2; exit 2; }
+for b in query_service/query_service ingest_service/ingest_service bench/khabar_load; do
+  [ -x "$build/$b" ] || { echo "load_e2e: build $build/$b first (cmake --build $build -j2)" >&2; exit 2; }
+done
+work=$(mktemp -d)
+qpid=""; ipid=""
+cleanup() {
+  [ -n "$ipid" ] && kill "$ipid" 2>/dev/null || true
+  [ -n "$qpid" ] && kill "$qpid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+extra=$((n / 4))
+echo "corpus: $n + $extra synthetic docs (gen_corpus.py), queries from gen_queries.py"
+python3 "$anchors/gen_corpus.py" $((n + extra)) "$work/all.jsonl" >/dev/null
+head -n "$n" "$work/all.jsonl" > "$work/base.jsonl"
+tail -n "$extra" "$work/all.jsonl" > "$work/more.jsonl"
+python3 "$anchors/gen_queries.py" "$work/base.jsonl" 1000 "$work/queries.tsv" >/dev/null
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+
+"$build/query_service/query_service" --listen=127.0.0.1:0 >"$work/qs.log" 2>&1 &
+qpid=$!
+addr=""
+for _ in $(seq 1 200); do
+  addr=$(sed -n 's/.*listening on //p' "$work/qs.log" | head -n1)
+  [ -n "$addr" ] && break
+  sleep 0.05
+done
+[ -n "$addr" ] || { echo "query_service did not start" >&2; cat "$work/qs.log" >&2; exit 1; }
+"$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off "$work/base.jsonl" \
+  | sed -n 's/^ingested/preload: ingested/p'
+
+load() {  # label, khabar_load flags...
+  local label=$1; shift
+  "$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off \
+    "$work/more.jsonl" > "$work/ingest.out" 2>&1 &
+  ipid=$!
+  "$build/bench/khabar_load" --target="$addr" --queries="$work/queries.tsv" \
+    --duration_seconds="$secs" "$@" | sed "s#^#$label: #"
+  wait "$ipid" || true; ipid=""
+  sed -n 's/^ingested/  during it, ingest: ingested/p' "$work/ingest.out"
+}
+load "closed loop, 32 in flight" --mode=closed --concurrency=32
+load "open loop, 2000/s" --mode=open --rate=2000
+load "open loop, 5000/s" --mode=open --rate=5000
