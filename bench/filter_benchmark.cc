@@ -19,8 +19,8 @@ namespace khabar::search {
 namespace {
 
 constexpr int64_t kJul1 = 1751328000;
-const char* const kSources[] = {"CNBC عربية", "BBC عربي", "الجزيرة", "العربية", "سكاي نيوز عربية",
-                                "الشرق الأوسط", "رويترز", "فرانس 24"};
+const char* const kSources[] = {"CNBC عربية",      "BBC عربي",     "الجزيرة", "العربية",
+                                "سكاي نيوز عربية", "الشرق الأوسط", "رويترز",  "فرانس 24"};
 const char* const kCategories[] = {"تكنولوجيا", "اقتصاد", "رياضة", "سياسة", "ثقافة", ""};
 
 index::Document Meta(int i) {
@@ -88,7 +88,8 @@ index::InvertedIndex* SearchFixture::index_ = nullptr;
 
 BENCHMARK_F(SearchFixture, Plain)(benchmark::State& state) { Run(state, {.query = "الرقائق"}); }
 BENCHMARK_F(SearchFixture, Filter)(benchmark::State& state) {
-  Run(state, {.query = "الرقائق", .filter = "source = \"CNBC عربية\" AND published_time > \"2025-07-01\""});
+  Run(state, {.query = "الرقائق",
+              .filter = "source = \"CNBC عربية\" AND published_time > \"2025-07-01\""});
 }
 BENCHMARK_F(SearchFixture, Facets)(benchmark::State& state) {
   Run(state, {.query = "الرقائق", .facets = {FacetField::kSource, FacetField::kCategory}});
@@ -100,7 +101,8 @@ BENCHMARK_F(SearchFixture, Recency)(benchmark::State& state) {
   Run(state, {.query = "الرقائق", .recency = RecencyBoost{.origin = kJul1 + 365 * 86400}});
 }
 BENCHMARK_F(SearchFixture, FilterOnly)(benchmark::State& state) {
-  Run(state, {.query = "", .filter = "category = \"اقتصاد\"", .order_by = SortOrder::kPublishedTimeDesc});
+  Run(state,
+      {.query = "", .filter = "category = \"اقتصاد\"", .order_by = SortOrder::kPublishedTimeDesc});
 }
 
 }  // namespace

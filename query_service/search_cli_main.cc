@@ -30,7 +30,8 @@ ABSL_FLAG(bool, snippets, true, "Show each hit's best passage, matches between *
 ABSL_FLAG(std::string, filter, "",
           "AIP-160 metadata filter, e.g. 'source = \"CNBC\" AND published_time > \"2025-07-01\"' "
           "(docs/filters.md); with a filter the query may be left out");
-ABSL_FLAG(std::string, order_by, "", "relevance (default), published_time desc or published_time asc");
+ABSL_FLAG(std::string, order_by, "",
+          "relevance (default), published_time desc or published_time asc");
 ABSL_FLAG(std::string, facets, "", "Comma-separated fields to count: source,category");
 
 int main(int argc, char** argv) {
@@ -74,8 +75,11 @@ int main(int argc, char** argv) {
   for (const khabar::v1::SearchHit& h : resp.hits()) {
     std::string date;
     if (h.has_published_time()) {
-      date = absl::StrCat("  [", absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(h.published_time().seconds()),
-                                                  absl::UTCTimeZone()), "]");
+      date = absl::StrCat(
+          "  [",
+          absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(h.published_time().seconds()),
+                           absl::UTCTimeZone()),
+          "]");
     }
     std::printf("%3d  %7.3f  %-28s %s%s\n", h.rank(), h.score(), h.id().c_str(), h.title().c_str(),
                 date.c_str());
@@ -90,7 +94,8 @@ int main(int argc, char** argv) {
       std::printf("  %s (%lld)", v.value().c_str(), static_cast<long long>(v.count()));
     }
     if (f.other_count() > 0) std::printf("  other (%lld)", static_cast<long long>(f.other_count()));
-    if (f.missing_count() > 0) std::printf("  none (%lld)", static_cast<long long>(f.missing_count()));
+    if (f.missing_count() > 0)
+      std::printf("  none (%lld)", static_cast<long long>(f.missing_count()));
     std::printf("\n");
   }
   if (!resp.next_page_token().empty()) {

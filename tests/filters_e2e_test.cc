@@ -29,7 +29,8 @@ namespace fs = std::filesystem;
 
 // Six articles about chips (الرقائق) from three sources, one about football.
 // n6 has neither a category nor a time.
-constexpr char kNews[] = R"({"id": "n1", "source": "CNBC عربية", "category": "تكنولوجيا", "published_at": "2025-06-20T09:00:00Z", "title": "إنفيديا تطرح رقائق جديدة للذكاء الاصطناعي", "body": "أعلنت إنفيديا عن رقائق جديدة لمراكز البيانات تستهلك طاقة أقل."}
+constexpr char kNews[] =
+    R"({"id": "n1", "source": "CNBC عربية", "category": "تكنولوجيا", "published_at": "2025-06-20T09:00:00Z", "title": "إنفيديا تطرح رقائق جديدة للذكاء الاصطناعي", "body": "أعلنت إنفيديا عن رقائق جديدة لمراكز البيانات تستهلك طاقة أقل."}
 {"id": "n2", "source": "CNBC عربية", "category": "اقتصاد", "published_at": "2025-07-02T10:00:00+03:00", "title": "أسهم شركات الرقائق ترتفع في الأسواق", "body": "ارتفعت أسهم شركات الرقائق بعد نتائج فصلية قوية."}
 {"id": "n3", "source": "BBC عربي", "category": "تكنولوجيا", "published_at": "2025-07-05", "title": "الصين تسرع إنتاج الرقائق المحلية", "body": "تضخ الحكومة استثمارات كبيرة في مصانع الرقائق."}
 {"id": "n4", "source": "BBC عربي", "category": "اقتصاد", "published_at": "2025-07-10T08:30:00Z", "title": "الرقائق ترفع صادرات تايوان", "body": "سجلت صادرات تايوان رقما قياسيا بفضل الطلب على الرقائق."}
@@ -100,7 +101,8 @@ class FiltersE2eTest : public ::testing::Test {
   // value:count pairs of one facet, in the order returned.
   static std::string Facet(const v1::FacetResult& f) {
     std::string out;
-    for (const v1::FacetValue& v : f.values()) absl::StrAppend(&out, v.value(), ":", v.count(), " ");
+    for (const v1::FacetValue& v : f.values())
+      absl::StrAppend(&out, v.value(), ":", v.count(), " ");
     return out;
   }
 
@@ -124,8 +126,9 @@ TEST_F(FiltersE2eTest, SourceAndTimeRange) {
     EXPECT_GT(h.published_time().seconds(), 1751328000);  // after 2025-07-01T00:00Z
   }
   // n2 was published at 07:00 UTC (10:00 in Riyadh): the offset counts.
-  EXPECT_EQ(Ids(MustSearch(Req("الرقائق", "published_time > \"2025-07-01\" AND "
-                                          "published_time < \"2025-07-02T08:00:00Z\""))),
+  EXPECT_EQ(Ids(MustSearch(Req("الرقائق",
+                               "published_time > \"2025-07-01\" AND "
+                               "published_time < \"2025-07-02T08:00:00Z\""))),
             (std::vector<std::string>{"n2"}));
   // Letter case of Latin text does not matter; a trailing * is a prefix.
   EXPECT_EQ(MustSearch(Req("الرقائق", "source = \"cnbc*\"")).total_hits(), 3);
@@ -188,7 +191,8 @@ TEST_F(FiltersE2eTest, FilterWithoutQueryListsNewestFirst) {
   EXPECT_EQ(Ids(r), (std::vector<std::string>{"n5", "n6"}));
   EXPECT_EQ(r.parsed_query(), "ALL");
   // Everything published in July, oldest first, two per page.
-  v1::SearchRequest req = Req("", "published_time >= \"2025-07-01\" AND published_time < \"2025-08-01\"");
+  v1::SearchRequest req =
+      Req("", "published_time >= \"2025-07-01\" AND published_time < \"2025-08-01\"");
   req.set_order_by("published_time asc");
   req.set_page_size(2);
   std::vector<std::string> all;
@@ -214,7 +218,8 @@ TEST_F(FiltersE2eTest, RecencyBoostPutsTheNewestMatchFirst) {
   const v1::Explanation& e = r.hits(0).explanation();
   EXPECT_NEAR(e.value(), r.hits(0).score(), 1e-9);
   ASSERT_EQ(e.details_size(), 2);
-  EXPECT_TRUE(absl::StartsWith(e.details(1).description(), "recency boost")) << e.details(1).description();
+  EXPECT_TRUE(absl::StartsWith(e.details(1).description(), "recency boost"))
+      << e.details(1).description();
   EXPECT_NEAR(e.details(1).value(), std::exp2(-15.0 / 12), 1e-9);
   EXPECT_NEAR(e.details(0).value() * e.details(1).value(), r.hits(0).score(), 1e-9);
   // With weight 1, timeless articles score 0 and come last.

@@ -38,9 +38,9 @@ std::string TokenScope(const PageRequest& request, absl::string_view minimum_sho
   if (order != SortOrder::kRelevance) absl::StrAppend(&scope, sep, "order_by=", OrderByName(order));
   if (recency) {
     // The origin only when given: "now" moves between pages by design.
-    absl::StrAppend(&scope, sep,
-                    absl::StrFormat("recency=%.17g,%.17g", recency->half_life_seconds,
-                                    recency->weight));
+    absl::StrAppend(
+        &scope, sep,
+        absl::StrFormat("recency=%.17g,%.17g", recency->half_life_seconds, recency->weight));
     if (request.recency->origin) absl::StrAppend(&scope, ",", *request.recency->origin);
   }
   return scope;

@@ -67,8 +67,8 @@ struct PageRequest {
   std::vector<std::string> facets = {};
   // A recency boost (ordering.h); zero values mean the defaults.
   struct Recency {
-    std::string half_life = "";    // "" = 7d; e.g. "36h", "2w"
-    double weight = 0;             // in [0, 1]; 0 = 0.5
+    std::string half_life = "";                    // "" = 7d; e.g. "36h", "2w"
+    double weight = 0;                             // in [0, 1]; 0 = 0.5
     std::optional<int64_t> origin = std::nullopt;  // Unix seconds; unset = now
   };
   std::optional<Recency> recency = std::nullopt;

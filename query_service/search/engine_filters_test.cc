@@ -130,9 +130,13 @@ TEST_F(EngineFiltersTest, BadOptionsAreInvalidArgumentNamingTheField) {
   };
   const std::vector<Case> cases = {
       {[](PageRequest* r) { r->filter = "source = "; }, "filter: '=' has no value"},
-      {[](PageRequest* r) { r->order_by = "date desc"; }, "order_by \"date desc\" is not supported"},
+      {[](PageRequest* r) { r->order_by = "date desc"; },
+       "order_by \"date desc\" is not supported"},
       {[](PageRequest* r) { r->facets = {"id"}; }, "facets: unknown field \"id\""},
-      {[](PageRequest* r) { r->facets = {"source", "source"}; }, "facets: \"source\" is asked for twice"},
+      {[](PageRequest* r) {
+         r->facets = {"source", "source"};
+       },
+       "facets: \"source\" is asked for twice"},
       {[](PageRequest* r) { r->recency = PageRequest::Recency{.half_life = "week"}; },
        "recency.half_life \"week\""},
       {[](PageRequest* r) { r->recency = PageRequest::Recency{.half_life = "0s"}; },

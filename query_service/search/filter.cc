@@ -124,8 +124,7 @@ bool IsKeyword(const Token& t) {
 // The parser builds the Filter's node arrays directly, children first.
 class FilterParser {
  public:
-  FilterParser(absl::string_view text, const FilterLimits& limits)
-      : text_(text), limits_(limits) {}
+  FilterParser(absl::string_view text, const FilterLimits& limits) : text_(text), limits_(limits) {}
 
   absl::StatusOr<Filter> Parse() {
     KHABAR_RETURN_IF_ERROR(Lex());
@@ -154,7 +153,8 @@ class FilterParser {
     return chars;
   }
   absl::Status Error(size_t offset, absl::string_view what) const {
-    return absl::InvalidArgumentError(absl::StrCat("filter: ", what, " at character ", Char(offset)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("filter: ", what, " at character ", Char(offset)));
   }
   absl::Status Error(size_t offset, absl::string_view what, absl::string_view hint) const {
     return absl::InvalidArgumentError(
@@ -191,21 +191,26 @@ class FilterParser {
       const size_t begin = i;
       const char c = text_[i];
       if (c == '(' || c == ')' || c == ',') {
-        tokens_.push_back({c == '(' ? Tok::kLParen : c == ')' ? Tok::kRParen : Tok::kComma, begin, ""});
+        tokens_.push_back({c == '('   ? Tok::kLParen
+                           : c == ')' ? Tok::kRParen
+                                      : Tok::kComma,
+                           begin, ""});
         ++i;
       } else if (c == '=' || c == '!' || c == '<' || c == '>' || c == ':') {
         size_t j = i + 1;
         // Longest run, so "==" and "=>" are reported as written.
         if (c != ':') {
-          while (j < n && (text_[j] == '=' || text_[j] == '!' || text_[j] == '<' || text_[j] == '>')) {
+          while (j < n &&
+                 (text_[j] == '=' || text_[j] == '!' || text_[j] == '<' || text_[j] == '>')) {
             ++j;
           }
         }
         std::string op(text_.substr(i, j - i));
         if (op != "=" && op != "!=" && op != "<" && op != "<=" && op != ">" && op != ">=" &&
             op != ":") {
-          const char* hint = op == "==" ? "write '=' for equality" : op == "<>" ? "write '!='"
-                                                                              : "use =, !=, <, <=, >, >= or :";
+          const char* hint = op == "=="   ? "write '=' for equality"
+                             : op == "<>" ? "write '!='"
+                                          : "use =, !=, <, <=, >, >= or :";
           return Error(begin, absl::StrCat("unknown operator '", op, "'"), hint);
         }
         tokens_.push_back({Tok::kCmp, begin, std::move(op)});
@@ -224,7 +229,8 @@ class FilterParser {
           value += text_[i++];
         }
         if (!closed) {
-          return Error(begin, "unterminated string", absl::StrCat("close it with ", std::string(1, c)));
+          return Error(begin, "unterminated string",
+                       absl::StrCat("close it with ", std::string(1, c)));
         }
         tokens_.push_back({Tok::kString, begin, std::move(value)});
       } else if (c == '-') {
@@ -319,7 +325,8 @@ class FilterParser {
   absl::StatusOr<uint32_t> Term(int depth) {
     if (Peek().kind == Tok::kMinus || PeekKeyword("NOT")) {
       const Token& op = Take();
-      if (!StartsTerm()) return Error(op.begin, absl::StrCat("'", op.text, "' has nothing to negate"));
+      if (!StartsTerm())
+        return Error(op.begin, absl::StrCat("'", op.text, "' has nothing to negate"));
       KHABAR_ASSIGN_OR_RETURN(uint32_t operand, Term(depth));
       Node node{Kind::kNot};
       node.first = static_cast<uint32_t>(filter_.child_.size());
@@ -345,7 +352,8 @@ class FilterParser {
         }
         KHABAR_ASSIGN_OR_RETURN(uint32_t inner, Expression(depth + 1));
         if (Peek().kind != Tok::kRParen) {
-          if (Peek().kind == Tok::kEnd) return Error(t.begin, "unbalanced '('", "add the closing ')'");
+          if (Peek().kind == Tok::kEnd)
+            return Error(t.begin, "unbalanced '('", "add the closing ')'");
           return Error(Peek().begin, Unexpected(Peek()));
         }
         Take();
@@ -354,9 +362,9 @@ class FilterParser {
       case Tok::kWord:
         return Restriction();
       case Tok::kString:
-        return Error(t.begin, absl::StrCat("bare value \"", t.text, "\""),
-                     absl::StrCat("compare a field (", kFilterFields, "), e.g. source = \"",
-                                  t.text, "\""));
+        return Error(
+            t.begin, absl::StrCat("bare value \"", t.text, "\""),
+            absl::StrCat("compare a field (", kFilterFields, "), e.g. source = \"", t.text, "\""));
       case Tok::kRParen:
         return Error(t.begin, "unbalanced ')'", "remove it or add a '(' before it");
       case Tok::kCmp:
@@ -432,7 +440,8 @@ class FilterParser {
           Take();
           break;
         }
-        if (Peek().kind == Tok::kEnd) return Error(first.begin, "unbalanced '('", "add the closing ')'");
+        if (Peek().kind == Tok::kEnd)
+          return Error(first.begin, "unbalanced '('", "add the closing ')'");
         if (PeekKeyword("AND")) {
           return Error(Peek().begin, "AND inside a value list",
                        "a field has one value: separate the values with OR or commas");
@@ -463,9 +472,10 @@ class FilterParser {
       }
     }
     const bool fold = Folds(field);
-    std::sort(exact.begin(), exact.end(), [fold](const Filter::TextValue& a, const Filter::TextValue& b) {
-      return Compare(a.text, b.text, fold) < 0;
-    });
+    std::sort(exact.begin(), exact.end(),
+              [fold](const Filter::TextValue& a, const Filter::TextValue& b) {
+                return Compare(a.text, b.text, fold) < 0;
+              });
     node.first = static_cast<uint32_t>(filter_.values_.size());
     node.count = static_cast<uint32_t>(exact.size() + prefix.size());
     node.exact_count = static_cast<uint32_t>(exact.size());
@@ -515,8 +525,8 @@ class FilterParser {
       if (IsDate(v) && (node.cmp == Cmp::kEq || node.cmp == Cmp::kNe)) {
         return Error(offset, absl::StrCat("'", op.text, "' with the date \"", v, "\""),
                      absl::StrCat("a date is the instant of its midnight (UTC); for the whole "
-                                  "day write published_time >= \"", v,
-                                  "\" AND published_time < the next day"));
+                                  "day write published_time >= \"",
+                                  v, "\" AND published_time < the next day"));
       }
       alternatives.push_back(Push(n));
     }

@@ -44,11 +44,11 @@ class FilterEvalTest : public ::testing::Test {
   }
 
   std::vector<index::Document> docs_ = {
-      Doc("a", "CNBC", "تكنولوجيا", kJul1 - kDay),           // June 30
-      Doc("b", "CNBC Arabia", "اقتصاد", kJul1),               // July 1, midnight
-      Doc("c", "BBC", "تكنولوجيا", kJul1 + 12 * 3600),        // July 1, noon
-      Doc("d", "الجزيرة", "", kJul1 + 3 * kDay),              // July 4, no category
-      Doc("e", "bbc", "رياضة", 0),                            // no time
+      Doc("a", "CNBC", "تكنولوجيا", kJul1 - kDay),      // June 30
+      Doc("b", "CNBC Arabia", "اقتصاد", kJul1),         // July 1, midnight
+      Doc("c", "BBC", "تكنولوجيا", kJul1 + 12 * 3600),  // July 1, noon
+      Doc("d", "الجزيرة", "", kJul1 + 3 * kDay),        // July 4, no category
+      Doc("e", "bbc", "رياضة", 0),                      // no time
   };
 };
 
@@ -149,7 +149,8 @@ TEST_F(FilterEvalTest, BooleanStructure) {
 TEST(FilterParseTest, MalformedFiltersSayWhatAndWhere) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"author = \"x\"",
-       "unknown field 'author' at character 1: the fields are source, category, published_time, id"},
+       "unknown field 'author' at character 1: the fields are source, category, published_time, "
+       "id"},
       {"source = a and category = b",
        "'and' is not an operator at character 12: write it in capitals (AND)"},
       {"source", "'source' needs a comparison at character 1"},
@@ -157,14 +158,17 @@ TEST(FilterParseTest, MalformedFiltersSayWhatAndWhere) {
       {"source == \"x\"", "unknown operator '==' at character 8: write '=' for equality"},
       {"source <> \"x\"", "unknown operator '<>' at character 8: write '!='"},
       {"source => \"x\"", "unknown operator '=>' at character 8"},
-      {"source < \"x\"", "'<' does not apply to source at character 8: text fields take =, != and :"},
+      {"source < \"x\"",
+       "'<' does not apply to source at character 8: text fields take =, != and :"},
       {"published_time : \"2025-07-01\"", "':' does not apply to published_time at character 16"},
-      {"published_time > \"yesterday\"", "bad time \"yesterday\" at character 18: write an RFC 3339"},
+      {"published_time > \"yesterday\"",
+       "bad time \"yesterday\" at character 18: write an RFC 3339"},
       {"published_time > \"2025-13-01\"", "bad time \"2025-13-01\" at character 18"},
       {"published_time > \"2025-07-32\"", "bad time \"2025-07-32\""},
       {"published_time > \"2025-07-01T25:00:00Z\"", "bad time"},
       {"published_time > \"infinite-future\"", "bad time"},
-      {"published_time > 2025-07-01T10:00:00Z", "bad time \"2025-07-01T10\" at character 18: quote"},
+      {"published_time > 2025-07-01T10:00:00Z",
+       "bad time \"2025-07-01T10\" at character 18: quote"},
       {"published_time = \"2025-07-01\"",
        "'=' with the date \"2025-07-01\" at character 18: a date is the instant of its midnight"},
       {"published_time != 2025-07-01", "'!=' with the date"},
@@ -183,7 +187,8 @@ TEST(FilterParseTest, MalformedFiltersSayWhatAndWhere) {
       {"()", "empty parentheses at character 1"},
       {"id:()", "empty value list at character 4"},
       {"id:(a", "unbalanced '(' at character 4"},
-      {"id:(a b)", "unexpected 'b' at character 7: separate the values of a list with OR or commas"},
+      {"id:(a b)",
+       "unexpected 'b' at character 7: separate the values of a list with OR or commas"},
       {"id:(a AND b)", "AND inside a value list at character 7"},
       {"id != (a, b)", "a value list does not go with '!=' at character 7"},
       {"published_time > (2025-07-01)", "a value list does not go with '>'"},

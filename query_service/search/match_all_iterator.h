@@ -29,7 +29,9 @@ class MatchAllIterator final : public DocIterator {
   int64_t Cost() const override { return index_.live_documents(); }
   double Score() override { return 1.0; }
   double MaxScore() const override { return 1.0; }
-  Explanation Explain() override { return {1.0, "no query: every article matching the filter", {}}; }
+  Explanation Explain() override {
+    return {1.0, "no query: every article matching the filter", {}};
+  }
   std::string DebugString() const override { return "ALL"; }
 
  private:

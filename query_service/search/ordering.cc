@@ -80,7 +80,8 @@ absl::StatusOr<double> ParseHalfLife(absl::string_view what, absl::string_view t
   size_t i = 0;
   while (i < s.size()) {
     const size_t start = i;
-    while (i < s.size() && (absl::ascii_isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+    while (i < s.size() && (absl::ascii_isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.'))
+      ++i;
     double number;
     if (i == start || i == s.size() || !absl::SimpleAtod(s.substr(start, i - start), &number)) {
       return bad("is not a duration");

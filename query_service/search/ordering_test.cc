@@ -20,8 +20,8 @@ TEST(OrderByTest, ParsesTheSupportedOrders) {
   EXPECT_EQ(*ParseOrderBy("  published_time   DESC "), SortOrder::kPublishedTimeDesc);
   EXPECT_EQ(*ParseOrderBy("published_time asc"), SortOrder::kPublishedTimeAsc);
   EXPECT_EQ(*ParseOrderBy("published_time"), SortOrder::kPublishedTimeAsc);  // AIP-132
-  for (SortOrder o : {SortOrder::kRelevance, SortOrder::kPublishedTimeDesc,
-                      SortOrder::kPublishedTimeAsc}) {
+  for (SortOrder o :
+       {SortOrder::kRelevance, SortOrder::kPublishedTimeDesc, SortOrder::kPublishedTimeAsc}) {
     EXPECT_EQ(*ParseOrderBy(OrderByName(o)), o);
   }
 }
@@ -87,14 +87,15 @@ TEST(FacetsTest, ParsesFieldNames) {
   EXPECT_TRUE(ParseFacetFields({})->empty());
   absl::StatusOr<std::vector<FacetField>> f = ParseFacetFields({"id"});
   ASSERT_FALSE(f.ok());
-  EXPECT_EQ(f.status().message(), "facets: unknown field \"id\": the facet fields are source, category");
+  EXPECT_EQ(f.status().message(),
+            "facets: unknown field \"id\": the facet fields are source, category");
   f = ParseFacetFields({"source", "source"});
   ASSERT_FALSE(f.ok());
   EXPECT_EQ(f.status().message(), "facets: \"source\" is asked for twice");
 }
 
 TEST(FacetsTest, CountsTopValuesByCountThenValue) {
-  std::vector<index::Document> docs = {Doc("b", "x"), Doc("a", "x"), Doc("b", ""),  Doc("c", "y"),
+  std::vector<index::Document> docs = {Doc("b", "x"), Doc("a", "x"), Doc("b", ""), Doc("c", "y"),
                                        Doc("a", "y"), Doc("b", "z"), Doc("d", "")};
   FacetCounter counter({FacetField::kSource, FacetField::kCategory}, 2);
   for (const index::Document& d : docs) counter.Add(d);

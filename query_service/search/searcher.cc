@@ -356,7 +356,12 @@ absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const Sea
   absl::StatusOr<Filter> filter = ParseFilter(request.filter, limits.filter);
   if (!filter.ok()) return filter.status();
   // A filter alone lists the articles that pass it.
-  const bool match_all = !filter->empty() && absl::StripAsciiWhitespace(request.query).empty();
+  const bool blank = absl::StripAsciiWhitespace(request.query).empty();
+  if (blank && filter->empty() && request.query.size() <= limits.max_query_bytes) {
+    return absl::InvalidArgumentError(
+        "query is empty: type at least one word (or give a filter to list articles by it)");
+  }
+  const bool match_all = blank && !filter->empty();
   Query query;
   if (!match_all) {
     ParseOptions parse;
@@ -410,8 +415,8 @@ absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const Sea
   };
   // Metadata is read only when something needs it.
   FacetCounter facets(request.facets, limits.max_facet_values);
-  const bool read_doc = !filter->empty() || !facets.empty() ||
-                        order != SortOrder::kRelevance || request.recency.has_value();
+  const bool read_doc = !filter->empty() || !facets.empty() || order != SortOrder::kRelevance ||
+                        request.recency.has_value();
   const size_t k = request.offset + request.limit;
   std::vector<Scored> top;
   absl::flat_hash_map<index::ClusterId, std::pair<Scored, int32_t>> clusters;

@@ -66,7 +66,8 @@ TEST_F(SearcherFiltersTest, FilterRestrictsHitsAndTotalHits) {
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(ids, (std::vector<std::string>{"e1", "e3", "t1"}));
 
-  r = MustSearch({.query = "رقائق", .limit = 1,
+  r = MustSearch({.query = "رقائق",
+                  .limit = 1,
                   .filter = "category = \"اقتصاد\" AND published_time >= \"2025-07-03\""});
   EXPECT_EQ(r.total_hits, 2);  // e1, e3; e2 has no time
   ASSERT_EQ(r.hits.size(), 1u);
@@ -89,8 +90,8 @@ TEST_F(SearcherFiltersTest, MalformedFilterIsInvalidArgument) {
 
 TEST_F(SearcherFiltersTest, FacetsCountTheWholeFilteredResultList) {
   AddNews();
-  SearchResult r = MustSearch({.query = "رقائق", .limit = 1,
-                               .facets = {FacetField::kSource, FacetField::kCategory}});
+  SearchResult r = MustSearch(
+      {.query = "رقائق", .limit = 1, .facets = {FacetField::kSource, FacetField::kCategory}});
   ASSERT_EQ(r.facets.size(), 2u);
   const FacetResult& source = r.facets[0];
   EXPECT_EQ(source.field, "source");
@@ -152,7 +153,8 @@ TEST_F(SearcherFiltersTest, PagesByTimeAreDisjointAndCoverAllHits) {
     int64_t last = order == SortOrder::kPublishedTimeDesc ? INT64_MAX : INT64_MIN;
     bool timeless = false;
     for (size_t offset = 0; offset < 30; offset += 10) {
-      SearchResult r = MustSearch({.query = "خبر", .offset = offset, .limit = 10, .order_by = order});
+      SearchResult r =
+          MustSearch({.query = "خبر", .offset = offset, .limit = 10, .order_by = order});
       EXPECT_EQ(r.total_hits, 25);
       for (const Hit& h : r.hits) {
         const int64_t t = index_.document(h.doc).published_time;
@@ -174,7 +176,8 @@ TEST_F(SearcherFiltersTest, PagesByTimeAreDisjointAndCoverAllHits) {
 TEST_F(SearcherFiltersTest, FilterAloneListsWhatPasses) {
   AddNews();
   ASSERT_TRUE(index_.Delete("e3"));
-  SearchResult r = MustSearch({.query = "", .filter = "source = CNBC OR source = BBC",
+  SearchResult r = MustSearch({.query = "",
+                               .filter = "source = CNBC OR source = BBC",
                                .order_by = SortOrder::kPublishedTimeDesc});
   EXPECT_EQ(r.parsed_query, "ALL");
   EXPECT_TRUE(r.terms.empty());
@@ -210,7 +213,8 @@ TEST_F(SearcherFiltersTest, RecencyBoostRanksNewerAboveOlderEqualMatches) {
   ASSERT_EQ(e.details.size(), 2u);
   EXPECT_NEAR(e.details[0].value, bm25, 1e-9);
   EXPECT_NEAR(e.details[1].value, 0.75, 1e-9);
-  EXPECT_TRUE(absl::StartsWith(e.details[1].description, "recency boost")) << e.details[1].description;
+  EXPECT_TRUE(absl::StartsWith(e.details[1].description, "recency boost"))
+      << e.details[1].description;
 }
 
 TEST_F(SearcherFiltersTest, RecencyBoostTradesOffAgainstRelevance) {
@@ -233,19 +237,23 @@ TEST_F(SearcherFiltersTest, CollapseByTimeKeepsTheNewestCopy) {
   Add("copy_new", "B", "", kJul1 + kDay, "إنفيديا تعلن رقائق جديدة", {story});
   Add("copy_mid", "C", "", kJul1, "إنفيديا تعلن رقائق جديدة", {story});
   Add("other", "D", "", kJul1 - 5 * kDay, "رقائق", {"خبر قصير"});
-  ASSERT_EQ(index_.cluster(*index_.FindDocId("copy_old")), index_.cluster(*index_.FindDocId("copy_new")));
+  ASSERT_EQ(index_.cluster(*index_.FindDocId("copy_old")),
+            index_.cluster(*index_.FindDocId("copy_new")));
 
-  SearchResult r = MustSearch({.query = "رقائق", .collapse_duplicates = true,
-                               .order_by = SortOrder::kPublishedTimeDesc});
+  SearchResult r = MustSearch(
+      {.query = "رقائق", .collapse_duplicates = true, .order_by = SortOrder::kPublishedTimeDesc});
   EXPECT_EQ(r.total_hits, 2);
   EXPECT_EQ(Ids(r), (std::vector<std::string>{"copy_new", "other"}));
   EXPECT_EQ(r.hits[0].duplicate_count, 2);
-  r = MustSearch({.query = "رقائق", .collapse_duplicates = true,
-                  .order_by = SortOrder::kPublishedTimeAsc});
+  r = MustSearch(
+      {.query = "رقائق", .collapse_duplicates = true, .order_by = SortOrder::kPublishedTimeAsc});
   EXPECT_EQ(Ids(r), (std::vector<std::string>{"other", "copy_old"}));
   // The filter applies before collapsing: without copy_new, copy_mid stands in.
-  r = MustSearch({.query = "رقائق", .collapse_duplicates = true, .filter = "source != B",
-                  .order_by = SortOrder::kPublishedTimeDesc, .facets = {FacetField::kSource}});
+  r = MustSearch({.query = "رقائق",
+                  .collapse_duplicates = true,
+                  .filter = "source != B",
+                  .order_by = SortOrder::kPublishedTimeDesc,
+                  .facets = {FacetField::kSource}});
   EXPECT_EQ(Ids(r), (std::vector<std::string>{"copy_mid", "other"}));
   EXPECT_EQ(r.hits[0].duplicate_count, 1);
   // Facets count articles, not clusters.
