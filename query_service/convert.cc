@@ -2,7 +2,10 @@
 
 namespace khabar::query {
 
-index::Document ToDocument(const v1::Article& article) {
+namespace {
+
+// Everything but the payload.
+index::Document DocumentFields(const v1::Article& article) {
   index::Document doc;
   doc.id = article.id();
   doc.title = article.title();
@@ -11,6 +14,16 @@ index::Document ToDocument(const v1::Article& article) {
   doc.content_hash = article.content_hash();
   doc.source = article.source();
   doc.url = article.url();
+  doc.category = article.category();
+  // Whole seconds are plenty to filter and sort news by.
+  if (article.has_published_time()) doc.published_time = article.published_time().seconds();
+  return doc;
+}
+
+}  // namespace
+
+index::Document ToDocument(const v1::Article& article) {
+  index::Document doc = DocumentFields(article);
   // cluster_id is output only: query_service sets it when answering.
   if (article.cluster_id().empty()) {
     doc.payload = article.SerializeAsString();
@@ -27,14 +40,7 @@ absl::StatusOr<index::Document> DocumentFromPayload(absl::string_view payload) {
   if (!article.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return absl::InvalidArgumentError("stored payload is not a khabar.v1.Article");
   }
-  index::Document doc;
-  doc.id = article.id();
-  doc.title = article.title();
-  doc.paragraphs.reserve(article.paragraphs_size());
-  for (const v1::Paragraph& p : article.paragraphs()) doc.paragraphs.push_back(p.text());
-  doc.content_hash = article.content_hash();
-  doc.source = article.source();
-  doc.url = article.url();
+  index::Document doc = DocumentFields(article);
   doc.payload = std::string(payload);
   return doc;
 }
@@ -59,6 +65,17 @@ search::PageRequest FromProto(const v1::SearchRequest& request) {
   out.snippets.snippet_words = h.snippet_words();
   out.snippets.pre_tag = h.pre_tag();
   out.snippets.post_tag = h.post_tag();
+  out.filter = request.filter();
+  out.order_by = request.order_by();
+  out.facets.assign(request.facets().begin(), request.facets().end());
+  if (request.has_recency()) {
+    const v1::RecencyBoost& r = request.recency();
+    search::PageRequest::Recency recency;
+    recency.half_life = r.half_life();
+    recency.weight = r.weight();
+    if (r.has_origin()) recency.origin = r.origin().seconds();
+    out.recency = std::move(recency);
+  }
   return out;
 }
 
@@ -89,6 +106,8 @@ void ToProto(const search::Page& page, v1::SearchResponse* response) {
     hit->set_rank(h.rank);
     hit->set_source(h.source);
     hit->set_url(h.url);
+    hit->set_category(h.category);
+    if (h.published_time != 0) hit->mutable_published_time()->set_seconds(h.published_time);
     hit->set_cluster_id(h.cluster_id);
     hit->set_duplicate_count(h.duplicate_count);
     if (!h.explanation.description.empty()) ToProto(h.explanation, hit->mutable_explanation());
@@ -108,6 +127,17 @@ void ToProto(const search::Page& page, v1::SearchResponse* response) {
   response->set_next_page_token(page.next_page_token);
   for (const std::string& t : page.terms) response->add_query_terms(t);
   response->set_parsed_query(page.parsed_query);
+  for (const search::FacetResult& f : page.facets) {
+    v1::FacetResult* facet = response->add_facets();
+    facet->set_field(f.field);
+    for (const search::FacetValue& v : f.values) {
+      v1::FacetValue* value = facet->add_values();
+      value->set_value(v.value);
+      value->set_count(v.count);
+    }
+    facet->set_other_count(f.other_count);
+    facet->set_missing_count(f.missing_count);
+  }
 }
 
 void ToProto(const search::EngineStats& stats, v1::StatsResponse* response) {

@@ -166,6 +166,54 @@ if bad=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "هواوي (ال
 fi
 grep -q "unbalanced '('" <<<"$bad" || fail "expected the unbalanced '(' message, got: $bad"
 
+# 6c. Filters, facets, sorting and the recency boost (docs/filters.md), on a
+# few JSONL articles with sources, categories and publication times.
+cat >"$work/news.jsonl" <<'JSONL'
+{"id": "f1", "source": "CNBC عربية", "category": "تكنولوجيا", "published_at": "2025-06-20T09:00:00Z", "title": "رقائق مصنع الغد", "body": "رقائق جديدة من مصنع الغد."}
+{"id": "f2", "source": "CNBC عربية", "category": "اقتصاد", "published_at": "2025-07-02T10:00:00+03:00", "title": "أسهم مصنع الغد ترتفع", "body": "ارتفعت أسهم مصنع الغد."}
+{"id": "f3", "source": "BBC عربي", "category": "اقتصاد", "published_at": "2025-07-10", "title": "مصنع الغد يصدر أكثر", "body": "صادرات مصنع الغد ترتفع."}
+JSONL
+"$ingest_bin" --query_service="$qaddr" "$work/news.jsonl" >"$work/ingest2.out" 2>&1 \
+  || { cat "$work/ingest2.out" >&2; fail "ingest of news.jsonl failed"; }
+filtered=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "مصنع الغد",
+  "filter": "source = \"CNBC عربية\" AND published_time > \"2025-07-01\"",
+  "facets": ["source", "category"]}')
+echo "$filtered"
+python3 - "$filtered" <<'PY' || fail "filter/facets: $filtered"
+import json, sys
+r = json.loads(sys.argv[1])
+assert [h["id"] for h in r["hits"]] == ["f2"], r["hits"]
+assert r["totalHits"] == "1", r
+h = r["hits"][0]
+assert h["publishedTime"] == "2025-07-02T07:00:00Z", h  # RFC 3339 in UTC
+assert h["category"] == "اقتصاد", h
+facets = {f["field"]: {v["value"]: v["count"] for v in f["values"]} for f in r["facets"]}
+assert facets == {"source": {"CNBC عربية": "1"}, "category": {"اقتصاد": "1"}}, facets
+PY
+newest=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "مصنع الغد", "orderBy": "published_time desc",
+  "recency": {"halfLife": "7d", "origin": "2025-07-11T00:00:00Z"}, "explain": true}')
+python3 - "$newest" <<'PY' || fail "order_by/recency: $newest"
+import json, sys
+r = json.loads(sys.argv[1])
+assert [h["id"] for h in r["hits"]][:3] == ["f3", "f2", "f1"], r["hits"]
+assert "recency boost" in r["hits"][0]["explanation"]["details"][1]["description"]
+PY
+listing=$(curl_grpc khabar.v1.QueryService/Search -d '{"filter": "category = \"اقتصاد\""}')
+python3 - "$listing" <<'PY' || fail "filter without query: $listing"
+import json, sys
+r = json.loads(sys.argv[1])
+assert [h["id"] for h in r["hits"]] == ["f3", "f2"], r["hits"]
+assert r["parsedQuery"] == "ALL", r
+PY
+if bad=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "مصنع", "filter": "author = \"x\""}' 2>&1); then
+  fail "a filter on an unknown field was accepted: $bad"
+fi
+grep -q "unknown field 'author' at character 1" <<<"$bad" || fail "expected the unknown field message, got: $bad"
+if bad=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "مصنع", "orderBy": "date"}' 2>&1); then
+  fail "order_by date was accepted: $bad"
+fi
+grep -qi 'invalid_argument\|invalid argument' <<<"$bad" || fail "expected invalid_argument for order_by, got: $bad"
+
 # 7. ingest_service serves IngestService with reflection too.
 start_server ingest "$ingest_bin" --listen=127.0.0.1:0 --query_service="$qaddr"
 ipid=$pid_started iaddr=$addr
@@ -178,4 +226,4 @@ grep -q '"acceptedCount": *"1"' <<<"$ing" || fail "IngestDocuments: $ing"
 found=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "مكتبة"}')
 grep -q '"id": *"library"' <<<"$found" || fail "document sent to IngestService is not searchable: $found"
 
-echo "PASS: reflection workflow (list, health, Search, snippets, GetArticle, errors, IngestService)"
+echo "PASS: reflection workflow (list, health, Search, snippets, filters, facets, GetArticle, errors, IngestService)"

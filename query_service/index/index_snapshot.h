@@ -68,6 +68,11 @@ struct Document {
   std::string source;
   std::string url;
   std::string payload;  // the full record, opaque to the index (serialized proto)
+  // Metadata for filters, facets and sorting (search/filter.h): the editorial
+  // category ("" when unknown) and the publication time in Unix seconds (0
+  // when unknown).
+  std::string category = "";
+  int64_t published_time = 0;
 };
 
 // Body positions start this far after the title's last position, so a phrase

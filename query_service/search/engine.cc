@@ -8,7 +8,11 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/base/status_macros.h"
 #include "query_service/search/page_token.h"
 
@@ -27,7 +31,9 @@ namespace {
 // What a page token is bound to: the query and every option that changes the
 // result list. With the default options the scope is the bare query, so tokens
 // issued before those options existed stay valid.
-std::string TokenScope(const PageRequest& request, absl::string_view minimum_should_match) {
+// `order` and `recency` are the request's, validated.
+std::string TokenScope(const PageRequest& request, absl::string_view minimum_should_match,
+                       SortOrder order, const std::optional<RecencyBoost>& recency) {
   std::string scope = request.query;
   const absl::string_view sep("\0", 1);
   if (request.collapse_duplicates) absl::StrAppend(&scope, sep, "collapse_duplicates");
@@ -36,7 +42,34 @@ std::string TokenScope(const PageRequest& request, absl::string_view minimum_sho
     absl::StrAppend(&scope, sep, "minimum_should_match=", minimum_should_match);
   }
   if (request.query_syntax == QuerySyntax::kPlain) absl::StrAppend(&scope, sep, "syntax=PLAIN");
+  if (!request.filter.empty()) absl::StrAppend(&scope, sep, "filter=", request.filter);
+  if (order != SortOrder::kRelevance) absl::StrAppend(&scope, sep, "order_by=", OrderByName(order));
+  if (recency) {
+    // The origin only when given: "now" moves between pages by design.
+    absl::StrAppend(
+        &scope, sep,
+        absl::StrFormat("recency=%.17g,%.17g", recency->half_life_seconds, recency->weight));
+    if (request.recency->origin) absl::StrAppend(&scope, ",", *request.recency->origin);
+  }
   return scope;
+}
+
+// The request's boost with defaults filled in and `now` as the default origin.
+absl::StatusOr<std::optional<RecencyBoost>> ResolveRecency(
+    const std::optional<PageRequest::Recency>& recency) {
+  if (!recency) return std::nullopt;
+  RecencyBoost boost;
+  if (!recency->half_life.empty()) {
+    KHABAR_ASSIGN_OR_RETURN(boost.half_life_seconds,
+                            ParseHalfLife("recency.half_life", recency->half_life));
+  }
+  if (!(recency->weight >= 0 && recency->weight <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "recency.weight must be in [0, 1] (0 = the default, 0.5), got ", recency->weight));
+  }
+  if (recency->weight > 0) boost.weight = recency->weight;
+  boost.origin = recency->origin ? *recency->origin : absl::ToUnixSeconds(absl::Now());
+  return boost;
 }
 
 // The query's words as highlight terms, weighted by an idf from the stem's
@@ -160,7 +193,15 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
                                ? options_.default_minimum_should_match
                                : request.minimum_should_match;
   if (request.highlight) KHABAR_RETURN_IF_ERROR(ValidateSnippetOptions(request.snippets));
-  const std::string token_scope = TokenScope(request, msm);
+  KHABAR_ASSIGN_OR_RETURN(SortOrder order, ParseOrderBy(request.order_by));
+  // Listing by filter alone: newest first unless asked otherwise.
+  if (absl::StripAsciiWhitespace(request.query).empty() && request.order_by.empty() &&
+      !absl::StripAsciiWhitespace(request.filter).empty()) {
+    order = SortOrder::kPublishedTimeDesc;
+  }
+  KHABAR_ASSIGN_OR_RETURN(std::vector<FacetField> facets, ParseFacetFields(request.facets));
+  KHABAR_ASSIGN_OR_RETURN(std::optional<RecencyBoost> recency, ResolveRecency(request.recency));
+  const std::string token_scope = TokenScope(request, msm, order, recency);
   absl::StatusOr<PageToken> token = DecodePageToken(request.page_token, token_scope);
   if (!token.ok()) return token.status();
   constexpr uint64_t kMaxOffset = 100000;  // deep paging: use filters, not page 10,000
@@ -177,6 +218,10 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   req.minimum_should_match = msm;
   req.explain = request.explain;
   req.query_syntax = request.query_syntax;
+  req.filter = request.filter;
+  req.order_by = order;
+  req.facets = std::move(facets);
+  req.recency = recency;
 
   // Held to the end of this call: every pointer below points into it.
   const std::shared_ptr<const index::IndexSnapshot> snapshot = PinnedOrCurrent(token->generation);
@@ -188,6 +233,7 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   page.total_hits = result->total_hits;
   page.terms = std::move(result->terms);
   page.parsed_query = std::move(result->parsed_query);
+  page.facets = std::move(result->facets);
   std::vector<HighlightTerm> highlight_terms;
   if (request.highlight) highlight_terms = HighlightTerms(index, result->words);
   int32_t rank = static_cast<int32_t>(req.offset);
@@ -198,6 +244,8 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
     out.title = doc.title;
     out.source = doc.source;
     out.url = doc.url;
+    out.category = doc.category;
+    out.published_time = doc.published_time;
     out.score = hit.score;
     out.rank = ++rank;
     out.cluster_id = index.cluster_id(hit.doc);

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,20 @@ struct PageRequest {
   // Computed after ranking, for the returned hits only.
   bool highlight = true;
   SnippetOptions snippets;  // validated by Search(); snippet_words 0 = default
+  // Metadata filter (filter.h, docs/filters.md). With a non-empty filter the
+  // query may be empty: the articles that pass, newest first by default.
+  std::string filter = "";
+  // "" or "relevance", "published_time desc", "published_time asc" (ordering.h).
+  std::string order_by = "";
+  // Fields to count values of over the whole result list: "source", "category".
+  std::vector<std::string> facets = {};
+  // A recency boost (ordering.h); zero values mean the defaults.
+  struct Recency {
+    std::string half_life = "";                    // "" = 7d; e.g. "36h", "2w"
+    double weight = 0;                             // in [0, 1]; 0 = 0.5
+    std::optional<int64_t> origin = std::nullopt;  // Unix seconds; unset = now
+  };
+  std::optional<Recency> recency = std::nullopt;
 };
 
 struct PageHit {
@@ -81,6 +96,8 @@ struct PageHit {
   std::string title;
   std::string source;
   std::string url;
+  std::string category = "";
+  int64_t published_time = 0;  // Unix seconds; 0 = unknown
   double score = 0;
   int32_t rank = 0;  // 1-based, over the whole result list
   std::string cluster_id;
@@ -96,6 +113,7 @@ struct Page {
   std::string next_page_token;
   std::vector<std::string> terms;
   std::string parsed_query;  // the query tree's DebugString
+  std::vector<FacetResult> facets = {};  // one per PageRequest::facets field
 };
 
 struct EngineStats {
@@ -121,7 +139,8 @@ class Engine {
   // Number of ids that were live and are now deleted; `not_found` gets the rest.
   int64_t Delete(const std::vector<std::string>& ids, std::vector<std::string>* not_found);
 
-  // InvalidArgument for a bad query, page size, page token or snippet options.
+  // InvalidArgument for a bad query, page size, page token, snippet options,
+  // filter, order_by, facet field or recency boost.
   absl::StatusOr<Page> Search(const PageRequest& request) const;
 
   // The stored payload of the live article `id`; NotFound otherwise.

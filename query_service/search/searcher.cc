@@ -6,9 +6,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "query_service/search/boolean_iterators.h"
+#include "query_service/search/match_all_iterator.h"
 #include "query_service/search/positional_iterators.h"
 #include "query_service/search/term_iterator.h"
 
@@ -351,20 +353,34 @@ std::unique_ptr<DocIterator> BuildIterator(const Query& query, const ScoringCont
 
 absl::StatusOr<SearchResult> Search(const index::IndexSnapshot& index, const SearchRequest& request,
                                     const Bm25Options& bm25, const SearchLimits& limits) {
-  ParseOptions parse;
-  parse.syntax = request.query_syntax;
-  parse.default_operator = request.default_operator;
-  parse.minimum_should_match = request.minimum_should_match;
-  parse.max_query_bytes = limits.max_query_bytes;
-  parse.max_terms = limits.max_query_terms;
-  parse.max_depth = limits.max_query_depth;
-  absl::StatusOr<Query> parsed = ParseQuery(request.query, index.analyzer(), parse);
-  if (!parsed.ok()) return parsed.status();
-  const Query query = ResolvePrefixes(*parsed, index, limits.max_prefix_expansions);
+  absl::StatusOr<Filter> filter = ParseFilter(request.filter, limits.filter);
+  if (!filter.ok()) return filter.status();
+  // A filter alone lists the articles that pass it.
+  const bool blank = absl::StripAsciiWhitespace(request.query).empty();
+  if (blank && filter->empty() && request.query.size() <= limits.max_query_bytes) {
+    return absl::InvalidArgumentError(
+        "query is empty: type at least one word (or give a filter to list articles by it)");
+  }
+  const bool match_all = blank && !filter->empty();
+  Query query;
+  if (!match_all) {
+    ParseOptions parse;
+    parse.syntax = request.query_syntax;
+    parse.default_operator = request.default_operator;
+    parse.minimum_should_match = request.minimum_should_match;
+    parse.max_query_bytes = limits.max_query_bytes;
+    parse.max_terms = limits.max_query_terms;
+    parse.max_depth = limits.max_query_depth;
+    absl::StatusOr<Query> parsed = ParseQuery(request.query, index.analyzer(), parse);
+    if (!parsed.ok()) return parsed.status();
+    query = ResolvePrefixes(*parsed, index, limits.max_prefix_expansions);
+  }
 
   SearchResult result;
-  result.parsed_query = query->DebugString();
-  {
+  if (match_all) {
+    result.parsed_query = "ALL";
+  } else {
+    result.parsed_query = query->DebugString();
     absl::flat_hash_set<std::string> seen;
     CollectTerms(*query, &seen, &result.terms);
     WordCollector words;
@@ -373,26 +389,52 @@ absl::StatusOr<SearchResult> Search(const index::IndexSnapshot& index, const Sea
   }
 
   const ScoringContext ctx(index, bm25);
-  std::unique_ptr<DocIterator> it = BuildIterator(query, ctx);
+  auto make_iterator = [&]() -> std::unique_ptr<DocIterator> {
+    if (match_all) return std::make_unique<MatchAllIterator>(index);
+    return BuildIterator(query, ctx);
+  };
+  std::unique_ptr<DocIterator> it = make_iterator();
 
   struct Scored {
     double score;
+    int64_t time;  // published_time, when ordering by it (0: unknown)
     DocId doc;
   };
-  // Best first: higher score, then the older document. A total order, so
-  // pages never repeat or skip a hit.
-  auto better = [](const Scored& x, const Scored& y) {
+  // Best first: by published time when asked (timeless documents last), then
+  // higher score, then the older document. A total order, so pages never
+  // repeat or skip a hit.
+  const SortOrder order = request.order_by;
+  auto better = [order](const Scored& x, const Scored& y) {
+    if (order != SortOrder::kRelevance) {
+      if ((x.time != 0) != (y.time != 0)) return x.time != 0;
+      if (x.time != y.time) {
+        return order == SortOrder::kPublishedTimeDesc ? x.time > y.time : x.time < y.time;
+      }
+    }
     return x.score != y.score ? x.score > y.score : x.doc < y.doc;
   };
+  // Metadata is read only when something needs it.
+  FacetCounter facets(request.facets, limits.max_facet_values);
+  const bool read_doc = !filter->empty() || !facets.empty() || order != SortOrder::kRelevance ||
+                        request.recency.has_value();
   const size_t k = request.offset + request.limit;
   std::vector<Scored> top;
   absl::flat_hash_map<index::ClusterId, std::pair<Scored, int32_t>> clusters;
   // A bounded heap whose top is the worst kept hit.
   std::priority_queue<Scored, std::vector<Scored>, decltype(better)> heap(better);
   for (DocId d = it->doc(); d != kNoMoreDocs; d = it->Next()) {
-    const Scored s{it->Score(), d};
+    int64_t time = 0;
+    if (read_doc) {
+      const index::Document& doc = index.document(d);
+      if (!filter->Matches(doc)) continue;
+      facets.Add(doc);
+      time = doc.published_time;
+    }
+    double score = it->Score();
+    if (request.recency) score *= request.recency->Factor(time);
+    const Scored s{score, time, d};
     if (request.collapse_duplicates) {
-      // The best document of each cluster stands for it.
+      // The first document of each cluster in the result order stands for it.
       auto [slot, inserted] = clusters.try_emplace(index.cluster(d), s, 0);
       if (!inserted) {
         ++slot->second.second;
@@ -419,14 +461,22 @@ absl::StatusOr<SearchResult> Search(const index::IndexSnapshot& index, const Sea
     for (; !heap.empty(); heap.pop()) top.push_back(heap.top());
     std::reverse(top.begin(), top.end());
   }
+  result.facets = facets.Finish();
 
   for (size_t i = request.offset; i < top.size(); ++i) {
     Hit hit{top[i].doc, top[i].score, 0, {}};
     if (request.collapse_duplicates) hit.duplicate_count = clusters.find(index.cluster(hit.doc))->second.second;
     if (request.explain) {
       // A fresh iterator per hit: explaining never disturbs the ranking pass.
-      std::unique_ptr<DocIterator> e = BuildIterator(query, ctx);
+      std::unique_ptr<DocIterator> e = make_iterator();
       if (e->Advance(hit.doc) == hit.doc) hit.explanation = e->Explain();
+      if (request.recency) {
+        const int64_t time = index.document(hit.doc).published_time;
+        Explanation boosted{hit.score, "product of:", {}};
+        boosted.details.push_back(std::move(hit.explanation));
+        boosted.details.push_back(request.recency->Explain(time));
+        hit.explanation = std::move(boosted);
+      }
     }
     result.hits.push_back(std::move(hit));
   }

@@ -16,12 +16,16 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "query_service/index/index_snapshot.h"
 #include "query_service/search/doc_iterator.h"
+#include "query_service/search/facets.h"
+#include "query_service/search/filter.h"
+#include "query_service/search/ordering.h"
 #include "query_service/search/query.h"
 #include "query_service/search/query_parser.h"
 #include "query_service/search/scoring.h"
@@ -36,6 +40,9 @@ struct SearchLimits {
   int max_query_depth = 8;
   // Terms a prefix expands to: the most frequent are kept.
   size_t max_prefix_expansions = 128;
+  FilterLimits filter = {};
+  // Values returned per facet field (the most frequent).
+  size_t max_facet_values = 20;
 };
 
 struct SearchRequest {
@@ -52,6 +59,16 @@ struct SearchRequest {
   bool explain = false;
   // FULL: the query language; PLAIN: a bag of words (see QuerySyntax).
   QuerySyntax query_syntax = QuerySyntax::kFull;
+  // Metadata filter (filter.h); empty: none. Applied to every candidate
+  // before it is counted, faceted or ranked. With a non-empty filter the
+  // query may be blank: every live document that passes, each scoring 1.
+  std::string filter = "";
+  // Relevance, or published time (then score) with timeless documents last.
+  SortOrder order_by = SortOrder::kRelevance;
+  // Fields to count values of over all matching documents (before collapsing).
+  std::vector<FacetField> facets = {};
+  // Multiplies each score by the boost's factor before ranking.
+  std::optional<RecencyBoost> recency = std::nullopt;
 };
 
 struct Hit {
@@ -83,10 +100,13 @@ struct SearchResult {
   // The query's distinct positive words, in query order; a prefix adds its
   // expansions (term = stem = the expanded index term).
   std::vector<SearchWord> words;
+  // One per SearchRequest::facets field, in that order.
+  std::vector<FacetResult> facets;
 };
 
-// InvalidArgument for a malformed, empty or oversized query, or one with no
-// searchable terms (only stopwords, punctuation or diacritics).
+// InvalidArgument for a malformed, empty (without a filter) or oversized
+// query, one with no searchable terms (only stopwords, punctuation or
+// diacritics), or a malformed filter.
 absl::StatusOr<SearchResult> Search(const index::IndexSnapshot& index, const SearchRequest& request,
                                     const Bm25Options& bm25 = {}, const SearchLimits& limits = {});
 
