@@ -22,12 +22,10 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "query_service/engine_flags.h"
+#include "query_service/jsonl_documents.h"
 #include "query_service/search/engine.h"
 
 ABSL_FLAG(int32_t, depth, 100, "Hits written per query");
@@ -40,14 +38,6 @@ ABSL_FLAG(std::string, query_syntax, "plain",
 
 namespace khabar {
 namespace {
-
-std::string StringField(const google::protobuf::Struct& s, const char* name) {
-  auto it = s.fields().find(name);
-  if (it == s.fields().end()) return "";
-  if (it->second.has_string_value()) return it->second.string_value();
-  if (it->second.has_number_value()) return absl::StrFormat("%.0f", it->second.number_value());
-  return "";
-}
 
 int Run(const std::string& docs_path, const std::string& queries_path, const std::string& run_path) {
   absl::StatusOr<search::EngineOptions> options = query::EngineOptionsFromFlags();
@@ -97,25 +87,17 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
                    indexed / std::max(secs, 1e-9));
     }
   };
-  google::protobuf::util::JsonParseOptions json_options;
-  json_options.ignore_unknown_fields = true;
   while (std::getline(docs, line)) {
     ++line_no;
     if (line.empty()) continue;
-    google::protobuf::Struct obj;
-    if (!google::protobuf::util::JsonStringToMessage(line, &obj, json_options).ok()) {
-      std::fprintf(stderr, "khabar_eval: %s:%lld: not a JSON object; skipped\n", docs_path.c_str(),
-                   static_cast<long long>(line_no));
+    absl::StatusOr<index::Document> doc = query::DocumentFromJsonLine(line);
+    if (!doc.ok()) {
+      std::fprintf(stderr, "khabar_eval: %s:%lld: %s; skipped\n", docs_path.c_str(),
+                   static_cast<long long>(line_no), std::string(doc.status().message()).c_str());
       ++rejected;
       continue;
     }
-    index::Document doc;
-    doc.id = StringField(obj, "id");
-    doc.title = StringField(obj, "title");
-    for (absl::string_view p : absl::StrSplit(StringField(obj, "body"), '\n', absl::SkipEmpty())) {
-      doc.paragraphs.emplace_back(p);
-    }
-    batch.push_back(std::move(doc));
+    batch.push_back(*std::move(doc));
     if (batch.size() >= 256) flush();
   }
   flush();

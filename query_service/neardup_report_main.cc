@@ -18,9 +18,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "query_service/index/inverted_index.h"
+#include "query_service/jsonl_documents.h"
 
 ABSL_FLAG(int32_t, max_distance, khabar::index::NearDuplicateOptions().max_distance,
           "Hamming distance threshold (NearDuplicateOptions)");
@@ -29,11 +28,6 @@ ABSL_FLAG(int32_t, repeats, 3, "Timing repeats (best of) for indexing with and w
 
 namespace khabar {
 namespace {
-
-std::string StringField(const google::protobuf::Struct& s, const char* name) {
-  auto it = s.fields().find(name);
-  return it == s.fields().end() ? "" : it->second.string_value();
-}
 
 std::string FirstWords(const index::Document& d, int n) {
   std::string text = d.title + " | " + (d.paragraphs.empty() ? "" : d.paragraphs[0]);
@@ -62,20 +56,11 @@ int Main(int argc, char** argv) {
   std::ifstream in(args[1]);
   std::vector<index::Document> docs;
   std::string line;
-  google::protobuf::util::JsonParseOptions json_options;
-  json_options.ignore_unknown_fields = true;
   while (std::getline(in, line)) {
-    google::protobuf::Struct obj;
-    if (line.empty() || !google::protobuf::util::JsonStringToMessage(line, &obj, json_options).ok()) {
-      continue;
-    }
-    index::Document doc;
-    doc.id = StringField(obj, "id");
-    doc.title = StringField(obj, "title");
-    for (absl::string_view p : absl::StrSplit(StringField(obj, "body"), '\n', absl::SkipEmpty())) {
-      doc.paragraphs.emplace_back(p);
-    }
-    docs.push_back(std::move(doc));
+    if (line.empty()) continue;
+    absl::StatusOr<index::Document> doc = query::DocumentFromJsonLine(line);
+    if (!doc.ok()) continue;
+    docs.push_back(*std::move(doc));
   }
   index::NearDuplicateOptions nd;
   nd.max_distance = absl::GetFlag(FLAGS_max_distance);

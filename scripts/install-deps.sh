@@ -2,6 +2,8 @@
 # Installs Khabar's build dependencies from Debian 12 (bookworm) packages.
 #   scripts/install-deps.sh          build dependencies (what deploy/ images need)
 #   scripts/install-deps.sh --test   also Node.js/npm, for the reflection test's `buf curl`
+#   scripts/install-deps.sh --bench  also Lucene 4.10 + a JDK and hunspell-ar, for
+#                                    scripts/bench_vs_lucene.sh (../shared/anchors)
 # Idempotent: only missing packages are installed; safe to re-run.
 # Runs apt-get through sudo when not root.
 set -euo pipefail
@@ -28,6 +30,16 @@ done
 # come from elsewhere (e.g. NodeSource), so only install Debian's when npm is absent.
 if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null 2>&1; then
   missing+=(nodejs npm)
+fi
+
+# The side-by-side benchmark: run_lucene needs the Lucene 4.10 jars and javac;
+# gen_corpus.py draws its vocabulary from hunspell-ar. About 25 MB in all.
+if [ "${1:-}" = "--bench" ]; then
+  for p in liblucene4.10-java default-jdk-headless hunspell-ar; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
 fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
