@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "query_service/search/boolean_iterators.h"
+#include "query_service/search/fuzzy.h"
 #include "query_service/search/positional_iterators.h"
 #include "query_service/search/term_iterator.h"
 
@@ -85,6 +86,7 @@ class Compiler {
     FieldScope scope;
     double weight;
     std::vector<std::pair<std::string, double>> exacts;  // key, weight
+    std::vector<std::pair<std::string, double>> fuzzy;   // expansion stems, weight
   };
   std::vector<WordTerms> Group(const std::vector<const QueryNode*>& terms) {
     std::vector<WordTerms> groups;
@@ -96,9 +98,17 @@ class Compiler {
       if (!seen_words.insert({w.term, t.scope()}).second) continue;
       const double weight = w.stopword ? bm25().stopword_weight : 1.0;
       auto [it, inserted] = by_stem.try_emplace({w.stem, t.scope()}, groups.size());
-      if (inserted) groups.push_back({w.stem, t.scope(), weight, {}});
+      if (inserted) groups.push_back({w.stem, t.scope(), weight, {}, {}});
+      WordTerms& g = groups[it->second];
       if (bm25().exact_weight > 0) {
-        groups[it->second].exacts.emplace_back(index::ExactKey(w.term), weight * bm25().exact_weight);
+        g.exacts.emplace_back(index::ExactKey(w.term), weight * bm25().exact_weight);
+      }
+      // Typo tolerance: the expansions' stems, each at its own weight.
+      for (const FuzzyExpansion::Term& e : t.fuzzy().terms) {
+        const bool known = e.stem == g.stem ||
+                           std::any_of(g.fuzzy.begin(), g.fuzzy.end(),
+                                       [&](const auto& f) { return f.first == e.stem; });
+        if (!known) g.fuzzy.emplace_back(e.stem, weight * e.weight);
       }
     }
     return groups;
@@ -112,6 +122,9 @@ class Compiler {
       its.push_back(std::make_unique<TermIterator>(ctx_, g.stem, g.weight, g.scope));
       for (const auto& [key, weight] : g.exacts) {
         its.push_back(std::make_unique<TermIterator>(ctx_, key, weight, g.scope));
+      }
+      for (const auto& [stem, weight] : g.fuzzy) {
+        its.push_back(std::make_unique<TermIterator>(ctx_, stem, weight, g.scope));
       }
       if (!per_word) {
         for (DocIteratorPtr& it : its) out.push_back(std::move(it));
@@ -208,7 +221,7 @@ class WordCollector {
   void Collect(const QueryNode& q) {
     switch (q.op()) {
       case QueryNode::Op::kTerm:
-        Add(As<TermNode>(q).word(), /*phrase_part=*/false);
+        AddTerm(As<TermNode>(q), /*phrase_part=*/false);
         return;
       case QueryNode::Op::kPhrase:
         for (const QueryWord& w : As<PhraseNode>(q).words()) Add(w, true);
@@ -252,10 +265,18 @@ class WordCollector {
     for (const Query& c : q.children()) {
       if (c->op() == QueryNode::Op::kTerm) {
         const auto& t = As<TermNode>(*c);
-        Add(t.word(), phrase_words.contains({t.word().term, t.scope()}));
+        AddTerm(t, phrase_words.contains({t.word().term, t.scope()}));
       } else {
         Collect(*c);
       }
+    }
+  }
+
+  // The word, then the forms its typo tolerance found (highlighted too).
+  void AddTerm(const TermNode& t, bool phrase_part) {
+    Add(t.word(), phrase_part);
+    for (const FuzzyExpansion::Term& e : t.fuzzy().terms) {
+      Add(QueryWord{e.form, e.stem, false, 0}, false);
     }
   }
 
@@ -360,7 +381,8 @@ absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const Sea
   parse.max_depth = limits.max_query_depth;
   absl::StatusOr<Query> parsed = ParseQuery(request.query, index.analyzer(), parse);
   if (!parsed.ok()) return parsed.status();
-  const Query query = ResolvePrefixes(*parsed, index, limits.max_prefix_expansions);
+  const Query query = ResolveFuzzy(ResolvePrefixes(*parsed, index, limits.max_prefix_expansions),
+                                   index, request.typo);
 
   SearchResult result;
   result.parsed_query = query->DebugString();

@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "query_service/index/inverted_index.h"
 #include "query_service/search/doc_iterator.h"
+#include "query_service/search/fuzzy.h"
 #include "query_service/search/query.h"
 #include "query_service/search/query_parser.h"
 #include "query_service/search/scoring.h"
@@ -52,6 +53,9 @@ struct SearchRequest {
   bool explain = false;
   // FULL: the query language; PLAIN: a bag of words (see QuerySyntax).
   QuerySyntax query_syntax = QuerySyntax::kFull;
+  // Typo tolerance (fuzzy.h): with typo.enabled every eligible word expands
+  // to indexed words within a few edits; `word~` expands either way.
+  TypoOptions typo = {};
 };
 
 struct Hit {
@@ -81,7 +85,8 @@ struct SearchResult {
   // The query tree as understood (Query DebugString, prefixes expanded).
   std::string parsed_query;
   // The query's distinct positive words, in query order; a prefix adds its
-  // expansions (term = stem = the expanded index term).
+  // expansions (term = stem = the expanded index term), a fuzzy word the
+  // forms it expanded to (term = the form, stem = its stem).
   std::vector<SearchWord> words;
 };
 
