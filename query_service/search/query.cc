@@ -1,6 +1,7 @@
 #include "query_service/search/query.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace khabar::search {
@@ -36,6 +37,7 @@ std::string TermNode::DebugString() const {
   std::string word = word_.term;
   if (word_.stem != word_.term) absl::StrAppend(&word, "[", word_.stem, "]");
   if (word_.stopword) absl::StrAppend(&word, "[stop]");
+  if (word_.boost != 1.0) absl::StrAppend(&word, "^", absl::StrFormat("%.2g", word_.boost));
   if (!fuzzy_.requested && !fuzzy_.resolved) return absl::StrCat(Scope(scope_), word);
   // FUZZY(word[stem]~1: form, form), or ~ alone before resolution with the
   // bound left to the word's length.

@@ -53,6 +53,9 @@ struct QueryWord {
   std::string stem;
   bool stopword = false;
   uint32_t position = 0;  // analyzer position within its phrase or word
+  // Query weight of the word relative to others (1: typed words;
+  // MoreLikeThis weighs its terms by tf-idf). Shown as ^0.5.
+  double boost = 1.0;
 };
 
 // Typo tolerance on one word (fuzzy.h): asked for by `word~` / `word~N` in the

@@ -96,7 +96,7 @@ class Compiler {
       const auto& t = As<TermNode>(*q);
       const QueryWord& w = t.word();
       if (!seen_words.insert({w.term, t.scope()}).second) continue;
-      const double weight = w.stopword ? bm25().stopword_weight : 1.0;
+      const double weight = (w.stopword ? bm25().stopword_weight : 1.0) * w.boost;
       auto [it, inserted] = by_stem.try_emplace({w.stem, t.scope()}, groups.size());
       if (inserted) groups.push_back({w.stem, t.scope(), weight, {}, {}});
       WordTerms& g = groups[it->second];
@@ -383,7 +383,16 @@ absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const Sea
   if (!parsed.ok()) return parsed.status();
   const Query query = ResolveFuzzy(ResolvePrefixes(*parsed, index, limits.max_prefix_expansions),
                                    index, request.typo);
+  RankOptions rank;
+  rank.offset = request.offset;
+  rank.limit = request.limit;
+  rank.collapse_duplicates = request.collapse_duplicates;
+  rank.explain = request.explain;
+  return Rank(index, query, rank, bm25);
+}
 
+SearchResult Rank(const index::InvertedIndex& index, const Query& query,
+                  const RankOptions& request, const Bm25Options& bm25) {
   SearchResult result;
   result.parsed_query = query->DebugString();
   {
@@ -412,6 +421,10 @@ absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const Sea
   // A bounded heap whose top is the worst kept hit.
   std::priority_queue<Scored, std::vector<Scored>, decltype(better)> heap(better);
   for (DocId d = it->doc(); d != kNoMoreDocs; d = it->Next()) {
+    if (d == request.exclude_doc ||
+        (request.exclude_cluster.has_value() && index.cluster(d) == *request.exclude_cluster)) {
+      continue;
+    }
     const Scored s{it->Score(), d};
     if (request.collapse_duplicates) {
       // The best document of each cluster stands for it.

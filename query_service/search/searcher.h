@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,25 @@ struct SearchResult {
 // searchable terms (only stopwords, punctuation or diacritics).
 absl::StatusOr<SearchResult> Search(const index::InvertedIndex& index, const SearchRequest& request,
                                     const Bm25Options& bm25 = {}, const SearchLimits& limits = {});
+
+// How Rank orders a resolved query's matches: what Search does once the
+// query is parsed and expanded, and what MoreLikeThis (more_like_this.h)
+// does with a query it builds itself.
+struct RankOptions {
+  size_t offset = 0;
+  size_t limit = 10;
+  bool collapse_duplicates = false;
+  bool explain = false;
+  // Never a hit, nor counted (MoreLikeThis: the article itself, and with
+  // collapsing its near-duplicate cluster). kNoMoreDocs / nullopt: none.
+  DocId exclude_doc = kNoMoreDocs;
+  std::optional<index::ClusterId> exclude_cluster = std::nullopt;
+};
+
+// The matches of `query` (prefixes and fuzzy words already resolved), best
+// first, with the result's terms, words and parsed_query filled from it.
+SearchResult Rank(const index::InvertedIndex& index, const Query& query,
+                  const RankOptions& options, const Bm25Options& bm25);
 
 // A copy of `query` whose prefix nodes carry their expansions from `index`:
 // the stems starting with the prefix (or with its own stem), the
