@@ -20,8 +20,11 @@
 #include "absl/synchronization/mutex.h"
 #include "query_service/analysis/analyzer.h"
 #include "query_service/index/inverted_index.h"
+#include "query_service/search/fuzzy.h"
+#include "query_service/search/more_like_this.h"
 #include "query_service/search/searcher.h"
 #include "query_service/search/snippets.h"
+#include "query_service/search/suggest.h"
 
 namespace khabar::search {
 
@@ -37,6 +40,11 @@ struct EngineOptions {
   std::string default_minimum_should_match = "";
   int32_t default_page_size = 10;
   int32_t max_page_size = 100;
+  // Typo tolerance defaults (a request turns it on and may set the word
+  // lengths), suggestions and more-like-this.
+  TypoOptions typo = {};
+  SuggestLimits suggest = {};
+  MoreLikeThisOptions more_like_this = {};
 };
 
 struct PageRequest {
@@ -57,6 +65,23 @@ struct PageRequest {
   // Computed after ranking, for the returned hits only.
   bool highlight = true;
   SnippetOptions snippets;  // validated by Search(); snippet_words 0 = default
+  // Typo tolerance for every eligible word (fuzzy.h); word lengths 0 =
+  // EngineOptions::typo's.
+  bool typo_tolerance = false;
+  int32_t one_typo_min_letters = 0;
+  int32_t two_typos_min_letters = 0;
+};
+
+// Related articles (MoreLikeThis): paged like a search.
+struct MoreLikeThisPageRequest {
+  std::string id;
+  int32_t page_size = 0;  // 0 = default
+  std::string page_token = "";
+  // Leave out the article's near-duplicates too, and fold the others.
+  bool collapse_duplicates = false;
+  bool explain = false;
+  bool highlight = true;
+  SnippetOptions snippets = {};
 };
 
 struct PageHit {
@@ -102,8 +127,17 @@ class Engine {
   // Number of ids that were live and are now deleted; `not_found` gets the rest.
   int64_t Delete(const std::vector<std::string>& ids, std::vector<std::string>* not_found);
 
-  // InvalidArgument for a bad query, page size, page token or snippet options.
+  // InvalidArgument for a bad query, page size, page token, snippet or typo
+  // options.
   absl::StatusOr<Page> Search(const PageRequest& request) const;
+
+  // Completions of a partly typed query (suggest.h).
+  absl::StatusOr<std::vector<Suggestion>> Suggest(const SuggestRequest& request) const;
+
+  // Articles related to the live article `request.id` (more_like_this.h):
+  // NotFound for an unknown id; InvalidArgument for an empty id or bad paging
+  // or snippet options. Page::parsed_query shows the query built from it.
+  absl::StatusOr<Page> MoreLikeThis(const MoreLikeThisPageRequest& request) const;
 
   // The stored payload of the live article `id`; NotFound otherwise.
   absl::StatusOr<std::string> GetPayload(absl::string_view id) const;
@@ -125,6 +159,14 @@ class Engine {
   const EngineOptions& options() const { return options_; }
 
  private:
+  // Page size with its default, or InvalidArgument.
+  absl::StatusOr<int32_t> PageSize(int32_t requested) const;
+  // The page of `result`, whose hits start at `offset` of the whole list,
+  // with snippets when asked and the token of the next page.
+  Page MakePage(SearchResult result, uint64_t offset, bool highlight,
+                const SnippetOptions& snippets, absl::string_view token_scope) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
   // Constant after construction.
   const EngineOptions options_;
   const analysis::Analyzer analyzer_;
