@@ -7,15 +7,15 @@
 //
 //   absl::StatusOr<SearchResult> r =
 //       search::MoreLikeThis(index, *index.FindDocId("k1_nvidia_chips"), {.limit = 5}, {}, bm25);
-//   // r->parsed_query: "OR/7(انفيديا[نفيد], رقاقات[رقاق], ...)"
+//   // r->parsed_query: "OR/3(جيل, الرقاقات[رقاق]^0.53, استهلاك^0.5, ...)"
 //
 // Term selection: every analysed word of the title and body (up to
 // max_scan_bytes), stopwords, numbers and one-letter words left out, counted
 // by stem with title occurrences weighing title_weight; a stem qualifies with
 // a weighted frequency of at least min_term_freq and a document frequency of
-// at least min_doc_freq (so another article has it) and at most
-// max_doc_freq_ratio of the articles; the max_query_terms with the highest
-// tf * idf are kept, each weighted by its score relative to the best.
+// at least min_doc_freq (so another article has it); the max_query_terms
+// with the highest tf * idf are kept, each weighted by its score relative to
+// the best.
 #ifndef KHABAR_QUERY_SERVICE_SEARCH_MORE_LIKE_THIS_H_
 #define KHABAR_QUERY_SERVICE_SEARCH_MORE_LIKE_THIS_H_
 
@@ -38,10 +38,12 @@ struct MoreLikeThisOptions {
   double min_term_freq = 2;
   double title_weight = 3;
   // Articles with the stem (the article itself included), live ones: at
-  // least min_doc_freq, at most max_doc_freq_ratio of all (words that
-  // common say nothing about a topic).
+  // least min_doc_freq, at most max_doc_freq_ratio of all. No upper cap by
+  // default (as in Lucene): a common word has a low idf, so it is rarely
+  // selected and weighs little when it is, while a cap would drop the topic
+  // words of a collection about one topic.
   int64_t min_doc_freq = 2;
-  double max_doc_freq_ratio = 0.8;
+  double max_doc_freq_ratio = 1.0;
   // Weigh each term by its score relative to the best one (Lucene's
   // MoreLikeThis boost): an article sharing the most characteristic words
   // ranks first. False: every term weighs 1.
