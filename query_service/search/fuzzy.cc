@@ -36,6 +36,9 @@ constexpr std::pair<char32_t, char32_t> kVariants[] = {
     {0x06A9, kKaf},   // ک keheh
 };
 
+// Leading articles, longest first (normalized: the alef is bare).
+constexpr absl::string_view kArticles[] = {"وال", "بال", "فال", "كال", "لل", "ال"};
+
 size_t Letters(absl::string_view s) {
   size_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
@@ -117,11 +120,18 @@ class Resolver {
     if (in.resolved) return query;
     const QueryWord& w = t.word();
     const size_t letters = Letters(w.term);
+    auto postings = [&](const std::string& key) -> int64_t {
+      const index::PostingList* pl = index_.Postings(key);
+      return pl == nullptr ? 0 : static_cast<int64_t>(pl->docs.size());
+    };
+    const int64_t own_df = postings(index::ExactKey(w.term));
     if (!in.requested) {
       if (!typo_on || !typo_.enabled || w.stopword || HasDigit(w.term) ||
-          letters > typo_.max_word_letters) {
+          letters > typo_.max_word_letters || expanded_words_ >= typo_.max_words ||
+          (typo_.max_word_doc_freq > 0 && own_df > typo_.max_word_doc_freq)) {
         return query;
       }
+      ++expanded_words_;
     }
     FuzzyExpansion out = in;
     out.resolved = true;
@@ -149,12 +159,7 @@ class Resolver {
         b = ByStem{std::move(c.term), c.edits, std::max(b.doc_freq, c.doc_freq)};
       }
     };
-    auto postings = [&](const std::string& key) -> int64_t {
-      const index::PostingList* pl = index_.Postings(key);
-      return pl == nullptr ? 0 : static_cast<int64_t>(pl->docs.size());
-    };
     // The exact forms near the typed word.
-    const int64_t own_df = postings(index::ExactKey(w.term));
     for (FuzzyCandidate& c : FindFuzzyTerms(index_, w.term, out.edits)) {
       std::string stem(index_.analyzer().StemOfTerm(c.term));
       add(std::move(c), std::move(stem), own_df);
@@ -189,6 +194,7 @@ class Resolver {
 
   const index::InvertedIndex& index_;
   const TypoOptions& typo_;
+  size_t expanded_words_ = 0;  // by request-level tolerance
 };
 
 }  // namespace
@@ -302,7 +308,20 @@ std::vector<FuzzyCandidate> FindFuzzyTerms(const index::InvertedIndex& index,
   const size_t skip = dictionary == FuzzyDictionary::kExactForms ? 1 : 0;
   std::vector<FuzzyCandidate> out;
   if (word.empty()) return out;
-  size_t pos = 0;
+  // The definite article (with a particle before it) is kept as typed and
+  // the first letter after it is the one that must match: otherwise every
+  // ال- word of the dictionary would be a candidate. Only whole-word forms
+  // carry it; stems never do.
+  absl::string_view article;
+  if (dictionary == FuzzyDictionary::kExactForms) {
+    for (absl::string_view a : kArticles) {
+      if (absl::StartsWith(word, a) && Letters(word.substr(a.size())) >= 2) {
+        article = a;
+        break;
+      }
+    }
+  }
+  size_t pos = article.size();
   const char32_t first = FoldVariant(base::DecodeUtf8(word, &pos));
   std::vector<char32_t> firsts = {first};
   for (const auto& [from, to] : kVariants) {
@@ -312,6 +331,7 @@ std::vector<FuzzyCandidate> FindFuzzyTerms(const index::InvertedIndex& index,
   std::string prefix;
   for (char32_t f : firsts) {
     prefix.assign(skip, index::kExactMarker);
+    prefix.append(article.data(), article.size());
     base::AppendUtf8(f, &prefix);
     index.ForEachTermWithPrefix(prefix, [&](absl::string_view key, const index::PostingList& pl) {
       const absl::string_view term = key.substr(skip);

@@ -24,7 +24,9 @@
 // for it (`word~`, `word~N`, or every word when TypoOptions::enabled): each
 // gets the stems of the indexed exact forms within its edit bound, scored
 // below the word itself. Candidates are only the dictionary terms that start
-// with a variant of the word's first letter, scanned in byte order by
+// with a variant of the word's first letter (after its article, if any:
+// people rarely mistype the first letter, and it keeps the scan to a small
+// range of the dictionary), scanned in byte order by
 // FuzzyMatcher, which reuses the DP rows of the previous term's common prefix
 // and skips every term under a prefix that is already too far.
 #ifndef KHABAR_QUERY_SERVICE_SEARCH_FUZZY_H_
@@ -54,7 +56,8 @@ int ArabicEditDistance(absl::string_view a, absl::string_view b, int max_edits);
 struct TypoOptions {
   // Request level: every eligible word of the query is expanded (words
   // written `word~` are expanded either way). Eligible: a positive, unquoted,
-  // non-stopword word without digits of at most max_word_letters letters.
+  // non-stopword word without digits of at most max_word_letters letters,
+  // in at most max_word_doc_freq articles, among the first max_words.
   bool enabled = false;
   // Edits allowed by word length (letters of the normalized word), as in
   // Meilisearch's minWordSizeForTypos: none below one_typo_min_letters, one
@@ -69,6 +72,13 @@ struct TypoOptions {
   double edit_weight = 0.5;
   // Longer words are not expanded (they are not words a person types).
   size_t max_word_letters = 32;
+  // A word whose exact form is in more articles than this is taken as
+  // spelled right and not expanded (only words with no or few matches are:
+  // a misspelling is rare, and the dictionary scan is skipped). 0: no limit.
+  int64_t max_word_doc_freq = 100;
+  // Words expanded per query by `enabled` (in query order); the rest stay
+  // exact. Words written `word~` always expand.
+  size_t max_words = 8;
 };
 
 // InvalidArgument naming the field ("typo_tolerance.one_typo_min_letters ...").
@@ -124,7 +134,9 @@ struct FuzzyCandidate {
 
 // The indexed terms of `dictionary` within `max_edits` of `word` (normalized)
 // that start with a variant of its first letter, `word` itself excluded, in
-// byte order.
+// byte order. For exact forms, a leading article (ال, وال, بال, فال, كال, لل)
+// must be there as typed and the first letter after it is the one that must
+// match: "الزيتوون" is compared with the الز... words only.
 std::vector<FuzzyCandidate> FindFuzzyTerms(const index::InvertedIndex& index,
                                            absl::string_view word, int max_edits,
                                            FuzzyDictionary dictionary = FuzzyDictionary::kExactForms);

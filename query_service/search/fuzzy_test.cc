@@ -259,6 +259,43 @@ TEST_F(FuzzySearchTest, TyposAreNotAppliedToPhrasesExclusionsStopwordsOrNumbers)
   EXPECT_FALSE(absl::StrContains(r.parsed_query, "FUZZY")) << r.parsed_query;
 }
 
+TEST_F(FuzzySearchTest, FrequentWordsAndWordsPastTheCapStayExact) {
+  for (int i = 0; i < 3; ++i) Add(absl::StrCat("r", i), "marker", {});
+  for (int i = 0; i < 5; ++i) Add(absl::StrCat("t", i), "market", {});
+  SearchRequest req;
+  req.query = "marker";
+  req.typo.enabled = true;
+  EXPECT_EQ(Search(index_, req)->parsed_query, "FUZZY(marker~1: market)");
+  req.typo.max_word_doc_freq = 2;  // marker is in 3: taken as spelled right
+  EXPECT_EQ(Search(index_, req)->parsed_query, "marker");
+  req.query = "markr markt";
+  req.typo.max_words = 1;
+  EXPECT_EQ(Search(index_, req)->parsed_query, "OR(FUZZY(markr~1: marker), markt)");
+  // `word~` expands past the cap.
+  req.query = "markr markt~";
+  EXPECT_EQ(Search(index_, req)->parsed_query,
+            "OR(FUZZY(markr~1: marker), FUZZY(markt~1: market))");
+}
+
+TEST_F(FuzzySearchTest, TheFirstLetterAfterTheArticleMustMatch) {
+  Add("a", "الزيتون", {});
+  auto forms = [&](absl::string_view word) {
+    std::vector<std::string> out;
+    for (const FuzzyCandidate& c : FindFuzzyTerms(index_, word, 1)) out.push_back(c.term);
+    return out;
+  };
+  EXPECT_EQ(forms("الزيتوون"), std::vector<std::string>{"الزيتون"});
+  EXPECT_EQ(forms("والزيتوون"), std::vector<std::string>{});  // وال is kept as typed
+  EXPECT_EQ(forms("الذيتون"), std::vector<std::string>{});    // ز is the first letter
+  EXPECT_EQ(forms("زيتون"), std::vector<std::string>{});
+  // The stems dictionary has no articles: زيتون -> زيت.
+  std::vector<std::string> stems;
+  for (const FuzzyCandidate& c : FindFuzzyTerms(index_, "زيتن", 1, FuzzyDictionary::kStems)) {
+    stems.push_back(c.term);
+  }
+  EXPECT_EQ(stems, std::vector<std::string>{"زيت"});
+}
+
 TEST(FuzzyParseTest, TildeAfterAWordIsFuzzyAndAfterAPhraseIsProximity) {
   const analysis::Analyzer analyzer;
   auto parse = [&](absl::string_view q) {

@@ -21,6 +21,10 @@ namespace {
 using index::DocId;
 using index::kNoMoreDocs;
 
+// Without earlier words, titles are looked for among the articles of this
+// many of the most frequent completions.
+constexpr size_t kTitleDrivers = 64;
+
 // What was typed: the words before the last (context) and the last one.
 struct Typed {
   std::string before;  // the text before the last word, as typed
@@ -61,6 +65,36 @@ struct Completion {
 bool ByPostings(const Completion& a, const Completion& b) {
   return a.postings != b.postings ? a.postings > b.postings : a.term < b.term;
 }
+
+// The `keep` completions with the most postings: a bounded heap, so only
+// those kept are copied out of the dictionary.
+class TopCompletions {
+ public:
+  explicit TopCompletions(size_t keep) : keep_(keep) {}
+  void Offer(absl::string_view term, int64_t postings) {
+    if (keep_ == 0) return;
+    if (heap_.size() == keep_ && (postings < heap_.front().postings ||
+                                  (postings == heap_.front().postings && term > heap_.front().term))) {
+      return;
+    }
+    heap_.push_back({std::string(term), postings, 0});
+    // ByPostings puts better first, so the heap's top is the worst kept.
+    std::push_heap(heap_.begin(), heap_.end(), ByPostings);
+    if (heap_.size() > keep_) {
+      std::pop_heap(heap_.begin(), heap_.end(), ByPostings);
+      heap_.pop_back();
+    }
+  }
+  // Best first.
+  std::vector<Completion> Take() && {
+    std::sort_heap(heap_.begin(), heap_.end(), ByPostings);
+    return std::move(heap_);
+  }
+
+ private:
+  const size_t keep_;
+  std::vector<Completion> heap_;
+};
 
 // Whether some position of `second` directly follows one of `first`.
 bool Follows(absl::Span<const uint32_t> first, absl::Span<const uint32_t> second) {
@@ -166,11 +200,11 @@ std::string SurfaceForm(const index::InvertedIndex& index, const std::string& te
 }
 
 // Term completions, best first, at most `want`, without surface forms yet.
+// `candidates` are best first by postings.
 std::vector<Completion> RankTerms(const index::InvertedIndex& index, const Typed& typed,
                                   std::vector<Completion> candidates, size_t want,
                                   const SuggestLimits& limits) {
   std::vector<Completion> out;
-  std::sort(candidates.begin(), candidates.end(), ByPostings);
   if (!typed.context.empty()) {
     // After the previous word: how many articles have the completion right
     // after it ("الذكاء ال" -> "الاصطناعي").
@@ -219,7 +253,7 @@ std::vector<Suggestion> RankTitles(const index::InvertedIndex& index, const Type
   if (driver != nullptr) {
     drivers.push_back(driver);
   } else {
-    for (size_t i = 0; i < by_frequency.size() && i < 64; ++i) {
+    for (size_t i = 0; i < by_frequency.size() && i < kTitleDrivers; ++i) {
       drivers.push_back(index.Postings(index::ExactKey(by_frequency[i].term)));
     }
   }
@@ -309,24 +343,24 @@ absl::StatusOr<std::vector<Suggestion>> Suggest(const index::InvertedIndex& inde
   absl::StatusOr<Typed> typed = ReadPrefix(index.analyzer(), request.prefix, limits);
   if (!typed.ok()) return typed.status();
 
-  // Every indexed exact form starting with the typed word (a range scan).
-  std::vector<Completion> all, words;
+  // The indexed exact forms starting with the typed word (a range scan),
+  // the most frequent kept: all words (titles) and non-stopwords (terms:
+  // function words complete nothing worth searching).
+  const size_t keep = std::max(limits.max_term_candidates, page);
+  TopCompletions all(request.titles ? kTitleDrivers : 0), words(request.terms ? keep : 0);
   index.ForEachTermWithPrefix(index::ExactKey(typed->last.term),
                               [&](absl::string_view key, const index::PostingList& pl) {
-                                all.push_back({std::string(key.substr(1)),
-                                               static_cast<int64_t>(pl.docs.size()), 0});
+                                const absl::string_view term = key.substr(1);
+                                const int64_t n = static_cast<int64_t>(pl.docs.size());
+                                all.Offer(term, n);
+                                if (!analysis::IsStopword(term)) words.Offer(term, n);
                                 return true;
                               });
-  std::sort(all.begin(), all.end(), ByPostings);
-  for (const Completion& c : all) {
-    // Function words complete nothing worth searching.
-    if (!analysis::IsStopword(c.term)) words.push_back(c);
-  }
 
   std::vector<Completion> terms;
-  if (request.terms) terms = RankTerms(index, *typed, std::move(words), page, limits);
+  if (request.terms) terms = RankTerms(index, *typed, std::move(words).Take(), page, limits);
   std::vector<Suggestion> titles;
-  if (request.titles) titles = RankTitles(index, *typed, all, page, limits);
+  if (request.titles) titles = RankTitles(index, *typed, std::move(all).Take(), page, limits);
   // Titles take at most half the page when terms are asked for too.
   size_t n_titles = titles.size();
   if (request.terms) n_titles = std::min(n_titles, std::max(page / 2, page - std::min(page, terms.size())));
