@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -15,6 +16,7 @@ namespace khabar::search {
 namespace {
 
 constexpr char32_t kAlef = 0x0627;
+constexpr char32_t kHamza = 0x0621;
 constexpr char32_t kYeh = 0x064A;
 constexpr char32_t kHeh = 0x0647;
 constexpr char32_t kKaf = 0x0643;
@@ -27,9 +29,8 @@ constexpr std::pair<char32_t, char32_t> kVariants[] = {
     {0x0671, kAlef},  // ٱ alef wasla
     {0x0672, kAlef},  // ٲ wavy hamza above
     {0x0673, kAlef},  // ٳ wavy hamza below
-    {0x0621, kAlef},  // ء hamza on the line
-    {0x0624, kAlef},  // ؤ hamza on waw
-    {0x0626, kAlef},  // ئ hamza on yeh
+    {0x0624, kHamza},  // ؤ hamza on waw
+    {0x0626, kHamza},  // ئ hamza on yeh
     {0x0649, kYeh},   // ى alef maksura
     {0x06CC, kYeh},   // ی Farsi yeh
     {0x0629, kHeh},   // ة teh marbuta
@@ -145,24 +146,31 @@ class Resolver {
       std::string form;
       int edits;
       int64_t doc_freq;
+      bool word_form;  // `form` is a whole word (not a bare stem)
     };
     absl::flat_hash_map<std::string, ByStem> stems;
-    auto add = [&](FuzzyCandidate c, std::string stem, int64_t own_df) {
+    auto add = [&](FuzzyCandidate c, std::string stem, int64_t own_df, bool word_form) {
       // A misspelling is rarer than the word meant: a real edit only leads
       // to a more frequent word; a spelling variant is the same word.
       if (c.edits > 0 && c.doc_freq <= own_df) return;
       if (stem == w.stem) return;
-      auto [it, inserted] = stems.try_emplace(std::move(stem), ByStem{c.term, c.edits, c.doc_freq});
+      ByStem next{std::move(c.term), c.edits, c.doc_freq, word_form};
+      auto [it, inserted] = stems.try_emplace(std::move(stem), next);
       if (inserted) return;
+      // Fewest edits; then a whole word over a bare stem (it reads better in
+      // parsed_query), then the more frequent.
       ByStem& b = it->second;
-      if (c.edits < b.edits || (c.edits == b.edits && c.doc_freq > b.doc_freq)) {
-        b = ByStem{std::move(c.term), c.edits, std::max(b.doc_freq, c.doc_freq)};
+      const int64_t df = std::max(b.doc_freq, next.doc_freq);
+      if (std::tie(next.edits, b.word_form, b.doc_freq) <
+          std::tie(b.edits, next.word_form, next.doc_freq)) {
+        b = std::move(next);
       }
+      b.doc_freq = df;
     };
     // The exact forms near the typed word.
     for (FuzzyCandidate& c : FindFuzzyTerms(index_, w.term, out.edits)) {
       std::string stem(index_.analyzer().StemOfTerm(c.term));
-      add(std::move(c), std::move(stem), own_df);
+      add(std::move(c), std::move(stem), own_df, /*word_form=*/true);
     }
     // The stems near its stem: what the typed word would be indexed under
     // with another article or suffix (stems are short: the bound is the
@@ -175,7 +183,7 @@ class Resolver {
     const int64_t own_stem_df = postings(w.stem);
     for (FuzzyCandidate& c : FindFuzzyTerms(index_, w.stem, stem_edits, FuzzyDictionary::kStems)) {
       std::string stem = c.term;
-      add(std::move(c), std::move(stem), own_stem_df);
+      add(std::move(c), std::move(stem), own_stem_df, /*word_form=*/false);
     }
     std::vector<std::pair<std::string, ByStem>> sorted(stems.begin(), stems.end());
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {

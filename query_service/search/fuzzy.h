@@ -8,10 +8,16 @@
 // swapping two adjacent letters, costs 1 -- except that letters which are
 // spelling variants of each other cost nothing (FoldVariant):
 //
-//   alef and hamza seats   ا أ إ آ ٱ ء ؤ ئ   (مسئول = مسؤول, هيئة = هيأة)
-//   yeh                    ي ى ی
-//   teh marbuta            ة ه
-//   kaf                    ك ک
+//   alef forms     ا أ إ آ ٱ    (أمريكا = امريكا)
+//   hamza seats    ء ؤ ئ        (مسئول = مسؤول, شئون = شؤون)
+//   yeh            ي ى ی
+//   teh marbuta    ة ه
+//   kaf            ك ک
+//
+// Hamza on alef (أ) is an alef form: the normalizer folds it to ا, so the
+// index cannot tell it apart; هيئة / هيأة is then one edit. Keeping the two
+// classes apart matters: with ا = ئ every hamza word would have a crowd of
+// alef neighbours one edit away (مسئول ~ مسال, مساوا).
 //
 // Index terms are normalized already (normalizer.h folds the alef forms, ى, ة,
 // ک and ی), so among indexed words only the hamza seats still differ; the
@@ -19,6 +25,7 @@
 //
 //   ArabicEditDistance("الرقاقت", "الرقاقات", 2);  // 1 (one letter missing)
 //   ArabicEditDistance("مسئول", "مسؤول", 2);       // 0 (hamza seats)
+//   ArabicEditDistance("الحكومة", "الحكومه", 2);    // 0 (teh marbuta)
 //
 // Expansion (ResolveFuzzy) rewrites the word nodes of a query tree that ask
 // for it (`word~`, `word~N`, or every word when TypoOptions::enabled): each

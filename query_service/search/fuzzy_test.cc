@@ -11,6 +11,9 @@
 #include "gtest/gtest.h"
 #include "query_service/search/query_parser.h"
 #include "query_service/search/searcher.h"
+#include "query_service/search/best_of_iterator.h"
+#include "query_service/search/boolean_iterators.h"
+#include "query_service/search/term_iterator.h"
 
 namespace khabar::search {
 namespace {
@@ -47,7 +50,8 @@ TEST(ArabicEditDistanceTest, VariantLettersCostNothingAndRealEditsCostOne) {
       // Spelling variants: hamza seats, alef forms, yeh, teh marbuta, kaf.
       {"مسئول", "مسؤول", 0},
       {"شئون", "شؤون", 0},
-      {"هيئة", "هيأة", 0},
+      {"هيئة", "هيأة", 1},  // hamza seat vs hamza on alef (an alef form)
+      {"شيء", "شيئ", 0},
       {"أمريكا", "امريكا", 0},
       {"إسرائيل", "اسراييل", 1},  // ئ/ي is a real edit: ي is not a hamza seat
       {"آلة", "الة", 0},
@@ -63,6 +67,7 @@ TEST(ArabicEditDistanceTest, VariantLettersCostNothingAndRealEditsCostOne) {
       {"انفيديا", "انفدييا", 1},
       {"nvidia", "nvdia", 1},
       {"nvidia", "nvidai", 1},
+      {"مسئول", "مسال", 2},  // ئ is not an alef
       // A variant and an edit together: one.
       {"مسئولون", "مسؤولين", 1},
       // Two edits.
@@ -294,6 +299,38 @@ TEST_F(FuzzySearchTest, TheFirstLetterAfterTheArticleMustMatch) {
     stems.push_back(c.term);
   }
   EXPECT_EQ(stems, std::vector<std::string>{"زيت"});
+}
+
+// A word's expansions count once per document: an article with three
+// near-misspellings is not three times as relevant.
+TEST_F(FuzzySearchTest, ExpansionsCountOnceThroughTheBestOfThem) {
+  Add("many", "markes markex markez", {});
+  Add("one", "marked", {});
+  const Bm25Options bm25;
+  const ScoringContext ctx(index_, bm25);
+  auto term = [&](const char* t) {
+    return std::make_unique<TermIterator>(ctx, t, 1.0, FieldScope::kAll);
+  };
+  std::vector<DocIteratorPtr> children;
+  for (const char* t : {"markes", "markex", "markez", "marked"}) children.push_back(term(t));
+  BestOfIterator best(std::move(children));
+  auto alone = term("markes");
+  ASSERT_EQ(best.doc(), 0u);
+  EXPECT_DOUBLE_EQ(best.Score(), alone->Score());
+  EXPECT_DOUBLE_EQ(best.Explain().value, best.Score());
+  EXPECT_EQ(best.Explain().details.size(), 3u);
+  EXPECT_EQ(best.Next(), 1u);
+  EXPECT_EQ(best.Next(), kNoMoreDocs);
+
+  SearchRequest req;
+  req.query = "markeq";
+  req.typo.enabled = true;
+  req.explain = true;
+  absl::StatusOr<SearchResult> r = Search(index_, req);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 2u);
+  EXPECT_TRUE(absl::StrContains(r->hits[0].explanation.DebugString(), "max of the matching"))
+      << r->hits[0].explanation.DebugString();
 }
 
 TEST(FuzzyParseTest, TildeAfterAWordIsFuzzyAndAfterAPhraseIsProximity) {

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "query_service/search/best_of_iterator.h"
 #include "query_service/search/boolean_iterators.h"
 #include "query_service/search/fuzzy.h"
 #include "query_service/search/positional_iterators.h"
@@ -123,8 +124,15 @@ class Compiler {
       for (const auto& [key, weight] : g.exacts) {
         its.push_back(std::make_unique<TermIterator>(ctx_, key, weight, g.scope));
       }
+      // A word's expansions count once: the best of them on each document.
+      std::vector<DocIteratorPtr> fuzzy;
       for (const auto& [stem, weight] : g.fuzzy) {
-        its.push_back(std::make_unique<TermIterator>(ctx_, stem, weight, g.scope));
+        fuzzy.push_back(std::make_unique<TermIterator>(ctx_, stem, weight, g.scope));
+      }
+      if (fuzzy.size() == 1) {
+        its.push_back(std::move(fuzzy[0]));
+      } else if (!fuzzy.empty()) {
+        its.push_back(std::make_unique<BestOfIterator>(std::move(fuzzy)));
       }
       if (!per_word) {
         for (DocIteratorPtr& it : its) out.push_back(std::move(it));
