@@ -10,7 +10,12 @@
 // are spread over 1,000 articles, each also drawing frequent words (Zipf).
 // The misspellings are dictionary words with one random edit (substitution,
 // insertion, deletion or transposition) in a word of 5+ letters.
+//
+// KHABAR_BENCH_JSONL=path.jsonl ({"id","title","body"} per line, e.g. the
+// ANT collection of ../shared/eval, gunzipped) indexes real articles instead.
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -19,6 +24,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "benchmark/benchmark.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "common/base/utf8.h"
 #include "query_service/analysis/analyzer.h"
 #include "query_service/index/inverted_index.h"
@@ -47,50 +54,29 @@ std::string Encode(const std::vector<char32_t>& cps) {
 struct Corpus {
   analysis::Analyzer analyzer;
   index::InvertedIndex index{&analyzer};
-  std::vector<std::string> words;  // normalized, distinct
+  std::vector<std::string> words;  // the exact forms indexed, shuffled
   std::vector<std::string> typos;  // one edit away from a word
   int64_t exact_forms = 0;
   int64_t stems = 0;
 
   Corpus() {
     std::mt19937 rng(7);
-    // Letters with rough Arabic frequencies (common ones repeated).
-    const std::vector<char32_t> letters = Decode(
-        "ااااالللللممممنننتتتيييووورررعععبببسسسدددققفففككحححهههججشصطخزضغذثظءئؤ");
-    const std::vector<std::string> suffixes = {"ات", "ون", "ين", "ه", "ها", "ي", "ان", "يه"};
-    const std::vector<std::string> clitics = {"و", "ب", "ل", "ف"};
-    absl::flat_hash_set<std::string> seen;
-    while (words.size() < kDictionaryWords) {
-      std::string w;
-      const unsigned r = rng() % 100;
-      if (r < 20) w += clitics[rng() % clitics.size()];
-      if (rng() % 100 < 40) w += "ال";
-      const size_t stem = 3 + rng() % 4;
-      for (size_t i = 0; i < stem; ++i) base::AppendUtf8(letters[rng() % letters.size()], &w);
-      if (rng() % 100 < 30) w += suffixes[rng() % suffixes.size()];
-      const std::string normalized = analysis::NormalizeWord(w);
-      if (seen.insert(normalized).second) words.push_back(normalized);
-    }
-    // Articles: a slice of the dictionary each, plus Zipf-frequent words.
-    std::vector<double> weights(2000);
-    for (size_t i = 0; i < weights.size(); ++i) weights[i] = 1.0 / static_cast<double>(i + 1);
-    std::discrete_distribution<size_t> zipf(weights.begin(), weights.end());
-    const size_t per_doc = kDictionaryWords / kDocs;
-    for (size_t d = 0; d < kDocs; ++d) {
-      std::vector<std::string> body;
-      for (size_t i = 0; i < per_doc; ++i) body.push_back(words[d * per_doc + i]);
-      for (size_t i = 0; i < 100; ++i) body.push_back(words[zipf(rng)]);
-      std::shuffle(body.begin(), body.end(), rng);
-      index::Document doc;
-      doc.id = absl::StrCat("d", d);
-      doc.title = absl::StrJoin(body.begin(), body.begin() + 8, " ");
-      doc.paragraphs.push_back(absl::StrJoin(body, " "));
-      (void)index.Upsert(std::move(doc));
+    if (const char* path = std::getenv("KHABAR_BENCH_JSONL"); path != nullptr) {
+      LoadJsonl(path);
+    } else {
+      Synthesize(rng);
     }
     index.ForEachTermWithPrefix("", [&](absl::string_view term, const index::PostingList&) {
-      (term[0] == index::kExactMarker ? exact_forms : stems) += 1;
+      if (term[0] == index::kExactMarker) {
+        ++exact_forms;
+        words.emplace_back(term.substr(1));
+      } else {
+        ++stems;
+      }
       return true;
     });
+    std::shuffle(words.begin(), words.end(), rng);
+    const std::vector<char32_t> letters = Decode("ابتثجحخدذرزسشصضطظعغفقكلمنهوي");
     // Misspellings of words of 5+ letters.
     while (typos.size() < 500) {
       std::vector<char32_t> w = Decode(words[rng() % words.size()]);
@@ -110,6 +96,60 @@ struct Corpus {
           std::swap(w[at], w[at + 1]);
       }
       typos.push_back(Encode(w));
+    }
+  }
+
+  void LoadJsonl(const char* path) {
+    std::ifstream in(path);
+    std::string line;
+    size_t n = 0;
+    while (std::getline(in, line)) {
+      google::protobuf::Struct record;
+      if (!google::protobuf::util::JsonStringToMessage(line, &record).ok()) continue;
+      const auto& f = record.fields();
+      index::Document doc;
+      doc.id = f.contains("id") ? f.at("id").string_value() : absl::StrCat("line", n);
+      if (f.contains("title")) doc.title = f.at("title").string_value();
+      if (f.contains("body")) doc.paragraphs.push_back(f.at("body").string_value());
+      ++n;
+      (void)index.Upsert(std::move(doc));
+    }
+  }
+
+  void Synthesize(std::mt19937& rng) {
+    std::vector<std::string> vocabulary;
+    // Letters with rough Arabic frequencies (common ones repeated).
+    const std::vector<char32_t> letters = Decode(
+        "ااااالللللممممنننتتتيييووورررعععبببسسسدددققفففككحححهههججشصطخزضغذثظءئؤ");
+    const std::vector<std::string> suffixes = {"ات", "ون", "ين", "ه", "ها", "ي", "ان", "يه"};
+    const std::vector<std::string> clitics = {"و", "ب", "ل", "ف"};
+    absl::flat_hash_set<std::string> seen;
+    while (vocabulary.size() < kDictionaryWords) {
+      std::string w;
+      const unsigned r = rng() % 100;
+      if (r < 20) w += clitics[rng() % clitics.size()];
+      if (rng() % 100 < 40) w += "ال";
+      const size_t stem = 3 + rng() % 4;
+      for (size_t i = 0; i < stem; ++i) base::AppendUtf8(letters[rng() % letters.size()], &w);
+      if (rng() % 100 < 30) w += suffixes[rng() % suffixes.size()];
+      const std::string normalized = analysis::NormalizeWord(w);
+      if (seen.insert(normalized).second) vocabulary.push_back(normalized);
+    }
+    // Articles: a slice of the dictionary each, plus Zipf-frequent words.
+    std::vector<double> weights(2000);
+    for (size_t i = 0; i < weights.size(); ++i) weights[i] = 1.0 / static_cast<double>(i + 1);
+    std::discrete_distribution<size_t> zipf(weights.begin(), weights.end());
+    const size_t per_doc = kDictionaryWords / kDocs;
+    for (size_t d = 0; d < kDocs; ++d) {
+      std::vector<std::string> body;
+      for (size_t i = 0; i < per_doc; ++i) body.push_back(vocabulary[d * per_doc + i]);
+      for (size_t i = 0; i < 100; ++i) body.push_back(vocabulary[zipf(rng)]);
+      std::shuffle(body.begin(), body.end(), rng);
+      index::Document doc;
+      doc.id = absl::StrCat("d", d);
+      doc.title = absl::StrJoin(body.begin(), body.begin() + 8, " ");
+      doc.paragraphs.push_back(absl::StrJoin(body, " "));
+      (void)index.Upsert(std::move(doc));
     }
   }
 };
@@ -215,7 +255,7 @@ void BM_MoreLikeThis(benchmark::State& state) {
   index::DocId doc = 0;
   for (auto _ : state) {
     absl::StatusOr<SearchResult> r = MoreLikeThis(c.index, doc, rank, {}, {});
-    doc = (doc + 1) % static_cast<index::DocId>(kDocs);
+    doc = (doc + 1) % c.index.doc_id_limit();
     benchmark::DoNotOptimize(r);
   }
   Counters(state, c);
