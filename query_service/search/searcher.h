@@ -1,7 +1,8 @@
 // File: searcher.h
 // -----------------------------------------------------------------------------
 // Ranked retrieval over an InvertedIndex: the query is parsed (query_parser.h)
-// into a tree, its prefixes are expanded against the index, the tree becomes
+// into a tree, its prefixes and typo-tolerant words (fuzzy.h) are expanded
+// against the index, the tree becomes
 // document-at-a-time iterators (doc_iterator.h) and the best `offset + limit`
 // documents are kept in a bounded heap. Scoring is BM25F (scoring.h): for a
 // plain keyword query each distinct word scores its stem (weight 1) and its
