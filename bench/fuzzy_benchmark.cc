@@ -24,9 +24,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "benchmark/benchmark.h"
+#include "common/base/utf8.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "common/base/utf8.h"
 #include "query_service/analysis/analyzer.h"
 #include "query_service/index/inverted_index.h"
 #include "query_service/search/fuzzy.h"
@@ -119,8 +119,8 @@ struct Corpus {
   void Synthesize(std::mt19937& rng) {
     std::vector<std::string> vocabulary;
     // Letters with rough Arabic frequencies (common ones repeated).
-    const std::vector<char32_t> letters = Decode(
-        "ااااالللللممممنننتتتيييووورررعععبببسسسدددققفففككحححهههججشصطخزضغذثظءئؤ");
+    const std::vector<char32_t> letters =
+        Decode("ااااالللللممممنننتتتيييووورررعععبببسسسدددققفففككحححهههججشصطخزضغذثظءئؤ");
     const std::vector<std::string> suffixes = {"ات", "ون", "ين", "ه", "ها", "ي", "ان", "يه"};
     const std::vector<std::string> clitics = {"و", "ب", "ل", "ف"};
     absl::flat_hash_set<std::string> seen;
@@ -179,8 +179,8 @@ void BM_FindFuzzyTerms(benchmark::State& state) {
     found += static_cast<int64_t>(r.size());
     benchmark::DoNotOptimize(r);
   }
-  state.counters["found_per_word"] = benchmark::Counter(static_cast<double>(found),
-                                                        benchmark::Counter::kAvgIterations);
+  state.counters["found_per_word"] =
+      benchmark::Counter(static_cast<double>(found), benchmark::Counter::kAvgIterations);
   Counters(state, c);
 }
 BENCHMARK(BM_FindFuzzyTerms);
@@ -218,8 +218,8 @@ void BM_SearchThreeWords(benchmark::State& state) {
   req.typo.enabled = state.range(0) != 0;
   size_t i = 0;
   for (auto _ : state) {
-    req.query = absl::StrCat(c.typos[i % c.typos.size()], " ", c.typos[(i + 1) % c.typos.size()], " ",
-                             c.words[i % c.words.size()]);
+    req.query = absl::StrCat(c.typos[i % c.typos.size()], " ", c.typos[(i + 1) % c.typos.size()],
+                             " ", c.words[i % c.words.size()]);
     ++i;
     absl::StatusOr<SearchResult> r = Search(c.index, req);
     benchmark::DoNotOptimize(r);
@@ -236,8 +236,8 @@ void BM_Suggest(benchmark::State& state) {
   size_t i = 0;
   for (auto _ : state) {
     const std::vector<char32_t> w = Decode(c.words[(i * 7919) % c.words.size()]);
-    const std::string prefix = Encode({w.begin(), w.begin() + static_cast<std::ptrdiff_t>(
-                                                                  std::min(letters, w.size()))});
+    const std::string prefix =
+        Encode({w.begin(), w.begin() + static_cast<std::ptrdiff_t>(std::min(letters, w.size()))});
     SuggestRequest req{.prefix = context ? absl::StrCat(c.words[i % 2000], " ", prefix) : prefix};
     ++i;
     absl::StatusOr<std::vector<Suggestion>> r = Suggest(c.index, req);
@@ -245,9 +245,7 @@ void BM_Suggest(benchmark::State& state) {
   }
   Counters(state, c);
 }
-BENCHMARK(BM_Suggest)
-    ->ArgsProduct({{1, 2, 4}, {0, 1}})
-    ->ArgNames({"letters", "context"});
+BENCHMARK(BM_Suggest)->ArgsProduct({{1, 2, 4}, {0, 1}})->ArgNames({"letters", "context"});
 
 void BM_MoreLikeThis(benchmark::State& state) {
   const Corpus& c = TheCorpus();

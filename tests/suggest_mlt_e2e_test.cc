@@ -51,10 +51,10 @@ class SuggestMltE2eTest : public ::testing::Test {
     dir_->Write("articles/power_dam.txt", kPower);
     service_ = new testing::QueryServiceProcess(KHABAR_QUERY_SERVICE_BIN);
     ASSERT_TRUE(service_->Start()) << service_->error();
-    testing::RunResult r = testing::RunProcess(
-        {KHABAR_INGEST_SERVICE_BIN, "--query_service=" + service_->address(),
-         (fs::path(KHABAR_SOURCE_DIR) / "data" / "articles").string(),
-         (dir_->path() / "articles").string()});
+    testing::RunResult r =
+        testing::RunProcess({KHABAR_INGEST_SERVICE_BIN, "--query_service=" + service_->address(),
+                             (fs::path(KHABAR_SOURCE_DIR) / "data" / "articles").string(),
+                             (dir_->path() / "articles").string()});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   }
   static void TearDownTestSuite() {
@@ -130,9 +130,9 @@ TEST_F(SuggestMltE2eTest, AMisspelledWordFindsTheArticleWithTypoTolerance) {
   bool highlighted = false;
   for (const v1::Snippet& s : r.hits(0).snippets()) {
     for (const v1::Highlight& h : s.highlights()) {
-      highlighted = highlighted || absl::StrContains(
-                                       s.text().substr(h.byte_begin(), h.byte_end() - h.byte_begin()),
-                                       "الزيتون");
+      highlighted = highlighted ||
+                    absl::StrContains(
+                        s.text().substr(h.byte_begin(), h.byte_end() - h.byte_begin()), "الزيتون");
     }
   }
   EXPECT_TRUE(highlighted) << r.hits(0).DebugString();

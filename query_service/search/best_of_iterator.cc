@@ -66,9 +66,11 @@ Explanation BestOfIterator::Explain() {
 }
 
 std::string BestOfIterator::DebugString() const {
-  return absl::StrCat("BEST_OF(", absl::StrJoin(children_, ", ", [](std::string* out, const auto& c) {
-                        absl::StrAppend(out, c->DebugString());
-                      }),
+  return absl::StrCat("BEST_OF(",
+                      absl::StrJoin(children_, ", ",
+                                    [](std::string* out, const auto& c) {
+                                      absl::StrAppend(out, c->DebugString());
+                                    }),
                       ")");
 }
 

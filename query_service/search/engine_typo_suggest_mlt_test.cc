@@ -25,8 +25,9 @@ class EngineFeaturesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::vector<index::Document> batch;
-    batch.push_back(Doc("dam", "انهيار سد في الوادي",
-                        {"انهار السد بعد الأمطار وغمرت المياه القرى", "فرق الإنقاذ تبحث في القرى"}));
+    batch.push_back(
+        Doc("dam", "انهيار سد في الوادي",
+            {"انهار السد بعد الأمطار وغمرت المياه القرى", "فرق الإنقاذ تبحث في القرى"}));
     batch.push_back(Doc("follow", "القرى في الوادي بعد انهيار السد",
                         {"عاد السكان إلى القرى التي غمرتها المياه بعد انهيار السد"}));
     for (int i = 0; i < 12; ++i) {

@@ -23,18 +23,18 @@ constexpr char32_t kKaf = 0x0643;
 
 // Every code point FoldVariant maps elsewhere, with its class.
 constexpr std::pair<char32_t, char32_t> kVariants[] = {
-    {0x0623, kAlef},  // أ
-    {0x0625, kAlef},  // إ
-    {0x0622, kAlef},  // آ
-    {0x0671, kAlef},  // ٱ alef wasla
-    {0x0672, kAlef},  // ٲ wavy hamza above
-    {0x0673, kAlef},  // ٳ wavy hamza below
+    {0x0623, kAlef},   // أ
+    {0x0625, kAlef},   // إ
+    {0x0622, kAlef},   // آ
+    {0x0671, kAlef},   // ٱ alef wasla
+    {0x0672, kAlef},   // ٲ wavy hamza above
+    {0x0673, kAlef},   // ٳ wavy hamza below
     {0x0624, kHamza},  // ؤ hamza on waw
     {0x0626, kHamza},  // ئ hamza on yeh
-    {0x0649, kYeh},   // ى alef maksura
-    {0x06CC, kYeh},   // ی Farsi yeh
-    {0x0629, kHeh},   // ة teh marbuta
-    {0x06A9, kKaf},   // ک keheh
+    {0x0649, kYeh},    // ى alef maksura
+    {0x06CC, kYeh},    // ی Farsi yeh
+    {0x0629, kHeh},    // ة teh marbuta
+    {0x06A9, kKaf},    // ک keheh
 };
 
 // Leading articles, longest first (normalized: the alef is bare).
@@ -57,27 +57,30 @@ const T& As(const QueryNode& q) {
 
 class Resolver {
  public:
-  Resolver(const index::InvertedIndex& index, const TypoOptions& typo) : index_(index), typo_(typo) {}
+  Resolver(const index::InvertedIndex& index, const TypoOptions& typo)
+      : index_(index), typo_(typo) {}
 
   // `typo_on`: request-level typo tolerance applies in this subtree (not in
   // excluded parts).
   Query Resolve(const Query& query, bool typo_on) {
     const QueryNode& q = *query;
     bool changed = false;
-    auto children = [&](const std::vector<Query>& in, const absl::flat_hash_set<std::pair<std::string, FieldScope>>* phrase_words) {
-      std::vector<Query> out;
-      for (const Query& c : in) {
-        bool on = typo_on;
-        if (phrase_words != nullptr && c->op() == QueryNode::Op::kTerm) {
-          const auto& t = As<TermNode>(*c);
-          // A quoted phrase's words, added beside it as optional terms, stay exact.
-          if (phrase_words->contains({t.word().term, t.scope()})) on = false;
-        }
-        out.push_back(Resolve(c, on));
-        changed = changed || out.back() != c;
-      }
-      return out;
-    };
+    auto children =
+        [&](const std::vector<Query>& in,
+            const absl::flat_hash_set<std::pair<std::string, FieldScope>>* phrase_words) {
+          std::vector<Query> out;
+          for (const Query& c : in) {
+            bool on = typo_on;
+            if (phrase_words != nullptr && c->op() == QueryNode::Op::kTerm) {
+              const auto& t = As<TermNode>(*c);
+              // A quoted phrase's words, added beside it as optional terms, stay exact.
+              if (phrase_words->contains({t.word().term, t.scope()})) on = false;
+            }
+            out.push_back(Resolve(c, on));
+            changed = changed || out.back() != c;
+          }
+          return out;
+        };
     switch (q.op()) {
       case QueryNode::Op::kTerm:
         return ResolveTerm(query, As<TermNode>(q), typo_on);
@@ -100,7 +103,8 @@ class Resolver {
         const auto& m = As<AndMaybeNode>(q);
         Query r = Resolve(m.required(), typo_on);
         Query o = Resolve(m.optional(), typo_on);
-        return r == m.required() && o == m.optional() ? query : std::make_shared<AndMaybeNode>(r, o);
+        return r == m.required() && o == m.optional() ? query
+                                                      : std::make_shared<AndMaybeNode>(r, o);
       }
       case QueryNode::Op::kAndNot: {
         const auto& n = As<AndNotNode>(q);
@@ -177,8 +181,8 @@ class Resolver {
     // stem's own unless typed).
     int stem_edits = out.edits;
     if (!(in.requested && in.max_edits != FuzzyExpansion::kAuto)) {
-      stem_edits = std::min(out.edits, std::max(MaxEditsForLength(Letters(w.stem), typo_),
-                                                in.requested ? 1 : 0));
+      stem_edits = std::min(
+          out.edits, std::max(MaxEditsForLength(Letters(w.stem), typo_), in.requested ? 1 : 0));
     }
     const int64_t own_stem_df = postings(w.stem);
     for (FuzzyCandidate& c : FindFuzzyTerms(index_, w.stem, stem_edits, FuzzyDictionary::kStems)) {
@@ -194,8 +198,8 @@ class Resolver {
     out.candidates = static_cast<int64_t>(sorted.size());
     for (size_t i = 0; i < sorted.size() && i < typo_.max_expansions; ++i) {
       auto& [stem, b] = sorted[i];
-      out.terms.push_back({std::move(b.form), std::move(stem), b.edits,
-                           std::pow(typo_.edit_weight, b.edits)});
+      out.terms.push_back(
+          {std::move(b.form), std::move(stem), b.edits, std::pow(typo_.edit_weight, b.edits)});
     }
     return std::make_shared<TermNode>(w, t.scope(), std::move(out));
   }
@@ -217,9 +221,9 @@ char32_t FoldVariant(char32_t c) {
 
 absl::Status ValidateTypoOptions(const TypoOptions& o) {
   if (o.one_typo_min_letters < 1 || o.one_typo_min_letters > 64) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "typo_tolerance.one_typo_min_letters must be in [1, 64] (0 = default 5), got ",
-        o.one_typo_min_letters));
+    return absl::InvalidArgumentError(
+        absl::StrCat("typo_tolerance.one_typo_min_letters must be in [1, 64] (0 = default 5), got ",
+                     o.one_typo_min_letters));
   }
   if (o.two_typos_min_letters < o.one_typo_min_letters || o.two_typos_min_letters > 64) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -236,7 +240,8 @@ int MaxEditsForLength(size_t letters, const TypoOptions& options) {
 }
 
 FuzzyMatcher::FuzzyMatcher(absl::string_view word, int max_edits) : max_edits_(max_edits) {
-  for (size_t pos = 0; pos < word.size();) word_.push_back(FoldVariant(base::DecodeUtf8(word, &pos)));
+  for (size_t pos = 0; pos < word.size();)
+    word_.push_back(FoldVariant(base::DecodeUtf8(word, &pos)));
   const size_t cols = word_.size() + 1;
   rows_.assign((word_.size() + static_cast<size_t>(max_edits_) + 1) * cols, 0);
   for (size_t j = 0; j < cols; ++j) Cell(0, j) = static_cast<int>(j);
@@ -354,8 +359,7 @@ std::vector<FuzzyCandidate> FindFuzzyTerms(const index::InvertedIndex& index,
   return out;
 }
 
-Query ResolveFuzzy(const Query& query, const index::InvertedIndex& index,
-                   const TypoOptions& typo) {
+Query ResolveFuzzy(const Query& query, const index::InvertedIndex& index, const TypoOptions& typo) {
   return Resolver(index, typo).Resolve(query, /*typo_on=*/true);
 }
 

@@ -117,7 +117,7 @@ class FuzzyMatcher {
 
   std::vector<char32_t> word_;  // folded code points
   const int max_edits_;
-  std::vector<int> rows_;  // (max candidate letters + 1) x (word letters + 1)
+  std::vector<int> rows_;       // (max candidate letters + 1) x (word letters + 1)
   std::vector<char32_t> prev_;  // folded code points of the last term computed
   size_t valid_rows_ = 0;       // rows 0..valid_rows_ hold prev_'s prefix
   // Bytes of a term prefix already known to be more than max_edits away
@@ -144,9 +144,9 @@ struct FuzzyCandidate {
 // byte order. For exact forms, a leading article (ال, وال, بال, فال, كال, لل)
 // must be there as typed and the first letter after it is the one that must
 // match: "الزيتوون" is compared with the الز... words only.
-std::vector<FuzzyCandidate> FindFuzzyTerms(const index::InvertedIndex& index,
-                                           absl::string_view word, int max_edits,
-                                           FuzzyDictionary dictionary = FuzzyDictionary::kExactForms);
+std::vector<FuzzyCandidate> FindFuzzyTerms(
+    const index::InvertedIndex& index, absl::string_view word, int max_edits,
+    FuzzyDictionary dictionary = FuzzyDictionary::kExactForms);
 
 // A copy of `query` whose fuzzy words carry their expansions from `index`
 // (FuzzyExpansion in query.h): words written `word~`/`word~N`, and with
@@ -158,8 +158,7 @@ std::vector<FuzzyCandidate> FindFuzzyTerms(const index::InvertedIndex& index,
 // candidate that needs edits must be more frequent than the word itself (a
 // misspelling is rarer than the word meant), a variant-only one always
 // counts. Unchanged subtrees are shared.
-Query ResolveFuzzy(const Query& query, const index::InvertedIndex& index,
-                   const TypoOptions& typo);
+Query ResolveFuzzy(const Query& query, const index::InvertedIndex& index, const TypoOptions& typo);
 
 }  // namespace khabar::search
 

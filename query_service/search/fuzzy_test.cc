@@ -9,10 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/utf8.h"
 #include "gtest/gtest.h"
-#include "query_service/search/query_parser.h"
-#include "query_service/search/searcher.h"
 #include "query_service/search/best_of_iterator.h"
 #include "query_service/search/boolean_iterators.h"
+#include "query_service/search/query_parser.h"
+#include "query_service/search/searcher.h"
 #include "query_service/search/term_iterator.h"
 
 namespace khabar::search {
@@ -29,8 +29,8 @@ int NaiveDistance(absl::string_view a, absl::string_view b) {
   for (size_t j = 0; j <= y.size(); ++j) d[0][j] = static_cast<int>(j);
   for (size_t i = 1; i <= x.size(); ++i) {
     for (size_t j = 1; j <= y.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1)});
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1)});
       if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1]) {
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }
@@ -96,7 +96,8 @@ TEST(ArabicEditDistanceTest, StopsAtTheBound) {
 // The matcher reuses rows across a sorted scan and skips dead prefixes: on
 // random dictionaries it must agree with the naive DP on every term.
 TEST(FuzzyMatcherTest, SortedScanAgreesWithTheNaiveDistance) {
-  const std::vector<std::string> letters = {"ا", "أ", "ؤ", "ئ", "ب", "ت", "ر", "ل", "ي", "ى", "ه", "ة", "و"};
+  const std::vector<std::string> letters = {"ا", "أ", "ؤ", "ئ", "ب", "ت", "ر",
+                                            "ل", "ي", "ى", "ه", "ة", "و"};
   std::mt19937 rng(42);
   auto random_word = [&](size_t min_len, size_t max_len) {
     std::string w;
@@ -241,7 +242,8 @@ TEST_F(FuzzySearchTest, ExpansionsAreCappedFewestEditsThenMostFrequent) {
   req.typo.enabled = true;
   absl::StatusOr<SearchResult> r = Search(index_, req);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_TRUE(absl::StartsWith(r->parsed_query, "FUZZY(qwert~1: the 32 closest of ")) << r->parsed_query;
+  EXPECT_TRUE(absl::StartsWith(r->parsed_query, "FUZZY(qwert~1: the 32 closest of "))
+      << r->parsed_query;
   req.typo.max_expansions = 3;
   r = Search(index_, req);
   ASSERT_TRUE(r.ok()) << r.status();
@@ -343,7 +345,8 @@ TEST(FuzzyParseTest, TildeAfterAWordIsFuzzyAndAfterAPhraseIsProximity) {
   EXPECT_EQ(parse("الرقاقت~1 هواوي"), "OR(FUZZY(الرقاقت[رقاقت]~1), هواوي[هواو])");
   EXPECT_EQ(parse("مسئول~0"), "FUZZY(مسئول~0)");
   EXPECT_EQ(parse("\"هواوي الصين\"~5"), "NEAR/5(هواو صين)");
-  EXPECT_TRUE(absl::StartsWith(parse("الرقاقت~3"), "ERROR: '~3' after a word allows too many typos at character 8"))
+  EXPECT_TRUE(absl::StartsWith(parse("الرقاقت~3"),
+                               "ERROR: '~3' after a word allows too many typos at character 8"))
       << parse("الرقاقت~3");
   EXPECT_TRUE(absl::StrContains(parse("رقاق*~"), "both a prefix and fuzzy")) << parse("رقاق*~");
   // In plain syntax '~' is punctuation.

@@ -19,9 +19,8 @@ size_t Letters(absl::string_view s) {
 }
 
 bool IsNumber(absl::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return absl::ascii_isdigit(c) || c == '.' || c == ',';
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return absl::ascii_isdigit(c) || c == '.' || c == ','; });
 }
 
 }  // namespace
@@ -60,7 +59,8 @@ std::vector<MoreLikeThisTerm> SelectMoreLikeThisTerms(const index::InvertedIndex
     const index::PostingList* pl = index.Postings(stem);
     const int64_t postings = pl == nullptr ? 0 : std::min<int64_t>(pl->docs.size(), n);
     if (postings < options.min_doc_freq) continue;
-    if (static_cast<double>(postings) > options.max_doc_freq_ratio * static_cast<double>(n)) continue;
+    if (static_cast<double>(postings) > options.max_doc_freq_ratio * static_cast<double>(n))
+      continue;
     MoreLikeThisTerm t;
     t.stem = stem;
     // The most frequent form; the smallest among equals, for stable output.
@@ -90,9 +90,8 @@ std::vector<MoreLikeThisTerm> SelectMoreLikeThisTerms(const index::InvertedIndex
     t.score = t.tf * Bm25Idf(n, t.doc_freq);
     out.push_back(std::move(t));
   }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.score > b.score;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.score > b.score; });
   return out;
 }
 

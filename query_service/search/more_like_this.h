@@ -59,10 +59,10 @@ struct MoreLikeThisOptions {
 // One selected term.
 struct MoreLikeThisTerm {
   std::string stem;
-  std::string form;     // its most frequent exact form in the article
-  double tf = 0;        // weighted occurrences in the article
+  std::string form;      // its most frequent exact form in the article
+  double tf = 0;         // weighted occurrences in the article
   int64_t doc_freq = 0;  // live articles with the stem
-  double score = 0;     // tf * idf
+  double score = 0;      // tf * idf
 };
 
 // The terms of live document `doc`, best first. REQUIRES: doc is live.

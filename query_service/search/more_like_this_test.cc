@@ -23,7 +23,8 @@ class MoreLikeThisTest : public ::testing::Test {
   index::DocId Doc(const std::string& id) { return *index_.FindDocId(id); }
   std::vector<std::string> Stems(const std::string& id, const MoreLikeThisOptions& o = {}) {
     std::vector<std::string> out;
-    for (const MoreLikeThisTerm& t : SelectMoreLikeThisTerms(index_, Doc(id), o)) out.push_back(t.stem);
+    for (const MoreLikeThisTerm& t : SelectMoreLikeThisTerms(index_, Doc(id), o))
+      out.push_back(t.stem);
     return out;
   }
   std::vector<std::string> Related(const std::string& id, bool collapse = false) {
@@ -62,7 +63,8 @@ TEST_F(MoreLikeThisTest, SelectsFrequentCharacteristicStemsWithTitleWeight) {
   ASSERT_GE(stems.size(), 4u);
   EXPECT_EQ(stems[0], "سد");
   for (const char* s : {"اد", "انهيار", "قر"}) {
-    EXPECT_NE(std::find(stems.begin(), stems.end(), s), stems.end()) << s << ": " << absl::StrJoin(stems, " ");
+    EXPECT_NE(std::find(stems.begin(), stems.end(), s), stems.end())
+        << s << ": " << absl::StrJoin(stems, " ");
   }
   for (const char* s : {"في", "من", "امطار", "مسؤول"}) {
     EXPECT_EQ(std::find(stems.begin(), stems.end(), s), stems.end()) << s;

@@ -35,8 +35,8 @@ struct Typed {
 absl::StatusOr<Typed> ReadPrefix(const analysis::Analyzer& analyzer, absl::string_view prefix,
                                  const SuggestLimits& limits) {
   if (prefix.size() > limits.max_prefix_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat("prefix is ", prefix.size(),
-                                                   " bytes; the limit is ", limits.max_prefix_bytes));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "prefix is ", prefix.size(), " bytes; the limit is ", limits.max_prefix_bytes));
   }
   if (absl::StripAsciiWhitespace(prefix).empty()) {
     return absl::InvalidArgumentError("prefix is empty: send what the user has typed so far");
@@ -73,8 +73,9 @@ class TopCompletions {
   explicit TopCompletions(size_t keep) : keep_(keep) {}
   void Offer(absl::string_view term, int64_t postings) {
     if (keep_ == 0) return;
-    if (heap_.size() == keep_ && (postings < heap_.front().postings ||
-                                  (postings == heap_.front().postings && term > heap_.front().term))) {
+    if (heap_.size() == keep_ &&
+        (postings < heap_.front().postings ||
+         (postings == heap_.front().postings && term > heap_.front().term))) {
       return;
     }
     heap_.push_back({std::string(term), postings, 0});
@@ -262,7 +263,8 @@ std::vector<Suggestion> RankTitles(const index::InvertedIndex& index, const Type
   size_t visited = 0;
   DocId hi = index.doc_id_limit();
   DocId window = 1024;
-  while (hi > 0 && visited < limits.max_title_postings && docs.size() < limits.max_titles_analysed) {
+  while (hi > 0 && visited < limits.max_title_postings &&
+         docs.size() < limits.max_titles_analysed) {
     const DocId lo = hi > window ? hi - window : 0;
     for (const index::PostingList* pl : drivers) {
       PostingCursor c(pl);
@@ -294,9 +296,8 @@ std::vector<Suggestion> RankTitles(const index::InvertedIndex& index, const Type
     index.analyzer().AnalyzeTo(title, 0, &tokens);
     bool has_context = true;
     for (const std::string& stem : context_stems) {
-      has_context = has_context && std::any_of(tokens.begin(), tokens.end(), [&](const auto& t) {
-                      return t.stem() == stem;
-                    });
+      has_context = has_context && std::any_of(tokens.begin(), tokens.end(),
+                                               [&](const auto& t) { return t.stem() == stem; });
     }
     if (!has_context) continue;
     // The best place of the completed word: after the typed words, in order.
@@ -334,9 +335,9 @@ absl::StatusOr<std::vector<Suggestion>> Suggest(const index::InvertedIndex& inde
                                                 const SuggestRequest& request,
                                                 const SuggestLimits& limits) {
   if (request.page_size < 0 || request.page_size > limits.max_page_size) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size must be in [0, ", limits.max_page_size,
-                                                   "] (0 = default ", limits.default_page_size,
-                                                   "), got ", request.page_size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size must be in [0, ", limits.max_page_size, "] (0 = default ",
+                     limits.default_page_size, "), got ", request.page_size));
   }
   const size_t page =
       static_cast<size_t>(request.page_size == 0 ? limits.default_page_size : request.page_size);
@@ -363,7 +364,8 @@ absl::StatusOr<std::vector<Suggestion>> Suggest(const index::InvertedIndex& inde
   if (request.titles) titles = RankTitles(index, *typed, std::move(all).Take(), page, limits);
   // Titles take at most half the page when terms are asked for too.
   size_t n_titles = titles.size();
-  if (request.terms) n_titles = std::min(n_titles, std::max(page / 2, page - std::min(page, terms.size())));
+  if (request.terms)
+    n_titles = std::min(n_titles, std::max(page / 2, page - std::min(page, terms.size())));
   const size_t n_terms = std::min(terms.size(), page - n_titles);
 
   std::vector<Suggestion> out;

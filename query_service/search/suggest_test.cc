@@ -30,7 +30,8 @@ class SuggestTest : public ::testing::Test {
     return out;
   }
   absl::StatusCode Code(const std::string& prefix, int page_size = 0) {
-    return Suggest(index_, {.prefix = prefix, .page_size = page_size, .terms = true, .titles = true})
+    return Suggest(index_,
+                   {.prefix = prefix, .page_size = page_size, .terms = true, .titles = true})
         .status()
         .code();
   }
@@ -66,8 +67,7 @@ TEST_F(SuggestTest, ThePreviousWordRanksCompletionsAndIsKept) {
   Add("ai2", "تقدم الذكاء الاصطناعي", {});
   Add("ai3", "الذكاء الانساني", {});
   EXPECT_EQ(Texts("ال", true, false, 2), (std::vector<std::string>{"العام", "الجديد"}));
-  EXPECT_EQ(Texts("الذكاء ال"),
-            (std::vector<std::string>{"الذكاء الاصطناعي", "الذكاء الانساني"}));
+  EXPECT_EQ(Texts("الذكاء ال"), (std::vector<std::string>{"الذكاء الاصطناعي", "الذكاء الانساني"}));
   // What was typed before the last word is kept as typed.
   EXPECT_EQ(Texts("  الذَّكاء ال", true, false, 1), (std::vector<std::string>{"الذَّكاء الاصطناعي"}));
   // Nothing follows the previous word: the word alone is completed.
@@ -99,9 +99,8 @@ TEST_F(SuggestTest, TitlesWithTheTypedWordsInOrderComeFirstThenNewest) {
   ASSERT_TRUE(r.ok()) << r.status();
   std::vector<std::string> got;
   for (const Suggestion& s : *r) got.push_back(s.text);
-  EXPECT_EQ(got, (std::vector<std::string>{"الذكاء الاصطناعي في المدارس",
-                                           "عام من الذكاء الاصطناعي", "سباق الذكاء الاصطناعي يشتد",
-                                           "الاصطناعي والذكاء"}));
+  EXPECT_EQ(got, (std::vector<std::string>{"الذكاء الاصطناعي في المدارس", "عام من الذكاء الاصطناعي",
+                                           "سباق الذكاء الاصطناعي يشتد", "الاصطناعي والذكاء"}));
   EXPECT_EQ((*r)[1].count, 2);
   EXPECT_EQ((*r)[1].article_id, "copy");
   EXPECT_EQ((*r)[1].kind, SuggestionKind::kTitle);
