@@ -1,5 +1,7 @@
 #include "query_service/convert.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace khabar::query {
 
 namespace {
@@ -45,6 +47,19 @@ absl::StatusOr<index::Document> DocumentFromPayload(absl::string_view payload) {
   return doc;
 }
 
+namespace {
+
+// Highlighting is on unless explicitly disabled; zero values are defaults.
+bool FromProto(const v1::HighlightOptions& h, search::SnippetOptions* snippets) {
+  if (h.max_snippets() != 0) snippets->max_snippets = h.max_snippets();
+  snippets->snippet_words = h.snippet_words();
+  snippets->pre_tag = h.pre_tag();
+  snippets->post_tag = h.post_tag();
+  return !h.has_enabled() || h.enabled();
+}
+
+}  // namespace
+
 search::PageRequest FromProto(const v1::SearchRequest& request) {
   search::PageRequest out;
   out.query = request.query();
@@ -58,13 +73,7 @@ search::PageRequest FromProto(const v1::SearchRequest& request) {
   out.minimum_should_match = request.minimum_should_match();
   out.query_syntax = request.query_syntax() == v1::QUERY_SYNTAX_PLAIN ? search::QuerySyntax::kPlain
                                                                         : search::QuerySyntax::kFull;
-  // Highlighting is on unless explicitly disabled; zero values are defaults.
-  const v1::HighlightOptions& h = request.highlight();
-  out.highlight = !h.has_enabled() || h.enabled();
-  if (h.max_snippets() != 0) out.snippets.max_snippets = h.max_snippets();
-  out.snippets.snippet_words = h.snippet_words();
-  out.snippets.pre_tag = h.pre_tag();
-  out.snippets.post_tag = h.post_tag();
+  out.highlight = FromProto(request.highlight(), &out.snippets);
   out.filter = request.filter();
   out.order_by = request.order_by();
   out.facets.assign(request.facets().begin(), request.facets().end());
@@ -76,7 +85,55 @@ search::PageRequest FromProto(const v1::SearchRequest& request) {
     if (r.has_origin()) recency.origin = r.origin().seconds();
     out.recency = std::move(recency);
   }
+  out.typo_tolerance = request.typo_tolerance().enabled();
+  out.one_typo_min_letters = request.typo_tolerance().one_typo_min_letters();
+  out.two_typos_min_letters = request.typo_tolerance().two_typos_min_letters();
   return out;
+}
+
+search::MoreLikeThisPageRequest FromProto(const v1::MoreLikeThisRequest& request) {
+  search::MoreLikeThisPageRequest out;
+  out.id = request.id();
+  out.page_size = request.page_size();
+  out.page_token = request.page_token();
+  out.collapse_duplicates = request.collapse_duplicates();
+  out.explain = request.explain();
+  out.highlight = FromProto(request.highlight(), &out.snippets);
+  return out;
+}
+
+absl::StatusOr<search::SuggestRequest> FromProto(const v1::SuggestRequest& request) {
+  search::SuggestRequest out;
+  out.prefix = request.prefix();
+  out.page_size = request.page_size();
+  bool terms = false, titles = false, any = false;
+  for (int k : request.kinds()) {
+    if (k == v1::SUGGESTION_KIND_TERM) {
+      terms = any = true;
+    } else if (k == v1::SUGGESTION_KIND_TITLE) {
+      titles = any = true;
+    } else if (k != v1::SUGGESTION_KIND_UNSPECIFIED) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "kinds: ", k, " is not a suggestion kind (SUGGESTION_KIND_TERM or SUGGESTION_KIND_TITLE)"));
+    }
+  }
+  if (any) {
+    out.terms = terms;
+    out.titles = titles;
+  }
+  return out;
+}
+
+void ToProto(const std::vector<search::Suggestion>& suggestions, v1::SuggestResponse* response) {
+  for (const search::Suggestion& s : suggestions) {
+    v1::Suggestion* out = response->add_suggestions();
+    out->set_text(s.text);
+    out->set_kind(s.kind == search::SuggestionKind::kTerm ? v1::SUGGESTION_KIND_TERM
+                                                           : v1::SUGGESTION_KIND_TITLE);
+    out->set_count(s.count);
+    out->set_score(s.score);
+    out->set_article_id(s.article_id);
+  }
 }
 
 void ToProto(const search::Explanation& e, v1::Explanation* out) {

@@ -22,6 +22,10 @@ index::Document ToDocument(const v1::Article& article);
 absl::StatusOr<index::Document> DocumentFromPayload(absl::string_view payload);
 
 search::PageRequest FromProto(const v1::SearchRequest& request);
+search::MoreLikeThisPageRequest FromProto(const v1::MoreLikeThisRequest& request);
+// InvalidArgument for a `kinds` value that is not a SuggestionKind.
+absl::StatusOr<search::SuggestRequest> FromProto(const v1::SuggestRequest& request);
+void ToProto(const std::vector<search::Suggestion>& suggestions, v1::SuggestResponse* response);
 void ToProto(const search::Page& page, v1::SearchResponse* response);
 void ToProto(const search::Explanation& explanation, v1::Explanation* out);
 void ToProto(const search::EngineStats& stats, v1::StatsResponse* response);

@@ -47,4 +47,29 @@ grpc::ServerUnaryReactor* QueryServiceImpl::Stats(grpc::CallbackServerContext* c
   return reactor;
 }
 
+grpc::ServerUnaryReactor* QueryServiceImpl::Suggest(grpc::CallbackServerContext* ctx,
+                                                    const v1::SuggestRequest* request,
+                                                    v1::SuggestResponse* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  absl::StatusOr<search::SuggestRequest> req = FromProto(*request);
+  absl::Status status = req.status();
+  if (status.ok()) {
+    absl::StatusOr<std::vector<search::Suggestion>> suggestions = engine_->Suggest(*req);
+    if (suggestions.ok()) ToProto(*suggestions, response);
+    status = suggestions.status();
+  }
+  reactor->Finish(rpc::ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::MoreLikeThis(grpc::CallbackServerContext* ctx,
+                                                         const v1::MoreLikeThisRequest* request,
+                                                         v1::SearchResponse* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  absl::StatusOr<search::Page> page = engine_->MoreLikeThis(FromProto(*request));
+  if (page.ok()) ToProto(*page, response);
+  reactor->Finish(rpc::ToGrpcStatus(page.status()));
+  return reactor;
+}
+
 }  // namespace khabar::query

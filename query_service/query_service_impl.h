@@ -1,7 +1,8 @@
 // File: query_service_impl.h
 // -----------------------------------------------------------------------------
 // gRPC front ends of the query service, both over one search::Engine:
-//   QueryServiceImpl  khabar.v1.QueryService  (Search, GetArticle, Stats)
+//   QueryServiceImpl  khabar.v1.QueryService  (Search, GetArticle, Stats, Suggest,
+//                     MoreLikeThis)
 //   IndexServiceImpl  khabar.v1.IndexService  (IndexArticles stream, DeleteArticles)
 #ifndef KHABAR_QUERY_SERVICE_QUERY_SERVICE_IMPL_H_
 #define KHABAR_QUERY_SERVICE_QUERY_SERVICE_IMPL_H_
@@ -28,6 +29,12 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
   grpc::ServerUnaryReactor* Stats(grpc::CallbackServerContext* ctx,
                                   const v1::StatsRequest* request,
                                   v1::StatsResponse* response) override;
+  grpc::ServerUnaryReactor* Suggest(grpc::CallbackServerContext* ctx,
+                                    const v1::SuggestRequest* request,
+                                    v1::SuggestResponse* response) override;
+  grpc::ServerUnaryReactor* MoreLikeThis(grpc::CallbackServerContext* ctx,
+                                         const v1::MoreLikeThisRequest* request,
+                                         v1::SearchResponse* response) override;
 
  private:
   search::Engine* engine_;

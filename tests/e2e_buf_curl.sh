@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end through server reflection, the way a grpcurl user works:
-# list services, call Search with an Arabic query, GetArticle, health check.
+# list services, call Search with an Arabic query (and with typos), Suggest,
+# MoreLikeThis, GetArticle, health check.
 # `buf curl` (npm @bufbuild/buf) stands in for grpcurl: it also discovers the
 # schema through the reflection service, so nothing here uses our .proto files.
 #
@@ -60,7 +61,8 @@ for s in khabar.v1.QueryService khabar.v1.IndexService grpc.health.v1.Health; do
   grep -qx "$s" <<<"$services" || fail "reflection does not list $s"
 done
 methods=$("$buf" curl --protocol grpc --http2-prior-knowledge --list-methods "http://$qaddr")
-for m in khabar.v1.QueryService/Search khabar.v1.QueryService/GetArticle khabar.v1.QueryService/Stats; do
+for m in khabar.v1.QueryService/Search khabar.v1.QueryService/GetArticle khabar.v1.QueryService/Stats \
+         khabar.v1.QueryService/Suggest khabar.v1.QueryService/MoreLikeThis; do
   grep -qx "$m" <<<"$methods" || fail "reflection does not list $m"
 done
 
@@ -214,6 +216,53 @@ if bad=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "مصنع", "orde
 fi
 grep -qi 'invalid_argument\|invalid argument' <<<"$bad" || fail "expected invalid_argument for order_by, got: $bad"
 
+# 6d. Typo tolerance: a misspelled word finds the olive harvest article.
+typo=$(curl_grpc khabar.v1.QueryService/Search \
+  -d '{"query": "الزيتوون", "typoTolerance": {"enabled": true}, "pageSize": 3}')
+python3 - "$typo" <<'PY' || fail "typo tolerance: $typo"
+import json, sys
+r = json.loads(sys.argv[1])
+assert r["hits"][0]["id"] == "k3_olive_harvest", r["hits"][0]["id"]
+assert "FUZZY(الزيتوون" in r["parsedQuery"], r["parsedQuery"]
+PY
+if bad=$(curl_grpc khabar.v1.QueryService/Search \
+    -d '{"query": "الزيتوون", "typoTolerance": {"enabled": true, "oneTypoMinLetters": 99}}' 2>&1); then
+  fail "typoTolerance.oneTypoMinLetters=99 was accepted: $bad"
+fi
+grep -q 'typo_tolerance.one_typo_min_letters' <<<"$bad" || fail "expected an error naming the field, got: $bad"
+
+# 6e. Suggest: search-as-you-type completes the last word after the first.
+sug=$(curl_grpc khabar.v1.QueryService/Suggest -d '{"prefix": "الذكاء ال", "pageSize": 5}')
+echo "$sug"
+python3 - "$sug" <<'PY' || fail "Suggest: $sug"
+import json, sys
+s = json.loads(sys.argv[1])["suggestions"]
+assert s[0]["text"] == "الذكاء الاصطناعي" and s[0]["kind"] == "SUGGESTION_KIND_TERM", s[0]
+assert int(s[0]["count"]) >= 1
+assert len(s) <= 5
+PY
+titles=$(curl_grpc khabar.v1.QueryService/Suggest -d '{"prefix": "موجة ح", "kinds": ["SUGGESTION_KIND_TITLE"]}')
+grep -q '"articleId": *"k7_desert_weather"' <<<"$titles" || fail "title suggestion: $titles"
+if bad=$(curl_grpc khabar.v1.QueryService/Suggest -d '{"prefix": ""}' 2>&1); then
+  fail "empty prefix was accepted: $bad"
+fi
+grep -qi 'invalid_argument\|invalid argument' <<<"$bad" || fail "expected invalid_argument, got: $bad"
+
+# 6e. MoreLikeThis: related articles of one article, never itself.
+mlt=$(curl_grpc khabar.v1.QueryService/MoreLikeThis -d '{"id": "k2_china_ai_race", "pageSize": 3}')
+python3 - "$mlt" <<'PY' || fail "MoreLikeThis: $mlt"
+import json, sys
+r = json.loads(sys.argv[1])
+ids = [h["id"] for h in r["hits"]]
+assert ids and "k2_china_ai_race" not in ids, ids
+assert r["parsedQuery"].startswith("OR"), r["parsedQuery"]
+assert all(h["score"] > 0 for h in r["hits"])
+PY
+if bad=$(curl_grpc khabar.v1.QueryService/MoreLikeThis -d '{"id": "no_such_article"}' 2>&1); then
+  fail "unknown id was accepted: $bad"
+fi
+grep -qi 'not_found\|not found' <<<"$bad" || fail "expected not_found, got: $bad"
+
 # 7. ingest_service serves IngestService with reflection too.
 start_server ingest "$ingest_bin" --listen=127.0.0.1:0 --query_service="$qaddr"
 ipid=$pid_started iaddr=$addr
@@ -227,3 +276,5 @@ found=$(curl_grpc khabar.v1.QueryService/Search -d '{"query": "مكتبة"}')
 grep -q '"id": *"library"' <<<"$found" || fail "document sent to IngestService is not searchable: $found"
 
 echo "PASS: reflection workflow (list, health, Search, snippets, filters, facets, GetArticle, errors, IngestService)"
+
+echo "PASS: reflection workflow (list, health, Search, snippets, GetArticle, errors, typos, Suggest, MoreLikeThis, IngestService)"

@@ -37,6 +37,12 @@ uint32_t Analyzer::ForEachToken(absl::string_view text, uint32_t first_position,
   return position;
 }
 
+absl::string_view Analyzer::StemOfTerm(absl::string_view term) const {
+  if (!options_.stem || IsStopword(term)) return term;
+  const StemRange stem = LightStem(term);
+  return term.substr(stem.begin, stem.end - stem.begin);
+}
+
 uint32_t Analyzer::AnalyzeTo(absl::string_view text, uint32_t first_position,
                              std::vector<Token>* tokens) const {
   return ForEachToken(text, first_position, [tokens](const TokenRef& t) {

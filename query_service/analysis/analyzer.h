@@ -79,6 +79,10 @@ class Analyzer {
   uint32_t AnalyzeTo(absl::string_view text, uint32_t first_position,
                      std::vector<Token>* tokens) const;
 
+  // The stem a token with this normalized `term` gets (Token::stem()): the
+  // term itself for a stopword or with stemming off.
+  absl::string_view StemOfTerm(absl::string_view term) const;
+
   std::vector<Token> Analyze(absl::string_view text) const {
     std::vector<Token> tokens;
     AnalyzeTo(text, 0, &tokens);

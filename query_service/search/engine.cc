@@ -51,6 +51,10 @@ std::string TokenScope(const PageRequest& request, absl::string_view minimum_sho
         absl::StrFormat("recency=%.17g,%.17g", recency->half_life_seconds, recency->weight));
     if (request.recency->origin) absl::StrAppend(&scope, ",", *request.recency->origin);
   }
+  if (request.typo_tolerance) {
+    absl::StrAppend(&scope, sep, "typo=", request.one_typo_min_letters, "/",
+                    request.two_typos_min_letters);
+  }
   return scope;
 }
 
@@ -181,14 +185,34 @@ void Engine::Pin(std::shared_ptr<const index::IndexSnapshot> snapshot) const {
   }
 }
 
-absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
-  int32_t page_size = request.page_size == 0 ? options_.default_page_size : request.page_size;
+absl::StatusOr<int32_t> Engine::PageSize(int32_t requested) const {
+  const int32_t page_size = requested == 0 ? options_.default_page_size : requested;
   if (page_size < 0 || page_size > options_.max_page_size) {
     return absl::InvalidArgumentError(absl::StrCat("page_size must be in [0, ",
                                                    options_.max_page_size, "] (0 = default ",
                                                    options_.default_page_size, "), got ",
-                                                   request.page_size));
+                                                   requested));
   }
+  return page_size;
+}
+
+namespace {
+
+// The position a page token points to (offset bounded), or the first page.
+absl::StatusOr<PageToken> PagePosition(const std::string& page_token, absl::string_view scope) {
+  absl::StatusOr<PageToken> token = DecodePageToken(page_token, scope);
+  if (!token.ok()) return token.status();
+  constexpr uint64_t kMaxOffset = 100000;  // deep paging: use filters, not page 10,000
+  if (token->offset > kMaxOffset) {
+    return absl::InvalidArgumentError("page_token points past the deepest page served");
+  }
+  return *token;
+}
+
+}  // namespace
+
+absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
+  KHABAR_ASSIGN_OR_RETURN(const int32_t page_size, PageSize(request.page_size));
   const std::string& msm = request.minimum_should_match.empty()
                                ? options_.default_minimum_should_match
                                : request.minimum_should_match;
@@ -201,17 +225,22 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   }
   KHABAR_ASSIGN_OR_RETURN(std::vector<FacetField> facets, ParseFacetFields(request.facets));
   KHABAR_ASSIGN_OR_RETURN(std::optional<RecencyBoost> recency, ResolveRecency(request.recency));
-  const std::string token_scope = TokenScope(request, msm, order, recency);
-  absl::StatusOr<PageToken> token = DecodePageToken(request.page_token, token_scope);
-  if (!token.ok()) return token.status();
-  constexpr uint64_t kMaxOffset = 100000;  // deep paging: use filters, not page 10,000
-  if (token->offset > kMaxOffset) {
-    return absl::InvalidArgumentError("page_token points past the deepest page served");
+  TypoOptions typo = options_.typo;
+  typo.enabled = request.typo_tolerance;
+  if (request.one_typo_min_letters != 0) typo.one_typo_min_letters = request.one_typo_min_letters;
+  if (request.two_typos_min_letters != 0) typo.two_typos_min_letters = request.two_typos_min_letters;
+  // Explicit lengths that only make sense together are checked together.
+  if (request.one_typo_min_letters != 0 && request.two_typos_min_letters == 0 &&
+      typo.two_typos_min_letters < typo.one_typo_min_letters) {
+    typo.two_typos_min_letters = typo.one_typo_min_letters;
   }
+  KHABAR_RETURN_IF_ERROR(ValidateTypoOptions(typo));
+  const std::string token_scope = TokenScope(request, msm, order, recency);
+  KHABAR_ASSIGN_OR_RETURN(const PageToken token, PagePosition(request.page_token, token_scope));
 
   SearchRequest req;
   req.query = request.query;
-  req.offset = token->offset;
+  req.offset = token.offset;
   req.limit = static_cast<size_t>(page_size);
   req.collapse_duplicates = request.collapse_duplicates;
   req.default_operator = request.default_operator;
@@ -222,22 +251,30 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   req.order_by = order;
   req.facets = std::move(facets);
   req.recency = recency;
+  req.typo = typo;
 
   // Held to the end of this call: every pointer below points into it.
-  const std::shared_ptr<const index::IndexSnapshot> snapshot = PinnedOrCurrent(token->generation);
-  const index::IndexSnapshot& index = *snapshot;
-  Page page;
-  absl::StatusOr<SearchResult> result = search::Search(index, req, options_.bm25,
+  const std::shared_ptr<const index::IndexSnapshot> snapshot = PinnedOrCurrent(token.generation);
+  absl::StatusOr<SearchResult> result = search::Search(*snapshot, req, options_.bm25,
                                                        options_.search_limits);
   if (!result.ok()) return result.status();
-  page.total_hits = result->total_hits;
-  page.terms = std::move(result->terms);
-  page.parsed_query = std::move(result->parsed_query);
-  page.facets = std::move(result->facets);
+  return MakePage(snapshot, *std::move(result), token.offset, request.highlight, request.snippets,
+                  token_scope);
+}
+
+Page Engine::MakePage(const std::shared_ptr<const index::IndexSnapshot>& snapshot,
+                      SearchResult result, uint64_t offset, bool highlight,
+                      const SnippetOptions& snippets, absl::string_view token_scope) const {
+  const index::IndexSnapshot& index = *snapshot;
+  Page page;
+  page.total_hits = result.total_hits;
+  page.terms = std::move(result.terms);
+  page.parsed_query = std::move(result.parsed_query);
+  page.facets = std::move(result.facets);
   std::vector<HighlightTerm> highlight_terms;
-  if (request.highlight) highlight_terms = HighlightTerms(index, result->words);
-  int32_t rank = static_cast<int32_t>(req.offset);
-  for (Hit& hit : result->hits) {
+  if (highlight) highlight_terms = HighlightTerms(index, result.words);
+  int32_t rank = static_cast<int32_t>(offset);
+  for (Hit& hit : result.hits) {
     const index::Document& doc = index.document(hit.doc);
     PageHit& out = page.hits.emplace_back();
     out.id = doc.id;
@@ -251,19 +288,53 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
     out.cluster_id = index.cluster_id(hit.doc);
     out.duplicate_count = hit.duplicate_count;
     out.explanation = std::move(hit.explanation);
-    if (request.highlight) {
-      DocumentHighlights h = MakeSnippets(analyzer_, doc, highlight_terms, request.snippets);
+    if (highlight) {
+      DocumentHighlights h = MakeSnippets(analyzer_, doc, highlight_terms, snippets);
       out.snippets = std::move(h.snippets);
       out.title_highlights = std::move(h.title_highlights);
     }
   }
-  const uint64_t next = req.offset + result->hits.size();
-  if (!result->hits.empty() && next < static_cast<uint64_t>(result->total_hits)) {
+  const uint64_t next = offset + result.hits.size();
+  if (!result.hits.empty() && next < static_cast<uint64_t>(result.total_hits)) {
     page.next_page_token =
         EncodePageToken({.offset = next, .generation = snapshot->generation()}, token_scope);
     Pin(snapshot);
   }
   return page;
+}
+
+absl::StatusOr<std::vector<Suggestion>> Engine::Suggest(const SuggestRequest& request) const {
+  const std::shared_ptr<const index::IndexSnapshot> snapshot = index_.snapshot();
+  return search::Suggest(*snapshot, request, options_.suggest);
+}
+
+absl::StatusOr<Page> Engine::MoreLikeThis(const MoreLikeThisPageRequest& request) const {
+  if (request.id.empty()) return absl::InvalidArgumentError("id is empty: name the article");
+  KHABAR_ASSIGN_OR_RETURN(const int32_t page_size, PageSize(request.page_size));
+  if (request.highlight) KHABAR_RETURN_IF_ERROR(ValidateSnippetOptions(request.snippets));
+  // Bound to the article and the flag that changes the list ("\0" cannot
+  // start a query, so these never pass for a search's tokens).
+  std::string token_scope = absl::StrCat(absl::string_view("\0", 1), "more_like_this=", request.id);
+  if (request.collapse_duplicates) {
+    absl::StrAppend(&token_scope, absl::string_view("\0", 1), "collapse_duplicates");
+  }
+  KHABAR_ASSIGN_OR_RETURN(const PageToken token, PagePosition(request.page_token, token_scope));
+
+  const std::shared_ptr<const index::IndexSnapshot> snapshot = PinnedOrCurrent(token.generation);
+  const std::optional<index::DocId> doc = snapshot->FindDocId(request.id);
+  if (!doc.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no article with id \"", request.id, "\""));
+  }
+  RankOptions rank;
+  rank.offset = token.offset;
+  rank.limit = static_cast<size_t>(page_size);
+  rank.collapse_duplicates = request.collapse_duplicates;
+  rank.explain = request.explain;
+  absl::StatusOr<SearchResult> result =
+      search::MoreLikeThis(*snapshot, *doc, rank, options_.more_like_this, options_.bm25);
+  if (!result.ok()) return result.status();
+  return MakePage(snapshot, *std::move(result), token.offset, request.highlight, request.snippets,
+                  token_scope);
 }
 
 absl::StatusOr<std::string> Engine::GetPayload(absl::string_view id) const {

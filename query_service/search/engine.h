@@ -27,8 +27,11 @@
 #include "absl/time/time.h"
 #include "query_service/analysis/analyzer.h"
 #include "query_service/index/inverted_index.h"
+#include "query_service/search/fuzzy.h"
+#include "query_service/search/more_like_this.h"
 #include "query_service/search/searcher.h"
 #include "query_service/search/snippets.h"
+#include "query_service/search/suggest.h"
 
 namespace khabar::search {
 
@@ -55,6 +58,11 @@ struct EngineOptions {
   // Threads that analyse a batch (the costly part of indexing) before it is
   // committed in order; 0 = one per core.
   int indexing_threads = 0;
+  // Typo tolerance defaults (a request turns it on and may set the word
+  // lengths), suggestions and more-like-this.
+  TypoOptions typo = {};
+  SuggestLimits suggest = {};
+  MoreLikeThisOptions more_like_this = {};
 };
 
 struct PageRequest {
@@ -89,6 +97,23 @@ struct PageRequest {
     std::optional<int64_t> origin = std::nullopt;  // Unix seconds; unset = now
   };
   std::optional<Recency> recency = std::nullopt;
+  // Typo tolerance for every eligible word (fuzzy.h); word lengths 0 =
+  // EngineOptions::typo's.
+  bool typo_tolerance = false;
+  int32_t one_typo_min_letters = 0;
+  int32_t two_typos_min_letters = 0;
+};
+
+// Related articles (MoreLikeThis): paged like a search.
+struct MoreLikeThisPageRequest {
+  std::string id;
+  int32_t page_size = 0;  // 0 = default
+  std::string page_token = "";
+  // Leave out the article's near-duplicates too, and fold the others.
+  bool collapse_duplicates = false;
+  bool explain = false;
+  bool highlight = true;
+  SnippetOptions snippets = {};
 };
 
 struct PageHit {
@@ -140,8 +165,16 @@ class Engine {
   int64_t Delete(const std::vector<std::string>& ids, std::vector<std::string>* not_found);
 
   // InvalidArgument for a bad query, page size, page token, snippet options,
-  // filter, order_by, facet field or recency boost.
+  // filter, order_by, facet field, recency boost or typo options.
   absl::StatusOr<Page> Search(const PageRequest& request) const;
+
+  // Completions of a partly typed query (suggest.h).
+  absl::StatusOr<std::vector<Suggestion>> Suggest(const SuggestRequest& request) const;
+
+  // Articles related to the live article `request.id` (more_like_this.h):
+  // NotFound for an unknown id; InvalidArgument for an empty id or bad paging
+  // or snippet options. Page::parsed_query shows the query built from it.
+  absl::StatusOr<Page> MoreLikeThis(const MoreLikeThisPageRequest& request) const;
 
   // The stored payload of the live article `id`; NotFound otherwise.
   absl::StatusOr<std::string> GetPayload(absl::string_view id) const;
@@ -168,12 +201,20 @@ class Engine {
   const EngineOptions& options() const { return options_; }
 
  private:
+  // Page size with its default, or InvalidArgument.
+  absl::StatusOr<int32_t> PageSize(int32_t requested) const;
+  // The page of `result`, whose hits start at `offset` of the whole list,
+  // with snippets when asked and the token of the next page.
+  Page MakePage(const std::shared_ptr<const index::IndexSnapshot>& snapshot,
+                SearchResult result, uint64_t offset, bool highlight,
+                const SnippetOptions& snippets, absl::string_view token_scope) const;
+
   // Constant after construction.
   const EngineOptions options_;
   const analysis::Analyzer analyzer_;
 
   // The snapshot `generation` when a page token pinned it and it is still
-  // held, else the current one; pins `snapshot` for next pages when `pin`.
+  // held, else the current one. Pin() keeps `snapshot` for next pages.
   std::shared_ptr<const index::IndexSnapshot> PinnedOrCurrent(uint64_t generation) const;
   void Pin(std::shared_ptr<const index::IndexSnapshot> snapshot) const;
 

@@ -1,6 +1,7 @@
 #include "query_service/search/query.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace khabar::search {
@@ -33,10 +34,32 @@ std::string Children(const std::vector<Query>& children) {
 }  // namespace
 
 std::string TermNode::DebugString() const {
-  std::string out = absl::StrCat(Scope(scope_), word_.term);
-  if (word_.stem != word_.term) absl::StrAppend(&out, "[", word_.stem, "]");
-  if (word_.stopword) absl::StrAppend(&out, "[stop]");
-  return out;
+  std::string word = word_.term;
+  if (word_.stem != word_.term) absl::StrAppend(&word, "[", word_.stem, "]");
+  if (word_.stopword) absl::StrAppend(&word, "[stop]");
+  if (word_.boost != 1.0) absl::StrAppend(&word, "^", absl::StrFormat("%.2g", word_.boost));
+  if (!fuzzy_.requested && !fuzzy_.resolved) return absl::StrCat(Scope(scope_), word);
+  // FUZZY(word[stem]~1: form, form), or ~ alone before resolution with the
+  // bound left to the word's length.
+  std::string out = absl::StrCat(Scope(scope_), "FUZZY(", word, "~");
+  if (fuzzy_.resolved) {
+    absl::StrAppend(&out, fuzzy_.edits, ": ");
+    if (fuzzy_.terms.empty()) {
+      absl::StrAppend(&out, "no terms");
+    } else {
+      if (static_cast<int64_t>(fuzzy_.terms.size()) < fuzzy_.candidates) {
+        absl::StrAppend(&out, "the ", fuzzy_.terms.size(), " closest of ", fuzzy_.candidates,
+                        " terms: ");
+      }
+      absl::StrAppend(&out, absl::StrJoin(fuzzy_.terms, ", ",
+                                          [](std::string* o, const FuzzyExpansion::Term& t) {
+                                            absl::StrAppend(o, t.form);
+                                          }));
+    }
+  } else if (fuzzy_.max_edits != FuzzyExpansion::kAuto) {
+    absl::StrAppend(&out, fuzzy_.max_edits);
+  }
+  return absl::StrCat(out, ")");
 }
 
 std::string PhraseNode::DebugString() const {

@@ -53,19 +53,46 @@ struct QueryWord {
   std::string stem;
   bool stopword = false;
   uint32_t position = 0;  // analyzer position within its phrase or word
+  // Query weight of the word relative to others (1: typed words;
+  // MoreLikeThis weighs its terms by tf-idf). Shown as ^0.5.
+  double boost = 1.0;
 };
 
+// Typo tolerance on one word (fuzzy.h): asked for by `word~` / `word~N` in the
+// query or by the request (TypoOptions), filled in by ResolveFuzzy.
+struct FuzzyExpansion {
+  static constexpr int kAuto = -1;
+  struct Term {
+    std::string form;  // the indexed exact form found (the most frequent of its stem)
+    std::string stem;  // what the expansion matches
+    int edits = 0;     // 0: a spelling variant only
+    double weight = 1.0;  // query weight, relative to the word's own stem
+  };
+  // `word~` or `word~N` was typed (typo tolerance off or on).
+  bool requested = false;
+  // From `word~N`; kAuto: by word length (and at least 1 for `word~`).
+  int max_edits = kAuto;
+  bool resolved = false;
+  int edits = 0;            // the bound applied, once resolved
+  std::vector<Term> terms;  // fewest edits, then most frequent, first
+  int64_t candidates = 0;   // distinct stems within the bound, before the cap
+};
+
+// A word; with typo tolerance (fuzzy().resolved) it also matches its
+// expansions, each at its own weight. Shown as FUZZY(word~1: form, form).
 class TermNode final : public QueryNode {
  public:
-  TermNode(QueryWord word, FieldScope scope)
-      : QueryNode(Op::kTerm), word_(std::move(word)), scope_(scope) {}
+  TermNode(QueryWord word, FieldScope scope, FuzzyExpansion fuzzy = FuzzyExpansion())
+      : QueryNode(Op::kTerm), word_(std::move(word)), scope_(scope), fuzzy_(std::move(fuzzy)) {}
   const QueryWord& word() const { return word_; }
   FieldScope scope() const { return scope_; }
+  const FuzzyExpansion& fuzzy() const { return fuzzy_; }
   std::string DebugString() const override;
 
  private:
   const QueryWord word_;
   const FieldScope scope_;
+  const FuzzyExpansion fuzzy_;
 };
 
 // "exact phrase": the exact (unstemmed) forms at consecutive positions.

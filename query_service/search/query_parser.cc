@@ -27,6 +27,7 @@ struct Lexeme {
   size_t begin;          // byte offset in the query
   absl::string_view text;  // kWord: the word (without a trailing '*'); kPhrase: inside the quotes
   bool prefix = false;   // kWord ending in '*'
+  std::optional<int> fuzzy;  // kWord ending in '~' (FuzzyExpansion::kAuto) or '~N'
   std::optional<uint32_t> window;  // kPhrase followed by ~N
   FieldScope field = FieldScope::kAll;  // kField
 };
@@ -172,12 +173,30 @@ class Parser {
           lex_.push_back({word == "OR" ? Lexeme::kOr : Lexeme::kAnd, i, word});
         } else {
           Lexeme l{Lexeme::kWord, i, word};
+          // word~ or word~N: typo tolerance ("…"~N after a phrase is proximity).
+          if (const size_t tilde = l.text.rfind('~'); tilde != absl::string_view::npos && tilde > 0) {
+            const absl::string_view edits = l.text.substr(tilde + 1);
+            if (std::all_of(edits.begin(), edits.end(), [](char d) { return absl::ascii_isdigit(d); })) {
+              int n = FuzzyExpansion::kAuto;
+              if (!edits.empty() && (edits.size() > 2 || !absl::SimpleAtoi(edits, &n) || n > 2)) {
+                return Error(i + tilde, absl::StrCat("'~", edits, "' after a word allows too many typos"),
+                             "a word takes ~ (by its length), ~0, ~1 or ~2; for words near each "
+                             "other write a phrase, e.g. \"هواوي الصين\"~5");
+              }
+              l.fuzzy = n;
+              l.text = l.text.substr(0, tilde);
+            }
+          }
           while (!l.text.empty() && l.text.back() == '*') {
             l.text.remove_suffix(1);
             l.prefix = true;
           }
           if (l.prefix && l.text.empty()) {
             return Error(i, "'*' without a prefix", "write the start of a word before it, e.g. تكنولوج*");
+          }
+          if (l.prefix && l.fuzzy.has_value()) {
+            return Error(i, absl::StrCat("'", word, "' is both a prefix and fuzzy"),
+                         "use either word* or word~");
           }
           lex_.push_back(l);
         }
@@ -349,7 +368,14 @@ class Parser {
         }
         part.word = true;
         part.stopword = words.size() == 1 && words[0].stopword;
-        for (QueryWord& w : words) part.nodes.push_back(std::make_shared<TermNode>(std::move(w), scope));
+        FuzzyExpansion fuzzy;
+        if (l.fuzzy.has_value()) {
+          fuzzy.requested = true;
+          fuzzy.max_edits = *l.fuzzy;
+        }
+        for (QueryWord& w : words) {
+          part.nodes.push_back(std::make_shared<TermNode>(std::move(w), scope, fuzzy));
+        }
         return part;
       }
       case Lexeme::kRParen:

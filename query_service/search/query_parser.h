@@ -12,6 +12,7 @@
 //   (a OR b) c           grouping, nested at most ParseOptions::max_depth deep
 //   title:هواوي  body:"…"  title:(a OR b)   field scope on a word, phrase or group
 //   تكنولوج*             prefix: expands over the index's term dictionary
+//   الزيتوون~  رقاقت~1   typo tolerance on a word (fuzzy.h): by length, or N <= 2 edits
 //
 // Words go through the same analyzer as indexing, so one typed word can
 // become several terms ("وB200" -> "و", "b200"); stopwords stay, marked, and

@@ -9,7 +9,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "query_service/search/best_of_iterator.h"
 #include "query_service/search/boolean_iterators.h"
+#include "query_service/search/fuzzy.h"
 #include "query_service/search/match_all_iterator.h"
 #include "query_service/search/positional_iterators.h"
 #include "query_service/search/term_iterator.h"
@@ -87,6 +89,7 @@ class Compiler {
     FieldScope scope;
     double weight;
     std::vector<std::pair<std::string, double>> exacts;  // key, weight
+    std::vector<std::pair<std::string, double>> fuzzy;   // expansion stems, weight
   };
   std::vector<WordTerms> Group(const std::vector<const QueryNode*>& terms) {
     std::vector<WordTerms> groups;
@@ -96,11 +99,19 @@ class Compiler {
       const auto& t = As<TermNode>(*q);
       const QueryWord& w = t.word();
       if (!seen_words.insert({w.term, t.scope()}).second) continue;
-      const double weight = w.stopword ? bm25().stopword_weight : 1.0;
+      const double weight = (w.stopword ? bm25().stopword_weight : 1.0) * w.boost;
       auto [it, inserted] = by_stem.try_emplace({w.stem, t.scope()}, groups.size());
-      if (inserted) groups.push_back({w.stem, t.scope(), weight, {}});
+      if (inserted) groups.push_back({w.stem, t.scope(), weight, {}, {}});
+      WordTerms& g = groups[it->second];
       if (bm25().exact_weight > 0) {
-        groups[it->second].exacts.emplace_back(index::ExactKey(w.term), weight * bm25().exact_weight);
+        g.exacts.emplace_back(index::ExactKey(w.term), weight * bm25().exact_weight);
+      }
+      // Typo tolerance: the expansions' stems, each at its own weight.
+      for (const FuzzyExpansion::Term& e : t.fuzzy().terms) {
+        const bool known = e.stem == g.stem ||
+                           std::any_of(g.fuzzy.begin(), g.fuzzy.end(),
+                                       [&](const auto& f) { return f.first == e.stem; });
+        if (!known) g.fuzzy.emplace_back(e.stem, weight * e.weight);
       }
     }
     return groups;
@@ -114,6 +125,16 @@ class Compiler {
       its.push_back(std::make_unique<TermIterator>(ctx_, g.stem, g.weight, g.scope));
       for (const auto& [key, weight] : g.exacts) {
         its.push_back(std::make_unique<TermIterator>(ctx_, key, weight, g.scope));
+      }
+      // A word's expansions count once: the best of them on each document.
+      std::vector<DocIteratorPtr> fuzzy;
+      for (const auto& [stem, weight] : g.fuzzy) {
+        fuzzy.push_back(std::make_unique<TermIterator>(ctx_, stem, weight, g.scope));
+      }
+      if (fuzzy.size() == 1) {
+        its.push_back(std::move(fuzzy[0]));
+      } else if (!fuzzy.empty()) {
+        its.push_back(std::make_unique<BestOfIterator>(std::move(fuzzy)));
       }
       if (!per_word) {
         for (DocIteratorPtr& it : its) out.push_back(std::move(it));
@@ -210,7 +231,7 @@ class WordCollector {
   void Collect(const QueryNode& q) {
     switch (q.op()) {
       case QueryNode::Op::kTerm:
-        Add(As<TermNode>(q).word(), /*phrase_part=*/false);
+        AddTerm(As<TermNode>(q), /*phrase_part=*/false);
         return;
       case QueryNode::Op::kPhrase:
         for (const QueryWord& w : As<PhraseNode>(q).words()) Add(w, true);
@@ -254,10 +275,18 @@ class WordCollector {
     for (const Query& c : q.children()) {
       if (c->op() == QueryNode::Op::kTerm) {
         const auto& t = As<TermNode>(*c);
-        Add(t.word(), phrase_words.contains({t.word().term, t.scope()}));
+        AddTerm(t, phrase_words.contains({t.word().term, t.scope()}));
       } else {
         Collect(*c);
       }
+    }
+  }
+
+  // The word, then the forms its typo tolerance found (highlighted too).
+  void AddTerm(const TermNode& t, bool phrase_part) {
+    Add(t.word(), phrase_part);
+    for (const FuzzyExpansion::Term& e : t.fuzzy().terms) {
+      Add(QueryWord{e.form, e.stem, false, 0}, false);
     }
   }
 
@@ -362,7 +391,7 @@ absl::StatusOr<SearchResult> Search(const index::IndexSnapshot& index, const Sea
         "query is empty: type at least one word (or give a filter to list articles by it)");
   }
   const bool match_all = blank && !filter->empty();
-  Query query;
+  Query query;  // null: every live document (a filter-only listing)
   if (!match_all) {
     ParseOptions parse;
     parse.syntax = request.query_syntax;
@@ -373,9 +402,25 @@ absl::StatusOr<SearchResult> Search(const index::IndexSnapshot& index, const Sea
     parse.max_depth = limits.max_query_depth;
     absl::StatusOr<Query> parsed = ParseQuery(request.query, index.analyzer(), parse);
     if (!parsed.ok()) return parsed.status();
-    query = ResolvePrefixes(*parsed, index, limits.max_prefix_expansions);
+    query = ResolveFuzzy(ResolvePrefixes(*parsed, index, limits.max_prefix_expansions), index,
+                         request.typo);
   }
+  RankOptions rank;
+  rank.offset = request.offset;
+  rank.limit = request.limit;
+  rank.collapse_duplicates = request.collapse_duplicates;
+  rank.explain = request.explain;
+  rank.filter = filter->empty() ? nullptr : &*filter;
+  rank.order_by = request.order_by;
+  rank.facets = request.facets;
+  rank.max_facet_values = limits.max_facet_values;
+  rank.recency = request.recency;
+  return Rank(index, query, rank, bm25);
+}
 
+SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
+                  const RankOptions& request, const Bm25Options& bm25) {
+  const bool match_all = query == nullptr;
   SearchResult result;
   if (match_all) {
     result.parsed_query = "ALL";
@@ -414,19 +459,23 @@ absl::StatusOr<SearchResult> Search(const index::IndexSnapshot& index, const Sea
     return x.score != y.score ? x.score > y.score : x.doc < y.doc;
   };
   // Metadata is read only when something needs it.
-  FacetCounter facets(request.facets, limits.max_facet_values);
-  const bool read_doc = !filter->empty() || !facets.empty() || order != SortOrder::kRelevance ||
-                        request.recency.has_value();
+  FacetCounter facets(request.facets, request.max_facet_values);
+  const bool read_doc = request.filter != nullptr || !facets.empty() ||
+                        order != SortOrder::kRelevance || request.recency.has_value();
   const size_t k = request.offset + request.limit;
   std::vector<Scored> top;
   absl::flat_hash_map<index::ClusterId, std::pair<Scored, int32_t>> clusters;
   // A bounded heap whose top is the worst kept hit.
   std::priority_queue<Scored, std::vector<Scored>, decltype(better)> heap(better);
   for (DocId d = it->doc(); d != kNoMoreDocs; d = it->Next()) {
+    if (d == request.exclude_doc ||
+        (request.exclude_cluster.has_value() && index.cluster(d) == *request.exclude_cluster)) {
+      continue;
+    }
     int64_t time = 0;
     if (read_doc) {
       const index::Document& doc = index.document(d);
-      if (!filter->Matches(doc)) continue;
+      if (request.filter != nullptr && !request.filter->Matches(doc)) continue;
       facets.Add(doc);
       time = doc.published_time;
     }

@@ -1,7 +1,8 @@
 // File: searcher.h
 // -----------------------------------------------------------------------------
 // Ranked retrieval over an index snapshot: the query is parsed (query_parser.h)
-// into a tree, its prefixes are expanded against the index, the tree becomes
+// into a tree, its prefixes and typo-tolerant words (fuzzy.h) are expanded
+// against the index, the tree becomes
 // document-at-a-time iterators (doc_iterator.h) and the best `offset + limit`
 // documents are kept in a bounded heap. Scoring is BM25F (scoring.h): for a
 // plain keyword query each distinct word scores its stem (weight 1) and its
@@ -26,6 +27,7 @@
 #include "query_service/search/facets.h"
 #include "query_service/search/filter.h"
 #include "query_service/search/ordering.h"
+#include "query_service/search/fuzzy.h"
 #include "query_service/search/query.h"
 #include "query_service/search/query_parser.h"
 #include "query_service/search/scoring.h"
@@ -69,6 +71,9 @@ struct SearchRequest {
   std::vector<FacetField> facets = {};
   // Multiplies each score by the boost's factor before ranking.
   std::optional<RecencyBoost> recency = std::nullopt;
+  // Typo tolerance (fuzzy.h): with typo.enabled every eligible word expands
+  // to indexed words within a few edits; `word~` expands either way.
+  TypoOptions typo = {};
 };
 
 struct Hit {
@@ -98,7 +103,8 @@ struct SearchResult {
   // The query tree as understood (Query DebugString, prefixes expanded).
   std::string parsed_query;
   // The query's distinct positive words, in query order; a prefix adds its
-  // expansions (term = stem = the expanded index term).
+  // expansions (term = stem = the expanded index term), a fuzzy word the
+  // forms it expanded to (term = the form, stem = its stem).
   std::vector<SearchWord> words;
   // One per SearchRequest::facets field, in that order.
   std::vector<FacetResult> facets;
@@ -109,6 +115,32 @@ struct SearchResult {
 // diacritics), or a malformed filter.
 absl::StatusOr<SearchResult> Search(const index::IndexSnapshot& index, const SearchRequest& request,
                                     const Bm25Options& bm25 = {}, const SearchLimits& limits = {});
+
+// How Rank orders a resolved query's matches: what Search does once the
+// query is parsed and expanded, and what MoreLikeThis (more_like_this.h)
+// does with a query it builds itself.
+struct RankOptions {
+  size_t offset = 0;
+  size_t limit = 10;
+  bool collapse_duplicates = false;
+  bool explain = false;
+  // Never a hit, nor counted (MoreLikeThis: the article itself, and with
+  // collapsing its near-duplicate cluster). kNoMoreDocs / nullopt: none.
+  DocId exclude_doc = kNoMoreDocs;
+  std::optional<index::ClusterId> exclude_cluster = std::nullopt;
+  // Metadata filter (not owned; null: none), applied to every candidate
+  // before it is counted, faceted or ranked.
+  const Filter* filter = nullptr;
+  SortOrder order_by = SortOrder::kRelevance;
+  std::vector<FacetField> facets = {};
+  size_t max_facet_values = 20;
+  std::optional<RecencyBoost> recency = std::nullopt;
+};
+
+// The matches of `query` (prefixes and fuzzy words already resolved), best
+// first, with the result's terms, words and parsed_query filled from it.
+SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
+                  const RankOptions& options, const Bm25Options& bm25);
 
 // A copy of `query` whose prefix nodes carry their expansions from `index`:
 // the stems starting with the prefix (or with its own stem), the
