@@ -13,9 +13,10 @@
 // false and null as "". A missing id gives an empty id, which the index
 // rejects with its own message.
 //
-// A small hand-written parser rather than protobuf's JSON -> Struct: the
-// benchmark times JSON parsing as part of indexing, as the anchors do with
-// their own minimal readers, and Struct costs a map of Values per line.
+// base::JsonReader (common/base/json_reader.h, shared with ingest_service's
+// JSONL parser) rather than protobuf's JSON -> Struct: the benchmark times
+// JSON parsing as part of indexing, as the anchors do with their own minimal
+// readers, and Struct costs a map of Values per line.
 //
 //   for (int64_t n = 1; std::getline(in, line); ++n) {
 //     absl::StatusOr<index::Document> doc = query::DocumentFromJsonLine(line);
