@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/utf8.h"
 #include "gtest/gtest.h"
+#include "query_service/search/indexed_test_base.h"
 #include "query_service/search/best_of_iterator.h"
 #include "query_service/search/boolean_iterators.h"
 #include "query_service/search/query_parser.h"
@@ -140,20 +141,8 @@ TEST(TypoOptionsTest, EditsGrowWithWordLength) {
   EXPECT_TRUE(absl::StrContains(ValidateTypoOptions(bad).message(), "two_typos_min_letters"));
 }
 
-class FuzzySearchTest : public ::testing::Test {
+class FuzzySearchTest : public IndexedTest {
  protected:
-  void Add(std::string id, std::string title, std::vector<std::string> paragraphs = {}) {
-    index::Document d;
-    d.id = std::move(id);
-    d.title = std::move(title);
-    d.paragraphs = std::move(paragraphs);
-    ASSERT_TRUE(index_.Upsert(std::move(d)).ok());
-  }
-  std::vector<std::string> Ids(const SearchResult& r) {
-    std::vector<std::string> ids;
-    for (const Hit& h : r.hits) ids.push_back(index_.document(h.doc).id);
-    return ids;
-  }
   SearchResult MustSearch(const std::string& query, bool typo) {
     SearchRequest req;
     req.query = query;
@@ -162,8 +151,6 @@ class FuzzySearchTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << query << ": " << r.status();
     return r.ok() ? *std::move(r) : SearchResult{};
   }
-  analysis::Analyzer analyzer_;
-  index::InvertedIndex index_{&analyzer_};
 };
 
 TEST_F(FuzzySearchTest, AMisspelledWordFindsTheArticleOnlyWithTypoTolerance) {

@@ -8,19 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
+#include "query_service/search/indexed_test_base.h"
 
 namespace khabar::search {
 namespace {
 
-class MoreLikeThisTest : public ::testing::Test {
+class MoreLikeThisTest : public IndexedTest {
  protected:
-  void Add(std::string id, std::string title, std::vector<std::string> paragraphs = {}) {
-    index::Document d;
-    d.id = std::move(id);
-    d.title = std::move(title);
-    d.paragraphs = std::move(paragraphs);
-    ASSERT_TRUE(index_.Upsert(std::move(d)).ok());
-  }
   index::DocId Doc(const std::string& id) { return *index_.FindDocId(id); }
   std::vector<std::string> Stems(const std::string& id, const MoreLikeThisOptions& o = {}) {
     std::vector<std::string> out;
@@ -47,8 +41,6 @@ class MoreLikeThisTest : public ::testing::Test {
     Add("olives", "موسم قطف الزيتون", {"المزارعون يقطفون الزيتون مبكرا هذا العام"});
     Add("telecom", "شبكات الجيل الخامس", {"تصل الشبكات إلى المدن المتوسطة"});
   }
-  analysis::Analyzer analyzer_;
-  index::InvertedIndex index_{&analyzer_};
 };
 
 TEST_F(MoreLikeThisTest, SelectsFrequentCharacteristicStemsWithTitleWeight) {

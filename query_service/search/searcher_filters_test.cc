@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "query_service/search/indexed_test_base.h"
 #include "query_service/index/inverted_index.h"
 #include "query_service/search/searcher.h"
 
@@ -19,7 +20,7 @@ namespace {
 constexpr int64_t kJul1 = 1751328000;  // 2025-07-01T00:00:00Z
 constexpr int64_t kDay = 86400;
 
-class SearcherFiltersTest : public ::testing::Test {
+class SearcherFiltersTest : public IndexedTest {
  protected:
   void Add(std::string id, std::string source, std::string category, int64_t time,
            std::string title, std::vector<std::string> paragraphs = {}) {
@@ -30,12 +31,7 @@ class SearcherFiltersTest : public ::testing::Test {
     d.published_time = time;
     d.title = std::move(title);
     d.paragraphs = std::move(paragraphs);
-    ASSERT_TRUE(index_.Upsert(std::move(d)).ok());
-  }
-  std::vector<std::string> Ids(const SearchResult& r) {
-    std::vector<std::string> ids;
-    for (const Hit& h : r.hits) ids.push_back(index_.document(h.doc).id);
-    return ids;
+    IndexedTest::Add(std::move(d));
   }
   SearchResult MustSearch(const SearchRequest& req) {
     absl::StatusOr<SearchResult> r = Search(index_.reader(), req);
@@ -54,8 +50,6 @@ class SearcherFiltersTest : public ::testing::Test {
     Add("s1", "BBC", "رياضة", kJul1 + 4 * kDay, "نهائي كأس العالم");
   }
 
-  analysis::Analyzer analyzer_;
-  index::InvertedIndex index_{&analyzer_};
 };
 
 TEST_F(SearcherFiltersTest, FilterRestrictsHitsAndTotalHits) {

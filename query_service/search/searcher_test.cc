@@ -5,27 +5,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "query_service/search/indexed_test_base.h"
 
 namespace khabar::search {
 namespace {
 
-class SearcherTest : public ::testing::Test {
- protected:
-  void Add(std::string id, std::string title, std::vector<std::string> paragraphs) {
-    index::Document d;
-    d.id = std::move(id);
-    d.title = std::move(title);
-    d.paragraphs = std::move(paragraphs);
-    ASSERT_TRUE(index_.Upsert(std::move(d)).ok());
-  }
-  std::vector<std::string> Ids(const SearchResult& r) {
-    std::vector<std::string> ids;
-    for (const Hit& h : r.hits) ids.push_back(index_.document(h.doc).id);
-    return ids;
-  }
-  analysis::Analyzer analyzer_;
-  index::InvertedIndex index_{&analyzer_};
-};
+class SearcherTest : public IndexedTest {};
 
 TEST_F(SearcherTest, FindsAllDocumentsWithTheTermAndRanksTitleMatchesFirst) {
   Add("body", "الصين تتقدم", {"شركة إنفيديا تبيع الرقاقات"});

@@ -6,19 +6,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "query_service/search/indexed_test_base.h"
 
 namespace khabar::search {
 namespace {
 
-class SuggestTest : public ::testing::Test {
+class SuggestTest : public IndexedTest {
  protected:
-  void Add(std::string id, std::string title, std::vector<std::string> paragraphs = {}) {
-    index::Document d;
-    d.id = std::move(id);
-    d.title = std::move(title);
-    d.paragraphs = std::move(paragraphs);
-    ASSERT_TRUE(index_.Upsert(std::move(d)).ok());
-  }
   std::vector<std::string> Texts(const std::string& prefix, bool terms = true, bool titles = false,
                                  int page_size = 0) {
     SuggestRequest req{.prefix = prefix, .page_size = page_size, .terms = terms, .titles = titles};
@@ -36,8 +30,6 @@ class SuggestTest : public ::testing::Test {
         .status()
         .code();
   }
-  analysis::Analyzer analyzer_;
-  index::InvertedIndex index_{&analyzer_};
 };
 
 TEST_F(SuggestTest, CompletesTheLastWordByDocumentFrequencyAsWritten) {
