@@ -32,6 +32,10 @@ char32_t DecodeUtf8(absl::string_view text, size_t* pos);
 // Appends the UTF-8 encoding of `cp` (a scalar value) to `*out`.
 void AppendUtf8(char32_t cp, std::string* out);
 
+// Code points in valid UTF-8 `text` (its lead bytes). A 1-based character
+// position for error messages is CountCodePoints(text.substr(0, offset)) + 1.
+size_t CountCodePoints(absl::string_view text);
+
 }  // namespace khabar::base
 
 #endif  // KHABAR_COMMON_BASE_UTF8_H_

@@ -145,13 +145,7 @@ class FilterParser {
   using Node = Filter::Node;
 
   // 1-based character (code point) position of byte `offset`.
-  size_t Char(size_t offset) const {
-    size_t chars = 1;
-    for (size_t i = 0; i < offset && i < text_.size(); ++i) {
-      chars += (static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return chars;
-  }
+  size_t Char(size_t offset) const { return base::CountCodePoints(text_.substr(0, offset)) + 1; }
   absl::Status Error(size_t offset, absl::string_view what) const {
     return absl::InvalidArgumentError(
         absl::StrCat("filter: ", what, " at character ", Char(offset)));

@@ -40,12 +40,6 @@ constexpr std::pair<char32_t, char32_t> kVariants[] = {
 // Leading articles, longest first (normalized: the alef is bare).
 constexpr absl::string_view kArticles[] = {"وال", "بال", "فال", "كال", "لل", "ال"};
 
-size_t Letters(absl::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return n;
-}
-
 bool HasDigit(absl::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return absl::ascii_isdigit(c); });
 }
@@ -124,7 +118,7 @@ class Resolver {
     const FuzzyExpansion& in = t.fuzzy();
     if (in.resolved) return query;
     const QueryWord& w = t.word();
-    const size_t letters = Letters(w.term);
+    const size_t letters = base::CountCodePoints(w.term);
     auto postings = [&](const std::string& key) -> int64_t {
       return index_.Postings(key).size();
     };
@@ -181,7 +175,8 @@ class Resolver {
     int stem_edits = out.edits;
     if (!(in.requested && in.max_edits != FuzzyExpansion::kAuto)) {
       stem_edits = std::min(
-          out.edits, std::max(MaxEditsForLength(Letters(w.stem), typo_), in.requested ? 1 : 0));
+          out.edits,
+          std::max(MaxEditsForLength(base::CountCodePoints(w.stem), typo_), in.requested ? 1 : 0));
     }
     const int64_t own_stem_df = postings(w.stem);
     for (FuzzyCandidate& c : FindFuzzyTerms(index_, w.stem, stem_edits, FuzzyDictionary::kStems)) {
@@ -327,7 +322,7 @@ std::vector<FuzzyCandidate> FindFuzzyTerms(const index::IndexSnapshot& index,
   absl::string_view article;
   if (dictionary == FuzzyDictionary::kExactForms) {
     for (absl::string_view a : kArticles) {
-      if (absl::StartsWith(word, a) && Letters(word.substr(a.size())) >= 2) {
+      if (absl::StartsWith(word, a) && base::CountCodePoints(word.substr(a.size())) >= 2) {
         article = a;
         break;
       }

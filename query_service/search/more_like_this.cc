@@ -6,17 +6,12 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
+#include "common/base/utf8.h"
 #include "query_service/search/query_parser.h"
 #include "query_service/search/term_iterator.h"
 
 namespace khabar::search {
 namespace {
-
-size_t Letters(absl::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return n;
-}
 
 bool IsNumber(absl::string_view s) {
   return std::all_of(s.begin(), s.end(),
@@ -35,7 +30,7 @@ std::vector<MoreLikeThisTerm> SelectMoreLikeThisTerms(const index::IndexSnapshot
   absl::flat_hash_map<std::string, Counts> stems;
   auto count = [&](absl::string_view text, double weight) {
     index.analyzer().ForEachToken(text, 0, [&](const analysis::TokenRef& t) {
-      if (t.stopword || Letters(t.stem) < options.min_word_letters || IsNumber(t.stem)) return;
+      if (t.stopword || base::CountCodePoints(t.stem) < options.min_word_letters || IsNumber(t.stem)) return;
       Counts& c = stems[t.stem];
       c.tf += weight;
       ++c.forms[t.term];

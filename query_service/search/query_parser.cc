@@ -53,13 +53,7 @@ class Parser {
 
  private:
   // 1-based character (code point) position of byte `offset`.
-  size_t Char(size_t offset) const {
-    size_t chars = 1;
-    for (size_t i = 0; i < offset && i < text_.size(); ++i) {
-      chars += (static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return chars;
-  }
+  size_t Char(size_t offset) const { return base::CountCodePoints(text_.substr(0, offset)) + 1; }
   absl::Status Error(size_t offset, absl::string_view what) const {
     return absl::InvalidArgumentError(absl::StrCat(what, " at character ", Char(offset)));
   }
@@ -357,9 +351,7 @@ class Parser {
             return Error(l.begin, absl::StrCat("prefix '", l.text, "*' is not a single word"),
                          "a prefix is the start of one word, e.g. تكنولوج*");
           }
-          size_t chars = 0;
-          for (char c : words[0].term) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-          if (chars < 2) {
+          if (base::CountCodePoints(words[0].term) < 2) {
             return Error(l.begin, absl::StrCat("prefix '", l.text, "*' is too short"),
                          "give at least 2 letters");
           }

@@ -40,9 +40,10 @@ TermIterator::TermIterator(const ScoringContext& ctx, absl::string_view key, dou
     : ctx_(ctx),
       key_(key),
       query_weight_(query_weight),
-      scope_(scope),
-      cursor_(ctx.index().Postings(key)) {
-  doc_freq_ = LiveDocFreq(ctx.index(), ctx.index().Postings(key), scope);
+      scope_(scope) {
+  const index::PostingsRef postings = ctx.index().Postings(key);  // one lookup per segment
+  cursor_ = PostingCursor(postings);
+  doc_freq_ = LiveDocFreq(ctx.index(), postings, scope);
   if (doc_freq_ == 0) {
     doc_ = kNoMoreDocs;
     return;
