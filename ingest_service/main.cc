@@ -174,6 +174,14 @@ absl::Status IngestFile(const std::string& path, ingest::Pipeline* pipeline,
     pipeline->Reject(path, content.status().message());
     return absl::OkStatus();
   }
+  // Record the version actually read: a file being written while it was read
+  // (watch mode finds new files as they appear) has the size read and the
+  // time after reading, so its close event is skipped only if nothing was
+  // written after the read.
+  if (absl::StatusOr<ingest::FileKey> after = ingest::StatFileKey(path); after.ok()) {
+    key->mtime_ns = after->mtime_ns;
+  }
+  key->size = static_cast<int64_t>(content->size());
   return pipeline->AddFile(*key, *content);
 }
 
@@ -233,14 +241,18 @@ int IngestPaths(const std::vector<std::string>& paths) {
     }
     checkpoint = *std::move(loaded);
   }
-  ingest::Checkpoint* cp = checkpoint.enabled() ? &checkpoint : nullptr;
+  // Watch mode always keeps one (in memory without --checkpoint): a file
+  // written into a new directory is found by the directory's scan and then
+  // reported again when it is closed; the second event is the same version.
+  const bool watch = absl::GetFlag(FLAGS_watch);
+  if (watch && !checkpoint.enabled()) checkpoint = ingest::Checkpoint::InMemory();
+  ingest::Checkpoint* cp = checkpoint.enabled() || watch ? &checkpoint : nullptr;
 
   int64_t total_bytes = 0;
   for (const base::ExpandedPath& f : files) {
     absl::StatusOr<ingest::FileKey> key = ingest::StatFileKey(f.path);
     if (key.ok()) total_bytes += key->size;
   }
-  const bool watch = absl::GetFlag(FLAGS_watch);
   ingest::Progress progress(watch ? 0 : static_cast<int64_t>(files.size()),
                             watch ? 0 : total_bytes, *progress_mode);
 
@@ -292,9 +304,12 @@ int IngestPaths(const std::vector<std::string>& paths) {
 
   const ingest::Totals& t = pipeline.totals();
   std::printf("%s\n", progress.Finish(t).c_str());
-  if (skipped.files > 0) {
+  if (skipped.files > 0 && checkpoint.enabled()) {
     std::printf("skipped %lld files already ingested according to %s\n",
                 static_cast<long long>(skipped.files), checkpoint.path().c_str());
+  } else if (skipped.files > 0) {
+    std::printf("skipped %lld file events for versions already ingested\n",
+                static_cast<long long>(skipped.files));
   }
   const ingest::StreamStats& ss = pipeline.stream_stats();
   if (ss.reconnects > 0) {

@@ -69,7 +69,7 @@ bool Checkpoint::IsComplete(const FileKey& key) const {
 }
 
 void Checkpoint::Update(const FileKey& key, int64_t done, bool complete) {
-  if (!enabled()) return;
+  if (!enabled() && !in_memory_) return;
   Entry& e = files_[key.path];
   e = Entry{key.size, key.mtime_ns, done, complete};
   dirty_ = true;

@@ -43,8 +43,17 @@ struct FileKey {
 
 class Checkpoint {
  public:
-  // An empty checkpoint that is never saved.
+  // An empty checkpoint that records nothing and is never saved.
   Checkpoint() = default;
+
+  // An empty checkpoint that records in memory and is never saved: what
+  // watch mode uses without --checkpoint, so a file event for a version
+  // already ingested is skipped.
+  static Checkpoint InMemory() {
+    Checkpoint cp;
+    cp.in_memory_ = true;
+    return cp;
+  }
 
   // Reads `path`; a missing file is an empty checkpoint that will be saved
   // there. InvalidArgument naming the line for a file that is not one.
@@ -78,6 +87,7 @@ class Checkpoint {
   const Entry* Find(const FileKey& key) const;
 
   std::string path_;
+  bool in_memory_ = false;
   absl::flat_hash_map<std::string, Entry> files_;
   bool dirty_ = false;
   absl::Time last_save_ = absl::InfinitePast();
