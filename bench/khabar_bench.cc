@@ -16,8 +16,9 @@
 //  - index_seconds = read + JSON parse + analysis + indexing in batches of
 //    KHABAR_BENCH_BATCH (256, as khabar_eval) through search::Engine, with
 //    query_service's analysis and ranking (engine flags as query_service),
-//    until query-ready: the last batch published and background merges done
-//    (merge_wait_seconds, the counterpart of Lucene's forceMerge);
+//    until query-ready: the last batch published, background merges done
+//    (merge_wait_seconds) and, unless BENCH_OPTIMIZE=0, the segments merged
+//    into one (optimize_seconds; Lucene's forceMerge(1), also timed there);
 //  - queries are bags of words (QuerySyntax PLAIN, as khabar_eval), top
 //    BENCH_K by the service's BM25F, no snippets; one timed execution = parse
 //    + analysis + search + the ids of the hits (Engine::Search returns them);
@@ -72,6 +73,7 @@ struct BenchOptions {
   int32_t k = 10;
   int32_t run_depth = 100;
   int64_t batch = 256;
+  int32_t optimize = 1;
 };
 
 template <typename T>
@@ -101,7 +103,8 @@ absl::StatusOr<BenchOptions> BenchOptionsFromEnv() {
                          EnvNumber<int64_t>("BENCH_MAX_PASSES", 1, &o.max_passes),
                          EnvNumber<int32_t>("BENCH_K", 1, &o.k),
                          EnvNumber<int32_t>("BENCH_RUN_DEPTH", 1, &o.run_depth),
-                         EnvNumber<int64_t>("KHABAR_BENCH_BATCH", 1, &o.batch)}) {
+                         EnvNumber<int64_t>("KHABAR_BENCH_BATCH", 1, &o.batch),
+                         EnvNumber<int32_t>("BENCH_OPTIMIZE", 0, &o.optimize)}) {
     if (!s.ok()) return s;
   }
   return o;
@@ -208,7 +211,7 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
   // Index until query-ready.
   search::Engine engine(*options);
   int64_t indexed = 0, rejected = 0, line_no = 0, stored_text_bytes = 0;
-  double merge_wait_seconds = 0;
+  double merge_wait_seconds = 0, optimize_seconds = 0;
   const Clock::time_point ti = Clock::now();
   {
     std::ifstream in(docs_path);
@@ -247,6 +250,11 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
     const Clock::time_point tm = Clock::now();
     engine.WaitForMerges();
     merge_wait_seconds = Seconds(tm, Clock::now());
+    if (bench->optimize != 0) {
+      const Clock::time_point to = Clock::now();
+      engine.ForceMerge();
+      optimize_seconds = Seconds(to, Clock::now());
+    }
   }
   const double index_seconds = Seconds(ti, Clock::now());
   const search::EngineStats stats = engine.Stats();
@@ -320,6 +328,7 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
   raw.Set("index_seconds", index_seconds);
   raw.Set("parse_seconds", parse_seconds);
   raw.Set("merge_wait_seconds", merge_wait_seconds);
+  raw.Set("optimize_seconds", optimize_seconds);
   raw.Set("parsed_docs", parsed);
   raw.Set("rejected_docs", rejected);
   raw.Set("segments", stats.index.segments);
@@ -378,8 +387,9 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
   std::printf("%s\n", bench::ToPythonJsonLine(summary).c_str());
   std::fprintf(stderr,
                "khabar_bench: %lld docs indexed in %.2fs (parse-only %.2fs, merge wait %.2fs, "
-               "%lld rejected); %zu queries x %lld passes\n",
+               "optimize %.2fs, %lld rejected); %zu queries x %lld passes\n",
                static_cast<long long>(indexed), index_seconds, parse_seconds, merge_wait_seconds,
+               optimize_seconds,
                static_cast<long long>(rejected), queries->size(), static_cast<long long>(passes));
   return 0;
 }
@@ -394,7 +404,8 @@ int main(int argc, char** argv) {
       "  latencies_ms.txt, run.trec, metrics.json (finalize.py's keys).\n"
       "  Env: BENCH_WARMUP_SECONDS (3), BENCH_MIN_PASSES (3), BENCH_MIN_SECONDS (5),\n"
       "  BENCH_MAX_PASSES (1000), BENCH_K (10), BENCH_RUN_DEPTH (100),\n"
-      "  KHABAR_BENCH_BATCH (256 documents per UpsertBatch).\n"
+      "  KHABAR_BENCH_BATCH (256 documents per UpsertBatch), BENCH_OPTIMIZE (1: merge\n"
+      "  into one segment before querying, as run_lucene's forceMerge).\n"
       "  Ranking and analysis flags as query_service (--bm25_k1, --stem, ...): see --helpfull.");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 4) {

@@ -4,6 +4,7 @@
 #include <queue>
 #include <utility>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 
 namespace khabar::index {
@@ -27,28 +28,64 @@ int64_t DocumentBytes(const Document& d) {
 
 }  // namespace
 
-PostingList Segment::List(uint32_t t) const {
-  const uint32_t b = term_begin[t], e = term_begin[t + 1];
-  PostingList pl;
-  pl.docs = absl::Span<const DocId>(docs.data() + b, e - b);
-  for (int f = 0; f < kNumFields; ++f) {
-    pl.freqs[f] = absl::Span<const uint32_t>(freqs[f].data() + b, e - b);
+void Segment::AddTerm(absl::string_view term, uint64_t offset) {
+  term_bytes.append(term.data(), term.size());
+  term_start.push_back(static_cast<uint32_t>(term_bytes.size()));
+  term_postings.push_back(offset);
+}
+
+uint32_t Segment::ListSize(uint32_t t) const {
+  uint64_t count;
+  GetVarint(postings.data() + term_postings[t], &count);
+  return static_cast<uint32_t>(count);
+}
+
+std::optional<uint32_t> Segment::FindTerm(absl::string_view term) const {
+  if (slots_.empty()) return std::nullopt;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = absl::HashOf(term) & mask;; i = (i + 1) & mask) {
+    const uint32_t t = slots_[i];
+    if (t == UINT32_MAX) return std::nullopt;
+    if (this->term(t) == term) return t;
   }
-  pl.position_starts = absl::Span<const uint32_t>(position_starts.data() + b, e - b + 1);
-  pl.positions = positions.data();
-  return pl;
 }
 
 std::optional<PostingList> Segment::Find(absl::string_view term) const {
-  auto it = term_index.find(term);
-  if (it == term_index.end()) return std::nullopt;
-  return List(it->second);
+  const std::optional<uint32_t> t = FindTerm(term);
+  if (!t) return std::nullopt;
+  return List(*t);
+}
+
+uint32_t Segment::LowerBound(absl::string_view term) const {
+  uint32_t lo = 0, hi = term_count();
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (this->term(mid) < term) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
 
 void Segment::Seal() {
-  term_index.clear();
-  term_index.reserve(terms.size());
-  for (uint32_t t = 0; t < terms.size(); ++t) term_index[terms[t]] = t;
+  postings.resize(postings.size() + kStreamPadding, 0);
+  postings.shrink_to_fit();
+  positions.shrink_to_fit();
+  term_bytes.shrink_to_fit();
+  term_start.shrink_to_fit();
+  term_postings.shrink_to_fit();
+  // At most 3/4 full.
+  size_t capacity = 16;
+  while (capacity * 3 < size_t{term_count()} * 4) capacity *= 2;
+  slots_.assign(capacity, UINT32_MAX);
+  const size_t mask = capacity - 1;
+  for (uint32_t t = 0; t < term_count(); ++t) {
+    size_t i = absl::HashOf(term(t)) & mask;
+    while (slots_[i] != UINT32_MAX) i = (i + 1) & mask;
+    slots_[i] = t;
+  }
   ids.clear();
   ids.reserve(stored.size());
   memory_bytes = static_cast<int64_t>(sizeof(Segment));
@@ -57,15 +94,12 @@ void Segment::Seal() {
     ids[stored[i]->id] = base + i;
     memory_bytes += DocumentBytes(*stored[i]);
   }
-  for (const std::string& t : terms) memory_bytes += static_cast<int64_t>(sizeof(t) + t.capacity());
   memory_bytes += static_cast<int64_t>(
-      term_index.capacity() * (sizeof(absl::string_view) + sizeof(uint32_t) + 1) +
+      term_bytes.capacity() + term_start.capacity() * sizeof(uint32_t) +
+      term_postings.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(uint32_t) +
+      postings.capacity() + positions.capacity() +
       ids.capacity() * (sizeof(absl::string_view) + sizeof(DocId) + 1) +
-      stored.capacity() * sizeof(stored[0]) +
-      (term_begin.capacity() + position_starts.capacity() + positions.capacity()) *
-          sizeof(uint32_t) +
-      docs.capacity() * sizeof(DocId));
-  for (const auto& f : freqs) memory_bytes += static_cast<int64_t>(f.capacity() * sizeof(uint32_t));
+      stored.capacity() * sizeof(stored[0]));
 }
 
 void SegmentBuilder::Add(absl::string_view term, DocId doc,
@@ -89,44 +123,43 @@ std::shared_ptr<const Segment> SegmentBuilder::Build() {
   for (const auto& [term, id] : term_ids_) order.emplace_back(term, id);
   std::sort(order.begin(), order.end());
   std::vector<uint32_t> rank(n_terms);
-  seg->terms.reserve(n_terms);
-  for (uint32_t r = 0; r < n_terms; ++r) {
-    rank[order[r].second] = r;
-    seg->terms.emplace_back(order[r].first);
-  }
+  for (uint32_t r = 0; r < n_terms; ++r) rank[order[r].second] = r;
   // Counting sort of the records by term rank; arrival (= doc) order kept.
-  seg->term_begin.assign(n_terms + 1, 0);
-  for (const Record& r : records_) ++seg->term_begin[rank[r.term] + 1];
-  for (size_t t = 0; t < n_terms; ++t) seg->term_begin[t + 1] += seg->term_begin[t];
-  std::vector<uint32_t> slot(seg->term_begin.begin(), seg->term_begin.end() - 1);
+  std::vector<uint32_t> begin(n_terms + 1, 0);
+  for (const Record& r : records_) ++begin[rank[r.term] + 1];
+  for (size_t t = 0; t < n_terms; ++t) begin[t + 1] += begin[t];
+  std::vector<uint32_t> slot(begin.begin(), begin.end() - 1);
   std::vector<uint32_t> placed(records_.size());
   for (uint32_t i = 0; i < records_.size(); ++i) placed[slot[rank[records_[i].term]]++] = i;
-  const size_t n = records_.size();
-  seg->docs.resize(n);
-  for (auto& f : seg->freqs) f.resize(n);
-  seg->position_starts.resize(n + 1);
-  seg->positions.reserve(positions_.size());
-  for (size_t k = 0; k < n; ++k) {
-    const Record& r = records_[placed[k]];
-    seg->docs[k] = r.doc;
-    for (int f = 0; f < kNumFields; ++f) seg->freqs[f][k] = r.freq[f];
-    seg->position_starts[k] = static_cast<uint32_t>(seg->positions.size());
-    seg->positions.insert(seg->positions.end(), positions_.begin() + r.pos_begin,
-                          positions_.begin() + r.pos_begin + r.pos_count);
+  seg->postings.reserve(records_.size() * 2);
+  seg->positions.reserve(positions_.size() * 3 / 2);
+  seg->term_start.reserve(n_terms + 1);
+  seg->term_postings.reserve(n_terms);
+  PostingListWriter writer(&seg->postings, &seg->positions);
+  for (uint32_t t = 0; t < n_terms; ++t) {
+    for (uint32_t k = begin[t]; k < begin[t + 1]; ++k) {
+      const Record& r = records_[placed[k]];
+      writer.Add(r.doc, r.freq,
+                 absl::Span<const uint32_t>(positions_.data() + r.pos_begin, r.pos_count),
+                 lengths_[r.doc - base_]);
+    }
+    seg->AddTerm(order[t].first, writer.Finish(base_));
   }
-  seg->position_starts[n] = static_cast<uint32_t>(seg->positions.size());
+  seg->posting_count = static_cast<int64_t>(records_.size());
   seg->stored = std::move(stored_);
   seg->Seal();
   term_ids_.clear();
   records_.clear();
   positions_.clear();
+  lengths_.clear();
   return seg;
 }
 
 PostingsRef IndexSnapshot::Postings(absl::string_view term) const {
   PostingsRef ref;
-  for (const auto& s : segments_) {
-    if (std::optional<PostingList> pl = s->Find(term); pl && !pl->docs.empty()) {
+  for (size_t i = 0; i < segments_.size(); ++i) {
+    if (std::optional<PostingList> pl = segments_[i]->Find(term); pl && pl->count > 0) {
+      pl->all_live = segment_deleted_[i] == 0;
       ref.lists.push_back(*pl);
     }
   }
@@ -140,32 +173,41 @@ void IndexSnapshot::ForEachTermWithPrefix(
   struct Cursor {
     const Segment* segment;
     uint32_t t;
-    const std::string& term() const { return segment->terms[t]; }
-    int64_t postings() const { return segment->term_begin[t + 1] - segment->term_begin[t]; }
+    absl::string_view term() const { return segment->term(t); }
+    int64_t postings() const { return segment->ListSize(t); }
   };
   auto later = [](const Cursor& a, const Cursor& b) { return a.term() > b.term(); };
   std::priority_queue<Cursor, std::vector<Cursor>, decltype(later)> heap(later);
   for (const auto& s : segments_) {
-    auto it = std::lower_bound(s->terms.begin(), s->terms.end(), prefix,
-                               [](const std::string& term, absl::string_view p) {
-                                 return absl::string_view(term) < p;
-                               });
-    const uint32_t t = static_cast<uint32_t>(it - s->terms.begin());
-    if (t < s->terms.size() && absl::StartsWith(s->terms[t], prefix)) heap.push({s.get(), t});
+    const uint32_t t = s->LowerBound(prefix);
+    if (t < s->term_count() && absl::StartsWith(s->term(t), prefix)) heap.push({s.get(), t});
   }
   while (!heap.empty()) {
-    const std::string& term = heap.top().term();
+    const absl::string_view term = heap.top().term();
     int64_t postings = 0;
     while (!heap.empty() && heap.top().term() == term) {
       Cursor c = heap.top();
       heap.pop();
       postings += c.postings();
-      if (++c.t < c.segment->terms.size() && absl::StartsWith(c.segment->terms[c.t], prefix)) {
+      if (++c.t < c.segment->term_count() && absl::StartsWith(c.segment->term(c.t), prefix)) {
         heap.push(c);
       }
     }
     // `term` still points into a segment, which outlives this call.
     if (postings > 0 && !visit(term, postings)) return;
+  }
+}
+
+void IndexSnapshot::CountDeletions() {
+  segment_deleted_.assign(segments_.size(), 0);
+  for (size_t i = 0; i < segments_.size(); ++i) {
+    const Segment& s = *segments_[i];
+    uint32_t n = 0;
+    DocId d = s.base;
+    for (; d < s.limit && (d & 63) != 0; ++d) n += Deleted(deleted_, d) ? 1 : 0;
+    for (; d + 64 <= s.limit; d += 64) n += static_cast<uint32_t>(__builtin_popcountll(deleted_[d >> 6]));
+    for (; d < s.limit; ++d) n += Deleted(deleted_, d) ? 1 : 0;
+    segment_deleted_[i] = n;
   }
 }
 
@@ -215,7 +257,7 @@ IndexStats IndexSnapshot::Stats() const {
                                                        deleted_.memory_bytes() +
                                                        cluster_names_.memory_bytes());
   for (const auto& seg : segments_) {
-    s.postings += seg->posting_count();
+    s.postings += seg->posting_count;
     bytes += seg->memory_bytes;
   }
   s.memory_bytes = bytes;
@@ -228,7 +270,7 @@ IndexStats IndexSnapshot::Stats() const {
 
 std::shared_ptr<const Segment> MergeSegments(
     absl::Span<const std::shared_ptr<const Segment>> segments,
-    const ChunkedVector<uint64_t>& deleted) {
+    const ChunkedVector<uint64_t>& deleted, const ChunkedVector<DocInfo>& info) {
   auto merged = std::make_shared<Segment>();
   merged->base = segments.front()->base;
   merged->limit = segments.back()->limit;
@@ -238,53 +280,44 @@ std::shared_ptr<const Segment> MergeSegments(
     for (DocId i = 0; i < s->size(); ++i) {
       merged->stored.push_back(Deleted(deleted, s->base + i) ? nullptr : s->stored[i]);
     }
-    postings += s->docs.size();
+    postings += s->postings.size();
     positions += s->positions.size();
   }
-  merged->docs.reserve(postings);
-  for (auto& f : merged->freqs) f.reserve(postings);
-  merged->position_starts.reserve(postings + 1);
+  merged->postings.reserve(postings);
   merged->positions.reserve(positions);
+  PostingListWriter writer(&merged->postings, &merged->positions);
   // A k-way merge of the sorted term lists; for each term, the inputs' lists
   // in segment (= doc id) order, minus deleted documents.
   std::vector<uint32_t> next(segments.size(), 0);
   std::vector<size_t> with_term;
   while (true) {
-    const std::string* smallest = nullptr;
+    std::optional<absl::string_view> smallest;
     for (size_t k = 0; k < segments.size(); ++k) {
-      if (next[k] < segments[k]->terms.size() &&
-          (smallest == nullptr || segments[k]->terms[next[k]] < *smallest)) {
-        smallest = &segments[k]->terms[next[k]];
+      if (next[k] < segments[k]->term_count() &&
+          (!smallest || segments[k]->term(next[k]) < *smallest)) {
+        smallest = segments[k]->term(next[k]);
       }
     }
-    if (smallest == nullptr) break;
+    if (!smallest) break;
     with_term.clear();
     for (size_t k = 0; k < segments.size(); ++k) {
-      if (next[k] < segments[k]->terms.size() && segments[k]->terms[next[k]] == *smallest) {
+      if (next[k] < segments[k]->term_count() && segments[k]->term(next[k]) == *smallest) {
         with_term.push_back(k);
       }
     }
-    const size_t first = merged->docs.size();
     for (size_t k : with_term) {
-      const Segment& s = *segments[k];
-      const uint32_t t = next[k];
-      for (uint32_t i = s.term_begin[t]; i < s.term_begin[t + 1]; ++i) {
-        if (Deleted(deleted, s.docs[i])) continue;
-        merged->docs.push_back(s.docs[i]);
-        for (int f = 0; f < kNumFields; ++f) merged->freqs[f].push_back(s.freqs[f][i]);
-        merged->position_starts.push_back(static_cast<uint32_t>(merged->positions.size()));
-        merged->positions.insert(merged->positions.end(), s.positions.begin() + s.position_starts[i],
-                                 s.positions.begin() + s.position_starts[i + 1]);
+      for (ListCursor c(segments[k]->List(next[k])); c.doc() != kNoMoreDocs; c.Next()) {
+        const DocId d = c.doc();
+        if (Deleted(deleted, d)) continue;
+        writer.Add(d, {c.freq(0), c.freq(1), c.freq(2)}, c.positions(), info[d].length);
       }
     }
-    if (merged->docs.size() > first) {  // else every document with the term was deleted
-      merged->terms.push_back(*smallest);
-      merged->term_begin.push_back(static_cast<uint32_t>(first));
+    if (writer.size() > 0) {  // else every document with the term was deleted
+      merged->posting_count += static_cast<int64_t>(writer.size());
+      merged->AddTerm(*smallest, writer.Finish(merged->base));
     }
     for (size_t k : with_term) ++next[k];
   }
-  merged->term_begin.push_back(static_cast<uint32_t>(merged->docs.size()));
-  merged->position_starts.push_back(static_cast<uint32_t>(merged->positions.size()));
   merged->Seal();
   return merged;
 }

@@ -32,19 +32,17 @@
 #include "absl/types/span.h"
 #include "query_service/analysis/analyzer.h"
 #include "query_service/index/chunked_vector.h"
+#include "query_service/index/posting_codec.h"
 
 namespace khabar::index {
 
-using DocId = uint32_t;
 // An interned near-duplicate cluster; IndexSnapshot::cluster_id() names it.
 using ClusterId = uint32_t;
-inline constexpr DocId kNoMoreDocs = std::numeric_limits<DocId>::max();
 
 // Scoring fields. kLead is not stored text of its own: it is the first
 // IndexLimits::lead_tokens words of the body, counted a second time, because
 // news is written as an inverted pyramid and the lead says what the story is.
 enum class Field : uint8_t { kTitle = 0, kBody = 1, kLead = 2 };
-inline constexpr int kNumFields = 3;
 
 // Every token is indexed twice: under its light stem (what plain query words
 // match) and under its exact normalized form behind this marker byte (what
@@ -79,24 +77,6 @@ struct Document {
 // or proximity window never spans the two fields.
 inline constexpr uint32_t kFieldPositionGap = 64;
 
-// One segment's documents containing one term, in increasing doc id order,
-// with the term's frequency per field and its positions (title first, then
-// body; see kFieldPositionGap) in each document. A view into the segment's
-// arrays: valid while the segment is.
-struct PostingList {
-  absl::Span<const DocId> docs;
-  std::array<absl::Span<const uint32_t>, kNumFields> freqs;  // parallel to docs
-  // docs.size() + 1 offsets into `positions`: the last is the end.
-  absl::Span<const uint32_t> position_starts;
-  const uint32_t* positions = nullptr;
-
-  // Positions of the term in docs[i], increasing.
-  absl::Span<const uint32_t> PositionsAt(size_t i) const {
-    return absl::Span<const uint32_t>(positions + position_starts[i],
-                                      position_starts[i + 1] - position_starts[i]);
-  }
-};
-
 // A term's postings in a snapshot: one list per segment holding the term, in
 // segment (= doc id) order. Valid while the snapshot is. Read it through
 // search::PostingCursor.
@@ -105,7 +85,7 @@ struct PostingsRef {
   // Postings over all lists, tombstones included.
   int64_t size() const {
     int64_t n = 0;
-    for (const PostingList& l : lists) n += static_cast<int64_t>(l.docs.size());
+    for (const PostingList& l : lists) n += l.count;
     return n;
   }
   bool empty() const { return lists.empty(); }
@@ -135,36 +115,54 @@ struct IndexStats {
   int64_t segments = 0;
 };
 
-// An immutable run of documents [base, limit) and their postings, in flat
-// arrays: the postings of term t are entries [term_begin[t], term_begin[t+1])
-// of `docs`, `freqs` and `position_starts`, terms in byte order. A few large
-// allocations per segment instead of several per term. Built once (by
+// An immutable run of documents [base, limit) and their postings: the term
+// dictionary in a few flat arrays and every posting list compressed in one
+// byte stream (posting_codec.h, docs/posting-format.md). Built once (by
 // SegmentBuilder from a batch, or by MergeSegments), then only read.
 struct Segment {
   DocId base = 0;
   DocId limit = 0;
-  std::vector<std::string> terms;            // sorted
-  absl::flat_hash_map<absl::string_view, uint32_t> term_index;  // into `terms`
-  std::vector<uint32_t> term_begin;          // terms.size() + 1 entries
-  std::vector<DocId> docs;
-  std::array<std::vector<uint32_t>, kNumFields> freqs;
-  std::vector<uint32_t> position_starts;     // docs.size() + 1 entries
-  std::vector<uint32_t> positions;
+  // Terms in byte order, back to back: term t is
+  // term_bytes[term_start[t], term_start[t + 1]).
+  std::string term_bytes;
+  std::vector<uint32_t> term_start{0};
+  std::vector<uint64_t> term_postings;  // where term t's list starts in `postings`
+  std::vector<uint8_t> postings;        // padded by kStreamPadding
+  std::vector<uint8_t> positions;
   // By doc - base; null for a document deleted before this segment was
   // built by a merge (its postings are gone too).
   std::vector<std::shared_ptr<const Document>> stored;
   // Article id -> doc, for the documents in `stored` (views into their ids).
   absl::flat_hash_map<absl::string_view, DocId> ids;
+  int64_t posting_count = 0;
   int64_t memory_bytes = 0;
 
   DocId size() const { return limit - base; }
-  int64_t posting_count() const { return static_cast<int64_t>(docs.size()); }
+  uint32_t term_count() const { return static_cast<uint32_t>(term_postings.size()); }
+  absl::string_view term(uint32_t t) const {
+    return absl::string_view(term_bytes).substr(term_start[t], term_start[t + 1] - term_start[t]);
+  }
+  // Appends a term (in byte order) whose list starts at `offset`.
+  void AddTerm(absl::string_view term, uint64_t offset);
   // The postings of term number t.
-  PostingList List(uint32_t t) const;
+  PostingList List(uint32_t t) const {
+    return OpenList(base, postings.data() + term_postings[t], positions.data());
+  }
+  // Postings in term t's list.
+  uint32_t ListSize(uint32_t t) const;
+  // The number of `term`, or nullopt.
+  std::optional<uint32_t> FindTerm(absl::string_view term) const;
   // The postings of `term`, or nullopt.
   std::optional<PostingList> Find(absl::string_view term) const;
-  // Fills term_index, ids and memory_bytes; call once after the rest.
+  // First term >= `term` in byte order (term_count() when none).
+  uint32_t LowerBound(absl::string_view term) const;
+  // Pads the streams, fills the term hash table, ids and memory_bytes; call
+  // once after the rest.
   void Seal();
+
+ private:
+  // Open addressing over term numbers (UINT32_MAX = empty), linear probing.
+  std::vector<uint32_t> slots_;
 };
 
 // Collects a batch's postings in arrival order, then sorts them into a
@@ -175,7 +173,12 @@ class SegmentBuilder {
   // Adds one document's postings for `term` (doc ids must not decrease).
   void Add(absl::string_view term, DocId doc, const std::array<uint32_t, kNumFields>& freq,
            absl::Span<const uint32_t> positions);
-  void AddDocument(std::shared_ptr<const Document> doc) { stored_.push_back(std::move(doc)); }
+  // The document with the next doc id, and its field lengths (DocInfo).
+  void AddDocument(std::shared_ptr<const Document> doc,
+                   const std::array<uint32_t, kNumFields>& lengths) {
+    stored_.push_back(std::move(doc));
+    lengths_.push_back(lengths);
+  }
   DocId base() const { return base_; }
   size_t documents() const { return stored_.size(); }
   std::shared_ptr<const Segment> Build();
@@ -193,6 +196,7 @@ class SegmentBuilder {
   std::vector<Record> records_;
   std::vector<uint32_t> positions_;
   std::vector<std::shared_ptr<const Document>> stored_;
+  std::vector<std::array<uint32_t, kNumFields>> lengths_;
 };
 
 class IndexSnapshot {
@@ -241,7 +245,11 @@ class IndexSnapshot {
   const Segment* SegmentOf(DocId doc) const;
 
   const analysis::Analyzer* analyzer_ = nullptr;
+  // Fills segment_deleted_ from segments_ and deleted_.
+  void CountDeletions();
+
   std::vector<std::shared_ptr<const Segment>> segments_;  // by base
+  std::vector<uint32_t> segment_deleted_;                 // deleted docs per segment
   ChunkedVector<DocInfo> info_;                           // by DocId
   ChunkedVector<uint64_t> deleted_;                       // bit per DocId
   ChunkedVector<std::string> cluster_names_;              // by ClusterId
@@ -256,10 +264,10 @@ class IndexSnapshot {
 
 // Merges `segments` (adjacent, in doc id order) into one, dropping the
 // postings and stored text of documents deleted in `deleted` (a bit per doc
-// id, as IndexSnapshot keeps it).
+// id, as IndexSnapshot keeps it). `info` gives the field lengths.
 std::shared_ptr<const Segment> MergeSegments(
     absl::Span<const std::shared_ptr<const Segment>> segments,
-    const ChunkedVector<uint64_t>& deleted);
+    const ChunkedVector<uint64_t>& deleted, const ChunkedVector<DocInfo>& info);
 
 }  // namespace khabar::index
 

@@ -159,7 +159,7 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
   token_count_ += info.length[static_cast<int>(Field::kTitle)] +
                   info.length[static_cast<int>(Field::kBody)];
   live_ids_[analyzed.doc.id] = LiveId{id, analyzed.doc.content_hash};
-  pending_->AddDocument(std::make_shared<const Document>(std::move(analyzed.doc)));
+  pending_->AddDocument(std::make_shared<const Document>(std::move(analyzed.doc)), info.length);
   info_.push_back(info);
   if ((id >> 6) >= deleted_.size()) deleted_.push_back(0);
   ++live_documents_;
@@ -222,6 +222,7 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::PublishLocked() {
                                               (sizeof(std::string) + sizeof(ClusterId) + 1) +
                                           cluster_live_.capacity() * sizeof(uint32_t));
   s->generation_ = ++generation_;
+  s->CountDeletions();
   return s;
 }
 
@@ -301,13 +302,18 @@ std::pair<size_t, size_t> InvertedIndex::MergeCandidates() const {
   return {0, 0};
 }
 
-bool InvertedIndex::MergeOnce() {
+bool InvertedIndex::MergeOnce(bool all) {
   std::vector<std::shared_ptr<const Segment>> inputs;
   std::shared_ptr<const IndexSnapshot> basis;
   size_t begin;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    const auto [b, e] = MergeCandidates();
+    auto [b, e] = MergeCandidates();
+    if (all) {
+      if (merging_ || segments_.size() < 2) return false;
+      b = 0;
+      e = segments_.size();
+    }
     if (b == e) return false;
     begin = b;
     inputs.assign(segments_.begin() + static_cast<ptrdiff_t>(b),
@@ -316,7 +322,7 @@ bool InvertedIndex::MergeOnce() {
     merging_ = true;
   }
   // Deletes published after `basis` stay in the bitmap and are skipped.
-  std::shared_ptr<const Segment> merged = MergeSegments(inputs, basis->deleted_);
+  std::shared_ptr<const Segment> merged = MergeSegments(inputs, basis->deleted_, basis->info_);
   {
     std::lock_guard<std::mutex> lock(mu_);
     // Only the merger removes segments, so [begin, begin + inputs.size())
@@ -329,6 +335,7 @@ bool InvertedIndex::MergeOnce() {
     auto s = std::make_shared<IndexSnapshot>(*published_);
     s->segments_ = segments_;
     s->generation_ = ++generation_;
+    s->CountDeletions();
     published_ = std::move(s);
     merging_ = false;
   }
@@ -349,6 +356,20 @@ void InvertedIndex::MergeLoop() {
     MergeOnce();
     lock.lock();
   }
+}
+
+void InvertedIndex::ForceMerge() {
+  Publish();
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    WaitForMerges();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (segments_.size() < 2) break;
+    }
+    MergeOnce(/*all=*/true);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  reader_ = published_;
 }
 
 void InvertedIndex::WaitForMerges() {

@@ -127,6 +127,9 @@ class InvertedIndex {
 
   // Blocks until no merge is running or due (tests, benchmarks).
   void WaitForMerges();
+  // Publishes, then merges every segment into one (what Lucene's
+  // forceMerge(1) does; benchmarks and batch tools). Searches keep running.
+  void ForceMerge();
 
   // The current state, publishing pending changes first: the reader API for
   // single-threaded use (tests, tools). Valid until the next write.
@@ -165,7 +168,7 @@ class InvertedIndex {
   std::pair<size_t, size_t> MergeCandidates() const;
   void MergeLoop();
   // Runs one due merge, if any; false when none was due.
-  bool MergeOnce();
+  bool MergeOnce(bool all = false);
 
   const analysis::Analyzer* analyzer_;
   const IndexLimits limits_;

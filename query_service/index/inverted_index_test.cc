@@ -30,13 +30,14 @@ TEST_F(InvertedIndexTest, IndexesTitleAndBodySeparately) {
             UpsertOutcome::kCreated);
   const PostingsRef ref = index_.Postings("رقاق");  // the stem
   ASSERT_EQ(ref.lists.size(), 1u);                  // one segment
-  const PostingList* pl = &ref.lists[0];
-  ASSERT_EQ(pl->docs.size(), 1u);
-  EXPECT_EQ(pl->freqs[0][0], 1u);  // title
-  EXPECT_EQ(pl->freqs[1][0], 1u);  // body
-  EXPECT_EQ(pl->freqs[2][0], 0u);  // one paragraph: no lead
+  ASSERT_EQ(ref.lists[0].count, 1u);
+  ListCursor pl(ref.lists[0]);
+  EXPECT_EQ(pl.doc(), 0u);
+  EXPECT_EQ(pl.freq(0), 1u);  // title
+  EXPECT_EQ(pl.freq(1), 1u);  // body
+  EXPECT_EQ(pl.freq(2), 0u);  // one paragraph: no lead
   // Title positions first, body positions after the field gap.
-  EXPECT_THAT(std::vector<uint32_t>(pl->PositionsAt(0).begin(), pl->PositionsAt(0).end()),
+  EXPECT_THAT(std::vector<uint32_t>(pl.positions().begin(), pl.positions().end()),
               ::testing::ElementsAre(0u, 2 + kFieldPositionGap + 3));
   EXPECT_FALSE(index_.Postings(ExactKey("رقاقات")).empty());  // the exact form too
   EXPECT_FALSE(index_.Postings(ExactKey("انفيديا")).empty());  // alef folded
@@ -49,9 +50,9 @@ TEST_F(InvertedIndexTest, LeadIsTheFirstParagraphOfAMultiParagraphBody) {
   ASSERT_TRUE(index_.Upsert(Doc("a", "", {"هواوي تطلق هاتفا", "وقالت هواوي إن الهاتف جديد"})).ok());
   const PostingsRef ref = index_.Postings("هواو");
   ASSERT_EQ(ref.lists.size(), 1u);
-  const PostingList* pl = &ref.lists[0];
-  EXPECT_EQ(pl->freqs[1][0], 2u);  // body: both paragraphs
-  EXPECT_EQ(pl->freqs[2][0], 1u);  // lead: the first paragraph only
+  ListCursor pl(ref.lists[0]);
+  EXPECT_EQ(pl.freq(1), 2u);  // body: both paragraphs
+  EXPECT_EQ(pl.freq(2), 1u);  // lead: the first paragraph only
   EXPECT_EQ(index_.info(0).length[2], 3u);
 }
 
@@ -65,8 +66,7 @@ TEST_F(InvertedIndexTest, SameHashIsUnchangedAndNewHashReplaces) {
   // The old version's postings remain but point at a tombstone.
   const PostingsRef ref = index_.Postings(ExactKey("قديم"));
   ASSERT_EQ(ref.lists.size(), 1u);
-  const PostingList* old = &ref.lists[0];
-  EXPECT_FALSE(index_.is_live(old->docs[0]));
+  EXPECT_FALSE(index_.is_live(ListCursor(ref.lists[0]).doc()));
 }
 
 TEST_F(InvertedIndexTest, DeleteRemovesFromLookup) {
@@ -210,7 +210,7 @@ TEST_F(SegmentedIndexTest, PostingsSpanSegmentsInDocOrder) {
   const std::string stem(analyzer_.Analyze("عنوان")[0].stem());
   const PostingsRef ref = s->Postings(stem);
   ASSERT_EQ(ref.lists.size(), 5u);
-  for (size_t i = 0; i < ref.lists.size(); ++i) EXPECT_EQ(ref.lists[i].docs[0], i);
+  for (size_t i = 0; i < ref.lists.size(); ++i) EXPECT_EQ(ListCursor(ref.lists[i]).doc(), i);
   // The dictionary is merged across segments: one visit per term.
   int visits = 0;
   int64_t postings = 0;
@@ -245,7 +245,7 @@ TEST(SegmentedIndexBackgroundTest, BackgroundMergesPublishTheSameContents) {
   EXPECT_LE(s->segment_count(), 7u);  // log2(64) + 1
   int64_t live = 0;
   for (const PostingList& pl : s->Postings(analyzer.Analyze("عنوان")[0].stem()).lists) {
-    for (DocId d : pl.docs) live += s->is_live(d) ? 1 : 0;
+    for (ListCursor c(pl); c.doc() != kNoMoreDocs; c.Next()) live += s->is_live(c.doc()) ? 1 : 0;
   }
   EXPECT_EQ(live, 64 - 22);
 }

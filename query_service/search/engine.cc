@@ -168,6 +168,11 @@ std::shared_ptr<const index::IndexSnapshot> Engine::PinnedOrCurrent(uint64_t gen
   return index_.snapshot();
 }
 
+void Engine::ForceMerge() {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  index_.ForceMerge();
+}
+
 void Engine::Pin(std::shared_ptr<const index::IndexSnapshot> snapshot) const {
   const absl::Time now = absl::Now();
   std::lock_guard<std::mutex> lock(pins_mu_);

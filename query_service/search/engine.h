@@ -197,6 +197,8 @@ class Engine {
 
   // Blocks until background segment merges are done (tests, benchmarks).
   void WaitForMerges() { index_.WaitForMerges(); }
+  // Merges the index into one segment (InvertedIndex::ForceMerge).
+  void ForceMerge();
 
   const EngineOptions& options() const { return options_; }
 

@@ -1,21 +1,21 @@
 // File: posting_cursor.h
 // -----------------------------------------------------------------------------
-// The one place that reads a PostingList's layout: a forward cursor over its
-// postings (tombstones included) with per-field frequencies and positions.
-// Iterators (doc_iterator.h) see postings only through this class, so a
-// compressed block format replaces this file, not the operators.
+// A forward cursor over a term's postings in a snapshot (one compressed list
+// per segment, index/posting_codec.h), tombstones included, with per-field
+// frequencies and positions. Iterators (doc_iterator.h) see postings only
+// through this class.
 //
 //   PostingCursor c(snapshot.Postings("غزه"));
 //   for (; c.doc() != kNoMoreDocs; c.Next()) Use(c.doc(), c.freq(index::Field::kTitle));
 #ifndef KHABAR_QUERY_SERVICE_SEARCH_POSTING_CURSOR_H_
 #define KHABAR_QUERY_SERVICE_SEARCH_POSTING_CURSOR_H_
 
-#include <algorithm>
 #include <cstdint>
 
-#include "absl/types/span.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/types/span.h"
 #include "query_service/index/index_snapshot.h"
+#include "query_service/index/posting_codec.h"
 
 namespace khabar::search {
 
@@ -24,59 +24,48 @@ class PostingCursor {
   PostingCursor() = default;
   // The lists `postings` points to must outlive the cursor (hold the snapshot).
   explicit PostingCursor(const index::PostingsRef& postings) : lists_(postings.lists) {
-    for (const index::PostingList& l : lists_) size_ += static_cast<int64_t>(l.docs.size());
+    for (const index::PostingList& l : lists_) size_ += l.count;
     Enter(0);
   }
 
-  index::DocId doc() const { return i_ < n_ ? cur_.docs[i_] : index::kNoMoreDocs; }
+  index::DocId doc() const { return cur_.doc(); }
   void Next() {
-    if (++i_ >= n_) Enter(k_ + 1);
+    cur_.Next();
+    if (cur_.doc() == index::kNoMoreDocs) Enter(k_ + 1);
   }
-  // First posting with doc >= target (whole segments skipped by their last
-  // doc, then galloping and binary search); never moves back.
+  // First posting with doc >= target (whole segments skipped by their doc
+  // range, then blocks by their last doc); never moves back.
   void Advance(index::DocId target) {
-    if (i_ >= n_ || cur_.docs[i_] >= target) return;
-    while (cur_.docs.back() < target) {
-      Enter(k_ + 1);
-      if (i_ >= n_) return;
+    if (cur_.doc() >= target) return;
+    cur_.Advance(target);
+    while (cur_.doc() == index::kNoMoreDocs && k_ < lists_.size()) {
+      ++k_;
+      // Segments hold contiguous doc ranges: skip those ending before target.
+      while (k_ + 1 < lists_.size() && lists_[k_ + 1].base <= target) ++k_;
+      if (k_ >= lists_.size()) break;
+      cur_ = index::ListCursor(lists_[k_]);
+      cur_.Advance(target);
     }
-    const absl::Span<const index::DocId> docs = cur_.docs;
-    if (docs[i_] >= target) return;
-    size_t step = 1, lo = i_, hi = i_ + 1;
-    while (hi < n_ && docs[hi] < target) {
-      lo = hi;
-      step *= 2;
-      hi = std::min(n_, hi + step);
-    }
-    i_ = static_cast<size_t>(std::lower_bound(docs.begin() + lo, docs.begin() + hi, target) -
-                             docs.begin());
   }
   // REQUIRE doc() != kNoMoreDocs.
-  uint32_t freq(index::Field field) const { return cur_.freqs[static_cast<int>(field)][i_]; }
-  absl::Span<const uint32_t> positions() const { return cur_.PositionsAt(i_); }
+  uint32_t freq(index::Field field) const { return cur_.freq(static_cast<int>(field)); }
+  // Valid until the cursor moves.
+  absl::Span<const uint32_t> positions() const { return cur_.positions(); }
   // Postings in the lists (the cost of a full scan).
   int64_t size() const { return size_; }
+  // The last doc of the current block (REQUIRE doc() != kNoMoreDocs).
+  index::DocId block_last_doc() const { return cur_.block_last_doc(); }
 
  private:
-  // Moves to the first posting of list k (lists are never empty), or to the
-  // end when there is none.
+  // Opens list k (lists are never empty), or ends.
   void Enter(size_t k) {
     k_ = k;
-    i_ = 0;
-    if (k < lists_.size()) {
-      cur_ = lists_[k];
-      n_ = cur_.docs.size();
-    } else {
-      cur_ = index::PostingList();
-      n_ = 0;
-    }
+    cur_ = k < lists_.size() ? index::ListCursor(lists_[k]) : index::ListCursor();
   }
 
   absl::InlinedVector<index::PostingList, 2> lists_;
-  index::PostingList cur_;  // a copy of lists_[k_] (a view): cursors copy safely
-  size_t k_ = 0;  // index of cur_ in lists_
-  size_t i_ = 0;  // index in cur_
-  size_t n_ = 0;  // cur_.docs.size()
+  size_t k_ = 0;  // the list cur_ reads
+  index::ListCursor cur_;
   int64_t size_ = 0;
 };
 

@@ -56,10 +56,10 @@ std::optional<FlatList> Flat(const index::PostingsRef& ref) {
   if (ref.empty()) return std::nullopt;
   FlatList flat;
   for (const index::PostingList& pl : ref.lists) {
-    for (size_t i = 0; i < pl.docs.size(); ++i) {
-      flat.docs.push_back(pl.docs[i]);
-      for (int f = 0; f < index::kNumFields; ++f) flat.freqs[f].push_back(pl.freqs[f][i]);
-      absl::Span<const uint32_t> p = pl.PositionsAt(i);
+    for (index::ListCursor c(pl); c.doc() != index::kNoMoreDocs; c.Next()) {
+      flat.docs.push_back(c.doc());
+      for (int f = 0; f < index::kNumFields; ++f) flat.freqs[f].push_back(c.freq(f));
+      absl::Span<const uint32_t> p = c.positions();
       flat.positions.emplace_back(p.begin(), p.end());
     }
   }

@@ -24,8 +24,16 @@ bool Matches(const index::IndexSnapshot& index, const PostingCursor& c, FieldSco
 int64_t LiveDocFreq(const index::IndexSnapshot& index, const index::PostingsRef& postings,
                     FieldScope scope) {
   int64_t df = 0;
-  for (PostingCursor c(postings); c.doc() != kNoMoreDocs; c.Next()) {
-    df += Matches(index, c, scope) ? 1 : 0;
+  for (const index::PostingList& list : postings.lists) {
+    if (list.all_live && scope == FieldScope::kAll) {
+      df += list.count;  // no tombstone to skip, every posting counts
+      continue;
+    }
+    index::PostingsRef one;
+    one.lists.push_back(list);
+    for (PostingCursor c(one); c.doc() != kNoMoreDocs; c.Next()) {
+      df += Matches(index, c, scope) ? 1 : 0;
+    }
   }
   return df;
 }

@@ -1,0 +1,238 @@
+#include "query_service/index/posting_codec.h"
+
+#include <algorithm>
+
+#include <cassert>
+
+#include "common/base/status_macros.h"
+
+namespace khabar::index {
+namespace {
+
+uint32_t BitWidth(uint32_t max_value) {
+  return max_value == 0 ? 0 : 32 - static_cast<uint32_t>(__builtin_clz(max_value));
+}
+
+uint32_t MaxOf(const uint32_t* v, uint32_t n) {
+  uint32_t m = 0;
+  for (uint32_t i = 0; i < n; ++i) m = std::max(m, v[i]);
+  return m;
+}
+
+}  // namespace
+
+void BlockBound::Merge(const BlockBound& o) {
+  for (int f = 0; f < kNumFields; ++f) {
+    max_freq[f] = std::max(max_freq[f], o.max_freq[f]);
+    min_length[f] = std::min(min_length[f], o.min_length[f]);
+  }
+}
+
+void PackBits(const uint32_t* values, uint32_t n, uint32_t width, std::vector<uint8_t>* out) {
+  if (width == 0) return;
+  const size_t start = out->size();
+  out->resize(start + PackedBytes(n, width), 0);
+  uint8_t* p = out->data() + start;
+  uint64_t bit = 0;
+  for (uint32_t i = 0; i < n; ++i, bit += width) {
+    uint64_t v = values[i];
+    size_t byte = bit >> 3;
+    v <<= (bit & 7);
+    for (; v != 0; v >>= 8) p[byte++] |= static_cast<uint8_t>(v & 0xFF);
+  }
+}
+
+void PutVarint(uint64_t v, std::vector<uint8_t>* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<uint8_t>(v));
+}
+
+PostingList OpenList(DocId base, const uint8_t* at, const uint8_t* positions_stream) {
+  PostingList pl;
+  pl.base = base;
+  uint64_t count, positions;
+  at = GetVarint(at, &count);
+  at = GetVarint(at, &positions);
+  pl.count = static_cast<uint32_t>(count);
+  pl.positions = positions_stream + positions;
+  if (pl.count > kBlockSize) {
+    pl.skips = at;
+    at += size_t{pl.block_count()} * sizeof(BlockSkip);
+  }
+  pl.blocks = at;
+  return pl;
+}
+
+void PostingListWriter::Add(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+                            absl::Span<const uint32_t> positions,
+                            const std::array<uint32_t, kNumFields>& lengths) {
+  if (!started_) {
+    started_ = true;
+    positions_start_ = positions_->size();
+  }
+  if (docs_.size() % kBlockSize == 0) {
+    const uint64_t rel = positions_->size() - positions_start_;
+    KHABAR_CHECK(rel <= UINT32_MAX);  // one list's positions fit in 4 GiB
+    block_positions_.push_back(static_cast<uint32_t>(rel));
+    BlockBound fresh;
+    fresh.min_length.fill(0xFFFF);
+    bounds_.push_back(fresh);
+  }
+  assert(positions.size() == size_t{freq[0]} + freq[1]);
+  docs_.push_back(doc);
+  BlockBound& b = bounds_.back();
+  for (int f = 0; f < kNumFields; ++f) {
+    freqs_[f].push_back(freq[f]);
+    b.max_freq[f] = std::max<uint16_t>(b.max_freq[f], static_cast<uint16_t>(std::min<uint32_t>(freq[f], 0xFFFF)));
+    if (freq[f] > 0) {
+      b.min_length[f] = std::min<uint16_t>(b.min_length[f], static_cast<uint16_t>(std::min<uint32_t>(lengths[f], 0xFFFF)));
+    }
+  }
+  uint32_t previous = 0;
+  for (uint32_t p : positions) {
+    PutVarint(p - previous, positions_);
+    previous = p;
+  }
+}
+
+uint64_t PostingListWriter::Finish(DocId base) {
+  const uint32_t count = static_cast<uint32_t>(docs_.size());
+  const uint32_t blocks = (count + kBlockSize - 1) / kBlockSize;
+  block_bytes_.clear();
+  std::vector<BlockSkip> skips;
+  uint32_t gaps[kBlockSize];
+  DocId previous = base - 1;  // wraps for base 0: the first gap is doc - base
+  for (uint32_t b = 0; b < blocks; ++b) {
+    const uint32_t begin = b * kBlockSize;
+    const uint32_t n = std::min(kBlockSize, count - begin);
+    for (uint32_t i = 0; i < n; ++i) {
+      gaps[i] = docs_[begin + i] - previous - 1;
+      previous = docs_[begin + i];
+    }
+    KHABAR_CHECK(block_bytes_.size() <= UINT32_MAX);  // one list fits in 4 GiB
+    skips.push_back({previous, static_cast<uint32_t>(block_bytes_.size()), block_positions_[b],
+                     bounds_[b]});
+    const uint32_t widths[4] = {BitWidth(MaxOf(gaps, n)),
+                                BitWidth(MaxOf(freqs_[0].data() + begin, n)),
+                                BitWidth(MaxOf(freqs_[1].data() + begin, n)),
+                                BitWidth(MaxOf(freqs_[2].data() + begin, n))};
+    for (uint32_t w : widths) block_bytes_.push_back(static_cast<uint8_t>(w));
+    PackBits(gaps, n, widths[0], &block_bytes_);
+    for (int f = 0; f < kNumFields; ++f) {
+      PackBits(freqs_[f].data() + begin, n, widths[f + 1], &block_bytes_);
+    }
+  }
+  const uint64_t offset = postings_->size();
+  PutVarint(count, postings_);
+  PutVarint(positions_start_, postings_);
+  if (blocks > 1) {
+    const size_t at = postings_->size();
+    postings_->resize(at + skips.size() * sizeof(BlockSkip));
+    std::memcpy(postings_->data() + at, skips.data(), skips.size() * sizeof(BlockSkip));
+  }
+  postings_->insert(postings_->end(), block_bytes_.begin(), block_bytes_.end());
+  started_ = false;
+  docs_.clear();
+  for (auto& f : freqs_) f.clear();
+  bounds_.clear();
+  block_positions_.clear();
+  return offset;
+}
+
+ListCursor::ListCursor(const PostingList& list) : list_(list) {
+  if (list_.count == 0) return;
+  LoadBlock(0);
+}
+
+void ListCursor::LoadBlock(uint32_t b) {
+  block_ = b;
+  i_ = 0;
+  if (b >= list_.block_count()) {
+    n_ = 0;
+    doc_ = block_last_ = kNoMoreDocs;
+    return;
+  }
+  n_ = std::min(kBlockSize, list_.count - b * kBlockSize);
+  DocId previous = list_.base - 1;
+  if (list_.skips != nullptr) {
+    const BlockSkip s = list_.skip(b);
+    if (b > 0) previous = list_.skip(b - 1).last_doc;
+    block_data_ = list_.blocks + s.bytes;
+    block_positions_ = list_.positions + s.positions;
+  } else {
+    block_data_ = list_.blocks;
+    block_positions_ = list_.positions;
+  }
+  std::memcpy(widths_, block_data_, 4);
+  UnpackBits(block_data_ + 4, n_, widths_[0], docs_);
+  for (uint32_t i = 0; i < n_; ++i) {
+    previous += docs_[i] + 1;
+    docs_[i] = previous;
+  }
+  block_last_ = docs_[n_ - 1];
+  doc_ = docs_[0];
+  freqs_loaded_ = false;
+  pos_at_ = block_positions_;
+  pos_i_ = 0;
+  pos_cached_ = UINT32_MAX;
+}
+
+void ListCursor::Advance(DocId target) {
+  if (doc_ >= target) return;
+  if (target > block_last_) {
+    // The first later block whose last doc reaches the target.
+    uint32_t lo = block_ + 1, hi = list_.block_count();
+    if (list_.skips == nullptr) lo = hi;
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      if (list_.skip(mid).last_doc < target) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    LoadBlock(lo);
+    if (doc_ >= target) return;
+  }
+  i_ = static_cast<uint32_t>(std::lower_bound(docs_ + i_, docs_ + n_, target) - docs_);
+  doc_ = docs_[i_];  // i_ < n_: the block's last doc is >= target
+}
+
+void ListCursor::LoadFreqs() const {
+  const uint8_t* p = block_data_ + 4 + PackedBytes(n_, widths_[0]);
+  for (int f = 0; f < kNumFields; ++f) {
+    UnpackBits(p, n_, widths_[f + 1], freqs_[f]);
+    p += PackedBytes(n_, widths_[f + 1]);
+  }
+  freqs_loaded_ = true;
+}
+
+absl::Span<const uint32_t> ListCursor::positions() const {
+  if (pos_cached_ == i_) return pos_buf_;
+  if (!freqs_loaded_) LoadFreqs();
+  const uint8_t* p = pos_at_;
+  for (; pos_i_ < i_; ++pos_i_) {
+    for (uint32_t k = freqs_[0][pos_i_] + freqs_[1][pos_i_]; k > 0; --k) {
+      while (*p++ >= 0x80) {
+      }
+    }
+  }
+  const uint32_t k = freqs_[0][i_] + freqs_[1][i_];
+  pos_buf_.resize(k);
+  uint32_t position = 0;
+  for (uint32_t j = 0; j < k; ++j) {
+    uint64_t delta;
+    p = GetVarint(p, &delta);
+    position += static_cast<uint32_t>(delta);
+    pos_buf_[j] = position;
+  }
+  pos_at_ = p;
+  pos_i_ = i_ + 1;
+  pos_cached_ = i_;
+  return pos_buf_;
+}
+
+}  // namespace khabar::index

@@ -1,0 +1,203 @@
+// File: posting_codec.h
+// -----------------------------------------------------------------------------
+// The compressed posting list format of a Segment (docs/posting-format.md):
+// postings in blocks of kBlockSize, doc-id gaps and the three per-field
+// frequencies bit-packed per block (each with its own bit width), positions
+// in a separate stream as variable-byte deltas, and for lists longer than one
+// block a skip entry per block (its last doc, where it starts, and the
+// per-field maximum frequency and minimum field length its documents have,
+// which bound the block's BM25F score: block-max pruning).
+//
+//   PostingListWriter w(&segment.postings, &segment.positions);
+//   w.Add(doc, freqs, positions, lengths); ...; uint64_t at = w.Finish(base);
+//   for (ListCursor c(segment.List(t)); c.doc() != kNoMoreDocs; c.Next()) ...
+//
+// Layout of one list at `postings[offset]`:
+//   varint count, varint positions offset (into the positions stream),
+//   if count > kBlockSize: ceil(count / kBlockSize) BlockSkip records,
+//   then the blocks: 4 bit widths (gap, title, body, lead), then the packed
+//   gaps (doc - previous doc - 1; the first doc of a list counts from the
+//   segment base), then the three packed frequency arrays.
+// Positions of a posting: freq(title) + freq(body) varints, the first
+// absolute, the others as increases.
+#ifndef KHABAR_QUERY_SERVICE_INDEX_POSTING_CODEC_H_
+#define KHABAR_QUERY_SERVICE_INDEX_POSTING_CODEC_H_
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "absl/types/span.h"
+
+namespace khabar::index {
+
+using DocId = uint32_t;
+inline constexpr DocId kNoMoreDocs = std::numeric_limits<DocId>::max();
+inline constexpr int kNumFields = 3;
+inline constexpr uint32_t kBlockSize = 128;
+// Bytes readable past the end of a postings stream (the unpacker reads 8
+// bytes at a time).
+inline constexpr size_t kStreamPadding = 8;
+
+// What bounds a block's score: per field, the largest frequency and the
+// smallest field length among its postings. 0xFFFF in max_freq means "too
+// large to store": no bound. min_length saturates at 0xFFFF (a smaller
+// length only loosens the bound).
+struct BlockBound {
+  std::array<uint16_t, kNumFields> max_freq{};
+  std::array<uint16_t, kNumFields> min_length{};
+  bool bounded() const {
+    for (uint16_t f : max_freq) {
+      if (f == 0xFFFF) return false;
+    }
+    return true;
+  }
+  // The bound of two blocks together.
+  void Merge(const BlockBound& o);
+};
+
+// The skip record of one block of a multi-block list.
+struct BlockSkip {
+  DocId last_doc;
+  uint32_t bytes;      // block start, from the end of the list's skip records
+  uint32_t positions;  // first position byte, from the list's positions offset
+  BlockBound bound;
+};
+
+// Bit-packs n values of `width` bits (each < 2^width) and appends them.
+void PackBits(const uint32_t* values, uint32_t n, uint32_t width, std::vector<uint8_t>* out);
+inline size_t PackedBytes(uint32_t n, uint32_t width) { return (size_t{n} * width + 7) / 8; }
+// Unpacks n values; `in` must have kStreamPadding readable bytes past the data.
+inline void UnpackBits(const uint8_t* in, uint32_t n, uint32_t width, uint32_t* out) {
+  if (width == 0) {
+    std::memset(out, 0, n * sizeof(uint32_t));
+    return;
+  }
+  const uint64_t mask = (uint64_t{1} << width) - 1;
+  uint64_t bit = 0;
+  for (uint32_t i = 0; i < n; ++i, bit += width) {
+    uint64_t word;
+    std::memcpy(&word, in + (bit >> 3), sizeof(word));
+    out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
+  }
+}
+void PutVarint(uint64_t v, std::vector<uint8_t>* out);
+inline const uint8_t* GetVarint(const uint8_t* p, uint64_t* v) {
+  uint64_t r = 0;
+  for (int shift = 0;; shift += 7) {
+    const uint8_t b = *p++;
+    r |= uint64_t{b & 0x7F} << shift;
+    if (b < 0x80) break;
+  }
+  *v = r;
+  return p;
+}
+
+// One segment's postings of one term (a view into the segment's streams:
+// valid while the segment is). Read it with ListCursor.
+struct PostingList {
+  DocId base = 0;   // the segment's first doc id
+  uint32_t count = 0;
+  const uint8_t* skips = nullptr;  // BlockSkip records (unaligned), or null
+  const uint8_t* blocks = nullptr;
+  const uint8_t* positions = nullptr;
+  // False when some document of the segment is deleted (IndexSnapshot sets
+  // it): then the list may hold tombstones.
+  bool all_live = false;
+  uint32_t block_count() const { return (count + kBlockSize - 1) / kBlockSize; }
+  BlockSkip skip(uint32_t b) const {
+    BlockSkip s;
+    std::memcpy(&s, skips + size_t{b} * sizeof(BlockSkip), sizeof(BlockSkip));
+    return s;
+  }
+};
+
+// Decodes a list header at `at` (see the layout above).
+PostingList OpenList(DocId base, const uint8_t* at, const uint8_t* positions_stream);
+
+// Appends one list at a time to a segment's streams. Postings in increasing
+// doc order; Finish() writes the list and returns its offset.
+class PostingListWriter {
+ public:
+  PostingListWriter(std::vector<uint8_t>* postings, std::vector<uint8_t>* positions)
+      : postings_(postings), positions_(positions) {}
+  // `positions` has freq[title] + freq[body] entries, increasing; `lengths`
+  // are the document's field lengths (for the block bounds).
+  void Add(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+           absl::Span<const uint32_t> positions, const std::array<uint32_t, kNumFields>& lengths);
+  size_t size() const { return docs_.size(); }
+  // Writes the pending list (REQUIRES size() > 0); returns its offset in
+  // the postings stream and starts a new list.
+  uint64_t Finish(DocId base);
+
+ private:
+  std::vector<uint8_t>* postings_;
+  std::vector<uint8_t>* positions_;
+  uint64_t positions_start_ = 0;
+  bool started_ = false;
+  std::vector<DocId> docs_;
+  std::array<std::vector<uint32_t>, kNumFields> freqs_;
+  std::vector<BlockBound> bounds_;
+  std::vector<uint32_t> block_positions_;  // per block, from positions_start_
+  std::vector<uint8_t> block_bytes_;
+};
+
+// A forward cursor over one PostingList: decodes a block of doc ids at a
+// time, its frequencies on first use, positions only when asked.
+class ListCursor {
+ public:
+  ListCursor() = default;
+  explicit ListCursor(const PostingList& list);
+
+  DocId doc() const { return doc_; }
+  void Next() {
+    if (++i_ < n_) {
+      doc_ = docs_[i_];
+    } else {
+      LoadBlock(block_ + 1);
+    }
+  }
+  // First posting with doc >= target; never moves back.
+  void Advance(DocId target);
+  // REQUIRE doc() != kNoMoreDocs.
+  uint32_t freq(int field) const {
+    if (!freqs_loaded_) LoadFreqs();
+    return freqs_[field][i_];
+  }
+  // Positions of the current posting; valid until the cursor moves.
+  absl::Span<const uint32_t> positions() const;
+
+  // The current block's last doc (REQUIRE doc() != kNoMoreDocs).
+  DocId block_last_doc() const { return block_last_; }
+  const PostingList& list() const { return list_; }
+
+ private:
+  void LoadBlock(uint32_t b);
+  void LoadFreqs() const;
+
+  PostingList list_;
+  uint32_t block_ = 0;
+  uint32_t n_ = 0;  // postings in the block
+  uint32_t i_ = 0;
+  DocId doc_ = kNoMoreDocs;
+  DocId block_last_ = kNoMoreDocs;
+  DocId prev_last_ = 0;  // last doc of the previous block (base - 1 before the first)
+  const uint8_t* block_data_ = nullptr;
+  const uint8_t* block_positions_ = nullptr;
+  uint8_t widths_[4] = {0, 0, 0, 0};
+  mutable bool freqs_loaded_ = false;
+  uint32_t docs_[kBlockSize];
+  mutable uint32_t freqs_[kNumFields][kBlockSize];
+  // Lazily decoded positions: pos_at_ is where posting pos_i_'s positions
+  // start; pos_buf_ holds those of posting pos_cached_ (or none).
+  mutable const uint8_t* pos_at_ = nullptr;
+  mutable uint32_t pos_i_ = 0;
+  mutable uint32_t pos_cached_ = UINT32_MAX;
+  mutable std::vector<uint32_t> pos_buf_;
+};
+
+}  // namespace khabar::index
+
+#endif  // KHABAR_QUERY_SERVICE_INDEX_POSTING_CODEC_H_

@@ -1,0 +1,144 @@
+#include "query_service/index/posting_codec.h"
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace khabar::index {
+namespace {
+
+struct Posting {
+  DocId doc;
+  std::array<uint32_t, kNumFields> freq;
+  std::vector<uint32_t> positions;
+  std::array<uint32_t, kNumFields> lengths;
+};
+
+// A random list of `n` postings from `base` with gaps up to `max_gap`.
+std::vector<Posting> RandomList(std::mt19937& rng, DocId base, uint32_t n, uint32_t max_gap,
+                                uint32_t max_freq) {
+  std::vector<Posting> out;
+  DocId doc = base;
+  for (uint32_t i = 0; i < n; ++i) {
+    doc += (i == 0 ? 0 : 1) + rng() % max_gap;
+    // A few postings get a large frequency (the bounds saturate at 0xFFFF).
+    Posting p{doc, {rng() % 3, 1 + rng() % (i % 97 == 0 ? max_freq : 6), 0}, {}, {}};
+    p.freq[2] = std::min(p.freq[1], static_cast<uint32_t>(rng() % 2));
+    uint32_t pos = rng() % 5;
+    for (uint32_t k = 0; k < p.freq[0] + p.freq[1]; ++k) {
+      p.positions.push_back(pos);
+      pos += 1 + rng() % 300;
+    }
+    p.lengths = {5 + rng() % 10, 100 + rng() % 100000, 40};
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+struct Encoded {
+  std::vector<uint8_t> postings, positions;
+  uint64_t offset;
+  PostingList list;
+};
+
+Encoded Encode(const std::vector<Posting>& list, DocId base) {
+  Encoded e;
+  e.postings.assign(3, 0xAB);  // lists rarely start at offset 0
+  PostingListWriter w(&e.postings, &e.positions);
+  for (const Posting& p : list) w.Add(p.doc, p.freq, p.positions, p.lengths);
+  e.offset = w.Finish(base);
+  e.postings.resize(e.postings.size() + kStreamPadding, 0);
+  e.list = OpenList(base, e.postings.data() + e.offset, e.positions.data());
+  return e;
+}
+
+class PostingCodecTest : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(PostingCodecTest, RoundTripsDocsFreqsAndPositions) {
+  std::mt19937 rng(GetParam());
+  for (DocId base : {0u, 1000u}) {
+    const std::vector<Posting> list = RandomList(rng, base, GetParam(), 50, 70000);
+    const Encoded e = Encode(list, base);
+    ASSERT_EQ(e.list.count, list.size());
+    ListCursor c(e.list);
+    for (size_t i = 0; i < list.size(); ++i, c.Next()) {
+      ASSERT_EQ(c.doc(), list[i].doc) << i;
+      for (int f = 0; f < kNumFields; ++f) ASSERT_EQ(c.freq(f), list[i].freq[f]) << i;
+      // Every other posting's positions are skipped, not decoded.
+      if (i % 2 == 0) ASSERT_THAT(c.positions(), ::testing::ElementsAreArray(list[i].positions));
+      ASSERT_GE(c.block_last_doc(), c.doc());
+    }
+    EXPECT_EQ(c.doc(), kNoMoreDocs);
+  }
+}
+
+TEST_P(PostingCodecTest, AdvanceFindsTheFirstDocAtOrAfterTheTarget) {
+  std::mt19937 rng(GetParam() + 7);
+  const std::vector<Posting> list = RandomList(rng, 5, GetParam(), 9, 3);
+  const Encoded e = Encode(list, 5);
+  for (int trial = 0; trial < 20; ++trial) {
+    ListCursor c(e.list);
+    DocId target = 0;
+    while (c.doc() != kNoMoreDocs) {
+      target += 1 + rng() % (trial + 1) * 40;
+      c.Advance(target);
+      auto it = std::lower_bound(list.begin(), list.end(), target,
+                                 [](const Posting& p, DocId t) { return p.doc < t; });
+      if (it == list.end()) {
+        ASSERT_EQ(c.doc(), kNoMoreDocs);
+        break;
+      }
+      ASSERT_EQ(c.doc(), it->doc);
+      ASSERT_THAT(c.positions(), ::testing::ElementsAreArray(it->positions));
+      ASSERT_EQ(c.freq(1), it->freq[1]);
+    }
+  }
+}
+
+TEST_P(PostingCodecTest, BlockBoundsCoverTheirPostings) {
+  std::mt19937 rng(GetParam() + 11);
+  const std::vector<Posting> list = RandomList(rng, 0, GetParam(), 20, 70000);
+  const Encoded e = Encode(list, 0);
+  if (e.list.skips == nullptr) {
+    EXPECT_LE(list.size(), kBlockSize);
+    return;
+  }
+  for (uint32_t b = 0; b < e.list.block_count(); ++b) {
+    const BlockSkip s = e.list.skip(b);
+    const size_t end = std::min<size_t>(list.size(), (b + 1) * kBlockSize);
+    EXPECT_EQ(s.last_doc, list[end - 1].doc);
+    for (size_t i = b * kBlockSize; i < end; ++i) {
+      for (int f = 0; f < kNumFields; ++f) {
+        EXPECT_GE(s.bound.max_freq[f], std::min<uint32_t>(list[i].freq[f], 0xFFFF));
+        if (list[i].freq[f] > 0) {
+          EXPECT_LE(s.bound.min_length[f], list[i].lengths[f]);
+        }
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, PostingCodecTest,
+                         ::testing::Values(1u, 2u, 127u, 128u, 129u, 256u, 1000u, 5000u));
+
+TEST(PostingCodecTest, PacksEveryBitWidth) {
+  for (uint32_t width = 0; width <= 32; ++width) {
+    std::vector<uint32_t> values(kBlockSize);
+    for (uint32_t i = 0; i < kBlockSize; ++i) {
+      values[i] = width == 0 ? 0 : static_cast<uint32_t>((uint64_t{0x9E3779B97F4A7C15} * (i + 1)) >> (64 - width));
+    }
+    std::vector<uint8_t> packed;
+    PackBits(values.data(), kBlockSize, width, &packed);
+    EXPECT_EQ(packed.size(), PackedBytes(kBlockSize, width));
+    packed.resize(packed.size() + kStreamPadding, 0);
+    std::vector<uint32_t> out(kBlockSize, 1);
+    UnpackBits(packed.data(), kBlockSize, width, out.data());
+    EXPECT_EQ(out, values) << width;
+  }
+}
+
+}  // namespace
+}  // namespace khabar::index
