@@ -88,6 +88,7 @@ search::PageRequest FromProto(const v1::SearchRequest& request) {
   out.typo_tolerance = request.typo_tolerance().enabled();
   out.one_typo_min_letters = request.typo_tolerance().one_typo_min_letters();
   out.two_typos_min_letters = request.typo_tolerance().two_typos_min_letters();
+  out.exact_total_hits = request.exact_total_hits();
   return out;
 }
 
@@ -181,6 +182,9 @@ void ToProto(const search::Page& page, v1::SearchResponse* response) {
     for (const search::Highlight& hl : h.title_highlights) ToProto(hl, hit->add_title_highlights());
   }
   response->set_total_hits(page.total_hits);
+  response->set_total_hits_relation(page.total_hits_exact
+                                        ? v1::TOTAL_HITS_RELATION_EQUAL
+                                        : v1::TOTAL_HITS_RELATION_GREATER_OR_EQUAL);
   response->set_next_page_token(page.next_page_token);
   for (const std::string& t : page.terms) response->add_query_terms(t);
   response->set_parsed_query(page.parsed_query);

@@ -35,6 +35,10 @@ ABSL_FLAG(int32_t, near_duplicate_distance, kNearDup.max_distance,
           "Articles whose SimHash fingerprints differ in at most this many of 64 bits are "
           "near-duplicates (one cluster); -1 turns detection off. See docs/near-duplicates.md");
 
+ABSL_FLAG(int64_t, exact_hits_up_to, khabar::search::SearchLimits().exact_hits_up_to,
+          "Search counts this many hits exactly, then may skip documents that cannot reach the "
+          "top of the page (total_hits becomes a lower bound; a request's exact_total_hits "
+          "overrides). 0: prune from the first full page");
 ABSL_FLAG(int32_t, indexing_threads, 0,
           "Threads that analyse each indexed batch (0 = one per core)");
 ABSL_FLAG(int32_t, merge_factor, static_cast<int32_t>(khabar::index::MergePolicy().merge_factor),
@@ -63,6 +67,7 @@ absl::StatusOr<search::EngineOptions> EngineOptionsFromFlags() {
   }
   o.near_duplicates.enabled = near_distance >= 0;
   o.near_duplicates.max_distance = std::max(0, near_distance);
+  o.search_limits.exact_hits_up_to = std::max<int64_t>(0, absl::GetFlag(FLAGS_exact_hits_up_to));
   o.indexing_threads = absl::GetFlag(FLAGS_indexing_threads);
   if (o.indexing_threads < 0 || o.indexing_threads > 256) {
     return absl::InvalidArgumentError("--indexing_threads must be in [0, 256] (0 = one per core)");

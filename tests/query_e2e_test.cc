@@ -254,5 +254,60 @@ TEST_F(QueryE2eTest, SnippetsHighlightThePositiveWordsOfTheTree) {
   EXPECT_GT(highlighted, 0);
 }
 
+// Top-k pruning through the real binary: a service that prunes from the
+// first full page (--exact_hits_up_to=0) pages through the same hits as an
+// exact count, reports total_hits as a lower bound, and counts exactly when
+// asked.
+class PruningE2eTest : public QueryE2eTest {
+ protected:
+  static void SetUpTestSuite() {
+    service_ = new testing::QueryServiceProcess(KHABAR_QUERY_SERVICE_BIN);
+    ASSERT_TRUE(service_->Start({"--exact_hits_up_to=0"})) << service_->error();
+    testing::RunResult r = testing::RunProcess(
+        {KHABAR_INGEST_SERVICE_BIN, "--query_service=" + service_->address(),
+         (fs::path(KHABAR_SOURCE_DIR) / "data" / "articles").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
+
+  // Every page of `query`, page_size 1: the ids in order, and the responses.
+  std::vector<std::string> AllPages(const std::string& query, bool exact,
+                                    std::vector<v1::SearchResponse>* responses) {
+    std::vector<std::string> ids;
+    v1::SearchRequest req;
+    req.set_query(query);
+    req.set_page_size(1);
+    req.set_exact_total_hits(exact);
+    for (int page = 0; page < 50; ++page) {
+      v1::SearchResponse resp;
+      grpc::Status s = Search(req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) break;
+      for (const auto& h : resp.hits()) ids.push_back(h.id());
+      responses->push_back(resp);
+      if (resp.next_page_token().empty()) break;
+      req.set_page_token(resp.next_page_token());
+    }
+    return ids;
+  }
+};
+
+TEST_F(PruningE2eTest, PrunedPagesEqualExactPagesAndTheCountSaysItIsABound) {
+  const std::string query = "الصين الذكاء الاصطناعي رقاقات";
+  std::vector<v1::SearchResponse> pruned, exact;
+  const std::vector<std::string> pruned_ids = AllPages(query, false, &pruned);
+  const std::vector<std::string> exact_ids = AllPages(query, true, &exact);
+  ASSERT_GE(exact_ids.size(), 3u);
+  EXPECT_EQ(pruned_ids, exact_ids);
+  ASSERT_FALSE(exact.empty());
+  for (const v1::SearchResponse& r : exact) {
+    EXPECT_EQ(r.total_hits_relation(), v1::TOTAL_HITS_RELATION_EQUAL);
+    EXPECT_EQ(r.total_hits(), static_cast<int64_t>(exact_ids.size()));
+  }
+  // The first page of a pruned search: a full page, a bound.
+  EXPECT_EQ(pruned[0].total_hits_relation(), v1::TOTAL_HITS_RELATION_GREATER_OR_EQUAL);
+  EXPECT_LE(pruned[0].total_hits(), exact[0].total_hits());
+  EXPECT_GE(pruned[0].total_hits(), 1);
+}
+
 }  // namespace
 }  // namespace khabar

@@ -142,9 +142,11 @@ uint64_t PostingListWriter::Finish(DocId base) {
   return offset;
 }
 
-ListCursor::ListCursor(const PostingList& list) : list_(list) {
-  if (list_.count == 0) return;
-  LoadBlock(0);
+void ListCursor::Reset(const PostingList& list) {
+  list_ = list;
+  block_ = n_ = i_ = 0;
+  doc_ = block_last_ = kNoMoreDocs;
+  if (list_.count > 0) LoadBlock(0);
 }
 
 void ListCursor::LoadBlock(uint32_t b) {
@@ -174,7 +176,11 @@ void ListCursor::LoadBlock(uint32_t b) {
   }
   block_last_ = docs_[n_ - 1];
   doc_ = docs_[0];
-  freqs_loaded_ = false;
+  const uint8_t* p = block_data_ + 4 + PackedBytes(n_, widths_[0]);
+  for (int f = 0; f < kNumFields; ++f) {
+    freq_data_[f] = p;
+    p += PackedBytes(n_, widths_[f + 1]);
+  }
   pos_at_ = block_positions_;
   pos_i_ = 0;
   pos_cached_ = UINT32_MAX;
@@ -201,26 +207,16 @@ void ListCursor::Advance(DocId target) {
   doc_ = docs_[i_];  // i_ < n_: the block's last doc is >= target
 }
 
-void ListCursor::LoadFreqs() const {
-  const uint8_t* p = block_data_ + 4 + PackedBytes(n_, widths_[0]);
-  for (int f = 0; f < kNumFields; ++f) {
-    UnpackBits(p, n_, widths_[f + 1], freqs_[f]);
-    p += PackedBytes(n_, widths_[f + 1]);
-  }
-  freqs_loaded_ = true;
-}
-
 absl::Span<const uint32_t> ListCursor::positions() const {
   if (pos_cached_ == i_) return pos_buf_;
-  if (!freqs_loaded_) LoadFreqs();
   const uint8_t* p = pos_at_;
   for (; pos_i_ < i_; ++pos_i_) {
-    for (uint32_t k = freqs_[0][pos_i_] + freqs_[1][pos_i_]; k > 0; --k) {
+    for (uint32_t k = FreqAt(0, pos_i_) + FreqAt(1, pos_i_); k > 0; --k) {
       while (*p++ >= 0x80) {
       }
     }
   }
-  const uint32_t k = freqs_[0][i_] + freqs_[1][i_];
+  const uint32_t k = FreqAt(0, i_) + FreqAt(1, i_);
   pos_buf_.resize(k);
   uint32_t position = 0;
   for (uint32_t j = 0; j < k; ++j) {

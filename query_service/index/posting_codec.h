@@ -149,7 +149,9 @@ class PostingListWriter {
 class ListCursor {
  public:
   ListCursor() = default;
-  explicit ListCursor(const PostingList& list);
+  explicit ListCursor(const PostingList& list) { Reset(list); }
+  // Starts over on `list` (cheaper than assigning a new cursor).
+  void Reset(const PostingList& list);
 
   DocId doc() const { return doc_; }
   void Next() {
@@ -161,11 +163,8 @@ class ListCursor {
   }
   // First posting with doc >= target; never moves back.
   void Advance(DocId target);
-  // REQUIRE doc() != kNoMoreDocs.
-  uint32_t freq(int field) const {
-    if (!freqs_loaded_) LoadFreqs();
-    return freqs_[field][i_];
-  }
+  // REQUIRE doc() != kNoMoreDocs. Read straight from the packed block.
+  uint32_t freq(int field) const { return FreqAt(field, i_); }
   // Positions of the current posting; valid until the cursor moves.
   absl::Span<const uint32_t> positions() const;
 
@@ -175,7 +174,14 @@ class ListCursor {
 
  private:
   void LoadBlock(uint32_t b);
-  void LoadFreqs() const;
+  uint32_t FreqAt(int field, uint32_t i) const {
+    const uint32_t width = widths_[field + 1];
+    if (width == 0) return 0;
+    const uint64_t bit = uint64_t{i} * width;
+    uint64_t word;
+    std::memcpy(&word, freq_data_[field] + (bit >> 3), sizeof(word));
+    return static_cast<uint32_t>((word >> (bit & 7)) & ((uint64_t{1} << width) - 1));
+  }
 
   PostingList list_;
   uint32_t block_ = 0;
@@ -187,9 +193,8 @@ class ListCursor {
   const uint8_t* block_data_ = nullptr;
   const uint8_t* block_positions_ = nullptr;
   uint8_t widths_[4] = {0, 0, 0, 0};
-  mutable bool freqs_loaded_ = false;
+  const uint8_t* freq_data_[kNumFields] = {nullptr, nullptr, nullptr};
   uint32_t docs_[kBlockSize];
-  mutable uint32_t freqs_[kNumFields][kBlockSize];
   // Lazily decoded positions: pos_at_ is where posting pos_i_'s positions
   // start; pos_buf_ holds those of posting pos_cached_ (or none).
   mutable const uint8_t* pos_at_ = nullptr;

@@ -102,15 +102,80 @@ DocId OrIterator::Next() {
   for (DocIteratorPtr& c : children_) {
     if (c->doc() == doc_) c->Next();
   }
-  return Find();
+  return pruning_ ? FindPruned() : Find();
 }
 
 DocId OrIterator::Advance(DocId target) {
   if (doc_ == kNoMoreDocs || target <= doc_) return doc_;
+  if (pruning_) {
+    for (size_t i = non_essential_; i < by_max_.size(); ++i) {
+      if (by_max_[i]->doc() < target) by_max_[i]->Advance(target);
+    }
+    return FindPruned();
+  }
   for (DocIteratorPtr& c : children_) {
     if (c->doc() < target) c->Advance(target);
   }
   return Find();
+}
+
+void OrIterator::SetMinCompetitiveScore(double min_score) {
+  if (minimum_match_ != 1 || doc_ == kNoMoreDocs) return;
+  if (by_max_.empty()) {
+    for (DocIteratorPtr& c : children_) by_max_.push_back(c.get());
+    std::stable_sort(by_max_.begin(), by_max_.end(), [](DocIterator* a, DocIterator* b) {
+      return a->MaxScore() < b->MaxScore();
+    });
+    double sum = 0;
+    for (DocIterator* c : by_max_) max_prefix_.push_back(sum += c->MaxScore());
+  }
+  // Scores are sums of doubles in another order than the bounds': a margin
+  // keeps rounding from pruning a document that ties the threshold.
+  const double bar = min_score - 1e-9 * std::max(1.0, std::abs(min_score));
+  if (pruning_ && bar <= bar_) return;
+  pruning_ = true;
+  bar_ = bar;
+  const double total = max_prefix_.back();
+  for (DocIterator* c : by_max_) c->SetMinCompetitiveScore(min_score - (total - c->MaxScore()));
+  while (non_essential_ < by_max_.size() && max_prefix_[non_essential_] <= bar_) ++non_essential_;
+  // Nothing left can beat the threshold: done. Otherwise the current
+  // document stays (the caller has scored it) until Next().
+  if (non_essential_ == by_max_.size()) doc_ = kNoMoreDocs;
+}
+
+DocId OrIterator::FindPruned() {
+  while (true) {
+    DocId d = kNoMoreDocs;
+    for (size_t i = non_essential_; i < by_max_.size(); ++i) d = std::min(d, by_max_[i]->doc());
+    if (d == kNoMoreDocs) return doc_ = kNoMoreDocs;
+    // First the bound from the maxima alone: most candidates end here.
+    double bound = non_essential_ > 0 ? max_prefix_[non_essential_ - 1] : 0;
+    for (size_t i = non_essential_; i < by_max_.size(); ++i) {
+      if (by_max_[i]->doc() == d) bound += by_max_[i]->MaxScore();
+    }
+    double score = 0;
+    if (bound > bar_) {
+      for (size_t i = non_essential_; i < by_max_.size(); ++i) {
+        if (by_max_[i]->doc() == d) score += by_max_[i]->Score();
+      }
+    }
+    // The non-essential children, largest maximum first, while they can
+    // still lift the candidate over the bar.
+    bool competitive = bound > bar_;
+    for (size_t i = non_essential_; competitive && i-- > 0;) {
+      if (score + max_prefix_[i] <= bar_) {
+        competitive = false;
+        break;
+      }
+      DocIterator* c = by_max_[i];
+      if (c->doc() < d) c->Advance(d);
+      if (c->doc() == d) score += c->Score();
+    }
+    if (competitive && score > bar_) return doc_ = d;
+    for (size_t i = non_essential_; i < by_max_.size(); ++i) {
+      if (by_max_[i]->doc() == d) by_max_[i]->Next();
+    }
+  }
 }
 
 int64_t OrIterator::Cost() const {
@@ -267,6 +332,11 @@ double ProximityIterator::Score() {
   return s;
 }
 
+void ProximityIterator::SetMinCompetitiveScore(double min_score) {
+  child_->SetMinCompetitiveScore(min_score - (MaxScore() - child_->MaxScore()));
+  doc_ = child_->doc();
+}
+
 double ProximityIterator::MaxScore() const {
   double s = child_->MaxScore();
   for (const Pair& p : pairs_) s += p.weight * (ctx_.bm25().k1 + 1.0);
@@ -290,6 +360,71 @@ Explanation ProximityIterator::Explain() {
     e.value += bonus;
   }
   return e;
+}
+
+ProximityPairIterator::ProximityPairIterator(const ScoringContext& ctx, const ProximityPair& p)
+    : ctx_(ctx), label_(absl::StrCat(p.first, " ", p.second)) {
+  const index::IndexSnapshot& index = ctx.index();
+  const index::PostingsRef a = index.Postings(p.first);
+  const index::PostingsRef b = index.Postings(p.second);
+  if (a.empty() || b.empty()) return;  // doc_ stays kNoMoreDocs
+  const int64_t df_a = LiveDocFreq(index, a, FieldScope::kAll);
+  const int64_t df_b = LiveDocFreq(index, b, FieldScope::kAll);
+  weight_ = ctx.bm25().proximity_weight * 0.5 *
+            (Bm25Idf(ctx.doc_count(), df_a) + Bm25Idf(ctx.doc_count(), df_b));
+  cost_ = std::min(df_a, df_b);
+  first_.Reset(a);
+  second_.Reset(b);
+  Find(0);
+}
+
+DocId ProximityPairIterator::Find(DocId target) {
+  const index::IndexSnapshot& index = ctx_.index();
+  while (true) {
+    first_.Advance(target);
+    if (first_.doc() == kNoMoreDocs) return doc_ = kNoMoreDocs;
+    second_.Advance(first_.doc());
+    if (second_.doc() == kNoMoreDocs) return doc_ = kNoMoreDocs;
+    if (second_.doc() != first_.doc()) {
+      target = second_.doc();
+      continue;
+    }
+    const DocId d = first_.doc();
+    if (index.is_live(d)) {
+      tf_ = CountOrderedNear(first_.positions(), second_.positions(), ctx_.bm25().proximity_window);
+      if (tf_ > 0) return doc_ = d;
+    }
+    target = d + 1;
+  }
+}
+
+DocId ProximityPairIterator::Next() {
+  if (doc_ == kNoMoreDocs) return doc_;
+  return Find(doc_ + 1);
+}
+
+DocId ProximityPairIterator::Advance(DocId target) {
+  if (doc_ == kNoMoreDocs || target <= doc_) return doc_;
+  return Find(target);
+}
+
+double ProximityPairIterator::Score() {
+  const double k1 = ctx_.bm25().k1;
+  return weight_ * tf_ * (k1 + 1.0) / (tf_ + k1);  // as ProximityIterator::Bonus
+}
+
+double ProximityPairIterator::MaxScore() const { return weight_ * (ctx_.bm25().k1 + 1.0); }
+
+Explanation ProximityPairIterator::Explain() {
+  return {Score(),
+          absl::StrCat("proximity(", label_, ") = ", ctx_.bm25().proximity_weight,
+                       " * mean idf * saturated tf; tf = ", tf_, " ordered pairs within ",
+                       ctx_.bm25().proximity_window, " positions"),
+          {}};
+}
+
+std::string ProximityPairIterator::DebugString() const {
+  return absl::StrCat("PROXIMITY(", label_, ")");
 }
 
 std::string ProximityIterator::DebugString() const {

@@ -54,13 +54,31 @@ class OrIterator final : public DocIterator {
   int64_t Cost() const override;
   double Score() override;
   double MaxScore() const override;
+  // MaxScore (Turtle & Flood 1995, as Lucene's MaxScoreBulkScorer): the
+  // children whose maximum scores together cannot exceed the threshold are
+  // "non-essential": they no longer propose candidates, and are advanced only
+  // to score a candidate found by the others, stopping as soon as what they
+  // could still add cannot lift it over the threshold. Each child is also
+  // told the threshold minus what all others can add. minimum_match 1 only.
+  void SetMinCompetitiveScore(double min_score) override;
   Explanation Explain() override;
   std::string DebugString() const override;
 
  private:
   DocId Find();
+  // Find() once a threshold is set: the next candidate >= the essential
+  // children's smallest doc that the non-essential ones cannot rule out.
+  DocId FindPruned();
   std::vector<DocIteratorPtr> children_;  // query order: the sum follows it
   const int minimum_match_;
+  // Pruning state: children by increasing MaxScore, the running sums of
+  // those maxima, how many of them are non-essential, and the bar (the
+  // threshold less a rounding margin) a candidate's upper bound must pass.
+  std::vector<DocIterator*> by_max_;
+  std::vector<double> max_prefix_;
+  size_t non_essential_ = 0;
+  double bar_ = 0;
+  bool pruning_ = false;
 };
 
 class AndNotIterator final : public DocIterator {
@@ -71,6 +89,9 @@ class AndNotIterator final : public DocIterator {
   int64_t Cost() const override { return positive_->Cost(); }
   double Score() override { return positive_->Score(); }
   double MaxScore() const override { return positive_->MaxScore(); }
+  void SetMinCompetitiveScore(double min_score) override {
+    positive_->SetMinCompetitiveScore(min_score);
+  }
   Explanation Explain() override { return positive_->Explain(); }
   std::string DebugString() const override;
 
@@ -115,6 +136,8 @@ class ProximityIterator final : public DocIterator {
   int64_t Cost() const override { return child_->Cost(); }
   double Score() override;
   double MaxScore() const override;
+  // The child must beat the threshold less the largest possible bonus.
+  void SetMinCompetitiveScore(double min_score) override;
   Explanation Explain() override;
   std::string DebugString() const override;
 
@@ -134,6 +157,36 @@ class ProximityIterator final : public DocIterator {
 };
 
 // Number of (i, j) with 0 < b[j] - a[i] <= window; both spans increasing.
+// The proximity bonus of one pair of consecutive query words as an OR child
+// (the form ProximityIterator takes in a plain OR, so that MaxScore pruning
+// sees the bonus only where both words occur): the live documents where
+// `pair.first` is followed within proximity_window positions by
+// `pair.second`, scored as ProximityIterator scores the pair.
+class ProximityPairIterator final : public DocIterator {
+ public:
+  // An EmptyIterator-like iterator when either stem has no postings.
+  ProximityPairIterator(const ScoringContext& ctx, const ProximityPair& pair);
+  DocId Next() override;
+  DocId Advance(DocId target) override;
+  int64_t Cost() const override { return cost_; }
+  double Score() override;
+  double MaxScore() const override;
+  Explanation Explain() override;
+  std::string DebugString() const override;
+
+ private:
+  // The first document >= target with both words in order, near.
+  DocId Find(DocId target);
+
+  const ScoringContext& ctx_;
+  std::string label_;
+  PostingCursor first_;
+  PostingCursor second_;
+  double weight_ = 0;  // proximity_weight * mean idf
+  uint32_t tf_ = 0;    // ordered near pairs in doc_
+  int64_t cost_ = 0;
+};
+
 uint32_t CountOrderedNear(absl::Span<const uint32_t> a, absl::Span<const uint32_t> b,
                           uint32_t window);
 

@@ -15,7 +15,12 @@
 //   - Score() and Explain() REQUIRE doc() != kNoMoreDocs; Explain().value
 //     equals Score();
 //   - Cost() estimates the matches (AND drives from the cheapest child);
-//   - MaxScore() bounds Score() over all documents (for MaxScore/WAND).
+//   - MaxScore() bounds Score() over all documents (for MaxScore/WAND);
+//   - SetMinCompetitiveScore(t) (Lucene's setMinCompetitiveScore) lets the
+//     iterator skip documents whose score cannot exceed t: from then on it
+//     may omit such documents, and Score() of a document it still returns
+//     may be lower than its true score only when the true score is <= t.
+//     Thresholds only increase. Operators that cannot use it ignore it.
 #ifndef KHABAR_QUERY_SERVICE_SEARCH_DOC_ITERATOR_H_
 #define KHABAR_QUERY_SERVICE_SEARCH_DOC_ITERATOR_H_
 
@@ -55,6 +60,7 @@ class DocIterator {
   virtual int64_t Cost() const = 0;
   virtual double Score() = 0;
   virtual double MaxScore() const = 0;
+  virtual void SetMinCompetitiveScore(double) {}
   virtual Explanation Explain() = 0;
   virtual std::string DebugString() const = 0;
 

@@ -257,6 +257,7 @@ absl::StatusOr<Page> Engine::Search(const PageRequest& request) const {
   req.facets = std::move(facets);
   req.recency = recency;
   req.typo = typo;
+  req.exact_total_hits = request.exact_total_hits;
 
   // Held to the end of this call: every pointer below points into it.
   const std::shared_ptr<const index::IndexSnapshot> snapshot = PinnedOrCurrent(token.generation);
@@ -273,6 +274,7 @@ Page Engine::MakePage(const std::shared_ptr<const index::IndexSnapshot>& snapsho
   const index::IndexSnapshot& index = *snapshot;
   Page page;
   page.total_hits = result.total_hits;
+  page.total_hits_exact = result.total_hits_exact;
   page.terms = std::move(result.terms);
   page.parsed_query = std::move(result.parsed_query);
   page.facets = std::move(result.facets);
@@ -300,7 +302,10 @@ Page Engine::MakePage(const std::shared_ptr<const index::IndexSnapshot>& snapsho
     }
   }
   const uint64_t next = offset + result.hits.size();
-  if (!result.hits.empty() && next < static_cast<uint64_t>(result.total_hits)) {
+  // Pruning starts only once the page is full, and a lower bound cannot
+  // tell whether more follow it: offer the next page.
+  const bool more = next < static_cast<uint64_t>(result.total_hits) || !result.total_hits_exact;
+  if (!result.hits.empty() && more) {
     page.next_page_token =
         EncodePageToken({.offset = next, .generation = snapshot->generation()}, token_scope);
     Pin(snapshot);

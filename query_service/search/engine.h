@@ -102,6 +102,8 @@ struct PageRequest {
   bool typo_tolerance = false;
   int32_t one_typo_min_letters = 0;
   int32_t two_typos_min_letters = 0;
+  // Count every match (no top-k pruning; SearchLimits::exact_hits_up_to).
+  bool exact_total_hits = false;
 };
 
 // Related articles (MoreLikeThis): paged like a search.
@@ -135,6 +137,7 @@ struct PageHit {
 struct Page {
   std::vector<PageHit> hits;
   int64_t total_hits = 0;
+  bool total_hits_exact = true;  // false: total_hits is a lower bound
   std::string next_page_token;
   std::vector<std::string> terms;
   std::string parsed_query;  // the query tree's DebugString

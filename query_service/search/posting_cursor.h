@@ -23,7 +23,10 @@ class PostingCursor {
  public:
   PostingCursor() = default;
   // The lists `postings` points to must outlive the cursor (hold the snapshot).
-  explicit PostingCursor(const index::PostingsRef& postings) : lists_(postings.lists) {
+  explicit PostingCursor(const index::PostingsRef& postings) { Reset(postings); }
+  void Reset(const index::PostingsRef& postings) {
+    lists_ = postings.lists;
+    size_ = 0;
     for (const index::PostingList& l : lists_) size_ += l.count;
     Enter(0);
   }
@@ -43,7 +46,7 @@ class PostingCursor {
       // Segments hold contiguous doc ranges: skip those ending before target.
       while (k_ + 1 < lists_.size() && lists_[k_ + 1].base <= target) ++k_;
       if (k_ >= lists_.size()) break;
-      cur_ = index::ListCursor(lists_[k_]);
+      cur_.Reset(lists_[k_]);
       cur_.Advance(target);
     }
   }
@@ -60,7 +63,7 @@ class PostingCursor {
   // Opens list k (lists are never empty), or ends.
   void Enter(size_t k) {
     k_ = k;
-    cur_ = k < lists_.size() ? index::ListCursor(lists_[k]) : index::ListCursor();
+    cur_.Reset(k < lists_.size() ? lists_[k] : index::PostingList());
   }
 
   absl::InlinedVector<index::PostingList, 2> lists_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -45,6 +46,17 @@ double ScoringContext::FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope sc
     const uint32_t freq = freqs[f];
     if (freq == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
     tf += weight_[f] * freq / (1.0 - b_[f] + b_[f] * info.length[f] / avg_[f]);
+  }
+  return tf;
+}
+
+double ScoringContext::BoundTf(const index::BlockBound& bound, FieldScope scope) const {
+  if (!bound.bounded()) return std::numeric_limits<double>::infinity();
+  double tf = 0;
+  for (int f = 0; f < index::kNumFields; ++f) {
+    const uint32_t freq = bound.max_freq[f];
+    if (freq == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
+    tf += weight_[f] * freq / (1.0 - b_[f] + b_[f] * bound.min_length[f] / avg_[f]);
   }
   return tf;
 }

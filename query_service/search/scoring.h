@@ -12,6 +12,7 @@
 #define KHABAR_QUERY_SERVICE_SEARCH_SCORING_H_
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 
 #include "query_service/index/index_snapshot.h"
@@ -65,8 +66,13 @@ class ScoringContext {
 
   // Sum over the fields in `scope` of weight * freq / (1 - b + b * len / avg).
   double FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope scope) const;
-  // tf * (k1 + 1) / (tf + k1): at most k1 + 1.
-  double Saturate(double tf) const { return tf * (bm25_.k1 + 1.0) / (tf + bm25_.k1); }
+  // An upper bound of FieldTf over the postings of a block with `bound`
+  // (infinity when the block has no bound).
+  double BoundTf(const index::BlockBound& bound, FieldScope scope) const;
+  // tf * (k1 + 1) / (tf + k1): at most k1 + 1 (also for an infinite tf).
+  double Saturate(double tf) const {
+    return std::isinf(tf) ? bm25_.k1 + 1.0 : tf * (bm25_.k1 + 1.0) / (tf + bm25_.k1);
+  }
 
   // idf * Saturate(FieldTf(...)), explained field by field. `what` names the
   // term ("stem غزه"), `idf` already includes the query weight.

@@ -172,6 +172,15 @@ class Compiler {
     for (const Query& c : children) {
       if (c->op() != QueryNode::Op::kTerm) its.push_back(Build(*c));
     }
+    const bool proximity = bm25().proximity_weight > 0 && !pairs.empty();
+    if (proximity && minimum_match == 1 && its.size() > 1) {
+      // In a plain OR each pair's bonus is one more child, matching only
+      // where both words occur near: MaxScore then bounds it per document.
+      for (const ProximityPair& p : pairs) {
+        its.push_back(std::make_unique<ProximityPairIterator>(ctx_, p));
+      }
+      return std::make_unique<OrIterator>(std::move(its), 1);
+    }
     DocIteratorPtr it;
     if (its.size() == 1) {
       it = std::move(its[0]);
@@ -180,9 +189,7 @@ class Compiler {
     } else {
       it = std::make_unique<OrIterator>(std::move(its), minimum_match);
     }
-    if (bm25().proximity_weight > 0 && !pairs.empty()) {
-      it = std::make_unique<ProximityIterator>(ctx_, std::move(it), pairs);
-    }
+    if (proximity) it = std::make_unique<ProximityIterator>(ctx_, std::move(it), pairs);
     return it;
   }
 
@@ -415,6 +422,7 @@ absl::StatusOr<SearchResult> Search(const index::IndexSnapshot& index, const Sea
   rank.facets = request.facets;
   rank.max_facet_values = limits.max_facet_values;
   rank.recency = request.recency;
+  if (!request.exact_total_hits) rank.exact_hits_up_to = limits.exact_hits_up_to;
   return Rank(index, query, rank, bm25);
 }
 
@@ -467,6 +475,11 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
   absl::flat_hash_map<index::ClusterId, std::pair<Scored, int32_t>> clusters;
   // A bounded heap whose top is the worst kept hit.
   std::priority_queue<Scored, std::vector<Scored>, decltype(better)> heap(better);
+  // Once the heap is full, a later document must score above its worst hit
+  // (a tie loses on doc id): the iterators may skip what cannot.
+  const bool may_prune = order == SortOrder::kRelevance && !request.collapse_duplicates &&
+                         facets.empty() && !request.recency.has_value() && k > 0 && !match_all;
+  double threshold = -std::numeric_limits<double>::infinity();
   for (DocId d = it->doc(); d != kNoMoreDocs; d = it->Next()) {
     if (d == request.exclude_doc ||
         (request.exclude_cluster.has_value() && index.cluster(d) == *request.exclude_cluster)) {
@@ -498,6 +511,14 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
     } else if (better(s, heap.top())) {
       heap.pop();
       heap.push(s);
+    } else {
+      continue;
+    }
+    if (may_prune && heap.size() == k && result.total_hits >= request.exact_hits_up_to &&
+        heap.top().score > threshold) {
+      threshold = heap.top().score;
+      it->SetMinCompetitiveScore(threshold);
+      result.total_hits_exact = false;
     }
   }
   if (request.collapse_duplicates) {
@@ -510,6 +531,7 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
     for (; !heap.empty(); heap.pop()) top.push_back(heap.top());
     std::reverse(top.begin(), top.end());
   }
+
   result.facets = facets.Finish();
 
   for (size_t i = request.offset; i < top.size(); ++i) {

@@ -16,6 +16,7 @@
 #define KHABAR_QUERY_SERVICE_SEARCH_SEARCHER_H_
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,9 @@ struct SearchLimits {
   FilterLimits filter = {};
   // Values returned per facet field (the most frequent).
   size_t max_facet_values = 20;
+  // Hits counted exactly before top-k pruning may start (RankOptions::
+  // exact_hits_up_to), unless the request asks for an exact count.
+  int64_t exact_hits_up_to = 1000;
 };
 
 struct SearchRequest {
@@ -74,6 +78,8 @@ struct SearchRequest {
   // Typo tolerance (fuzzy.h): with typo.enabled every eligible word expands
   // to indexed words within a few edits; `word~` expands either way.
   TypoOptions typo = {};
+  // Count every match (no top-k pruning): total_hits is then always exact.
+  bool exact_total_hits = false;
 };
 
 struct Hit {
@@ -99,6 +105,7 @@ struct SearchWord {
 struct SearchResult {
   std::vector<Hit> hits;       // best first, at most `limit`
   int64_t total_hits = 0;      // matching live documents (clusters when collapsing)
+  bool total_hits_exact = true;  // false: total_hits is a lower bound (pruned)
   std::vector<std::string> terms;  // the query's stems, in query order
   // The query tree as understood (Query DebugString, prefixes expanded).
   std::string parsed_query;
@@ -135,6 +142,11 @@ struct RankOptions {
   std::vector<FacetField> facets = {};
   size_t max_facet_values = 20;
   std::optional<RecencyBoost> recency = std::nullopt;
+  // Top-k pruning (docs/query-processing.md): once this many hits are
+  // counted, documents that cannot enter the top offset + limit may be
+  // skipped, and total_hits becomes a lower bound. Only for relevance order
+  // without collapsing, facets or recency; the default counts every hit.
+  int64_t exact_hits_up_to = std::numeric_limits<int64_t>::max();
 };
 
 // The matches of `query` (prefixes and fuzzy words already resolved), best

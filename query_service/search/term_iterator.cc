@@ -1,5 +1,8 @@
 #include "query_service/search/term_iterator.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -50,13 +53,24 @@ TermIterator::TermIterator(const ScoringContext& ctx, absl::string_view key, dou
       query_weight_(query_weight),
       scope_(scope) {
   const index::PostingsRef postings = ctx.index().Postings(key);  // one lookup per segment
-  cursor_ = PostingCursor(postings);
+  cursor_.Reset(postings);
   doc_freq_ = LiveDocFreq(ctx.index(), postings, scope);
   if (doc_freq_ == 0) {
     doc_ = kNoMoreDocs;
     return;
   }
   idf_ = query_weight_ * Bm25Idf(ctx.doc_count(), doc_freq_);
+  double max_tf = 0;
+  for (const index::PostingList& list : postings.lists) {
+    if (list.skips == nullptr) {
+      max_tf = std::numeric_limits<double>::infinity();
+      break;
+    }
+    for (uint32_t b = 0; b < list.block_count(); ++b) {
+      max_tf = std::max(max_tf, ctx.BoundTf(list.skip(b).bound, scope));
+    }
+  }
+  max_score_ = idf_ * ctx.Saturate(max_tf);
   Settle();
 }
 

@@ -35,7 +35,9 @@ class TermIterator final : public DocIterator {
   DocId Advance(DocId target) override;
   int64_t Cost() const override { return doc_freq_; }
   double Score() override;
-  double MaxScore() const override { return idf_ * (ctx_.bm25().k1 + 1.0); }
+  // From the lists' block bounds (k1 + 1 saturation for a list too short to
+  // have them).
+  double MaxScore() const override { return max_score_; }
   Explanation Explain() override;
   std::string DebugString() const override;
 
@@ -53,6 +55,7 @@ class TermIterator final : public DocIterator {
   PostingCursor cursor_;
   int64_t doc_freq_ = 0;
   double idf_ = 0;  // query weight included
+  double max_score_ = 0;
 };
 
 }  // namespace khabar::search

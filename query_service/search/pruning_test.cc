@@ -1,0 +1,166 @@
+// Top-k pruning (MaxScore in OrIterator, ProximityPairIterator bounds,
+// SetMinCompetitiveScore through the operators) must never change a result:
+// every query ranks the same hits with the same scores as the exhaustive
+// evaluation, only total_hits may become a lower bound.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "query_service/index/inverted_index.h"
+#include "query_service/search/searcher.h"
+
+namespace khabar::search {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The words of the repository's sample articles, most frequent first.
+std::vector<std::string> Vocabulary() {
+  std::map<std::string, int> counts;
+  for (const auto& entry : fs::directory_iterator(fs::path(KHABAR_SOURCE_DIR) / "data" / "articles")) {
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    for (absl::string_view w : absl::StrSplit(text.str(), absl::ByAnyChar(" \n\t.,:\"()-"),
+                                              absl::SkipEmpty())) {
+      // Arabic letters are 2 bytes; Arabic punctuation is left out whole.
+      if (w.size() >= 4 && w.find("،") == w.npos && w.find("؛") == w.npos &&
+          w.find("«") == w.npos && w.find("»") == w.npos) {
+        ++counts[std::string(w)];
+      }
+    }
+  }
+  std::vector<std::pair<int, std::string>> by_count;
+  for (auto& [w, n] : counts) by_count.emplace_back(-n, w);
+  std::sort(by_count.begin(), by_count.end());
+  std::vector<std::string> words;
+  for (auto& [n, w] : by_count) words.push_back(w);
+  // A long tail of rare words: two words glued together.
+  const size_t head = words.size();
+  for (size_t i = 0; i < 3000; ++i) words.push_back(words[i % head] + words[(i * 7 + 3) % head]);
+  return words;
+}
+
+class PruningTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    words_ = Vocabulary();
+    ASSERT_GT(words_.size(), 3100u);
+    std::mt19937 rng(20261124);
+    // Zipf-like: word i drawn with weight 1 / (i + 2).
+    std::vector<double> weights;
+    for (size_t i = 0; i < words_.size(); ++i) weights.push_back(1.0 / (i + 2));
+    std::discrete_distribution<size_t> pick(weights.begin(), weights.end());
+    auto text = [&](int n) {
+      std::vector<std::string> out;
+      for (int i = 0; i < n; ++i) out.push_back(words_[pick(rng)]);
+      return absl::StrJoin(out, " ");
+    };
+    for (int i = 0; i < 3000; ++i) {
+      index::Document d;
+      d.id = absl::StrCat("d", i);
+      d.title = text(4 + static_cast<int>(rng() % 8));
+      for (int p = 1 + static_cast<int>(rng() % 3); p > 0; --p) {
+        d.paragraphs.push_back(text(10 + static_cast<int>(rng() % 120)));
+      }
+      ASSERT_TRUE(index_.Upsert(std::move(d)).ok());
+      if (i % 7 == 3) ASSERT_TRUE(index_.Delete(absl::StrCat("d", i - 2)));
+      if (i % 250 == 249) index_.Publish();  // segments of several blocks
+    }
+    index_.Publish();
+  }
+
+  // A query of 2-5 words, frequent and rare mixed, sometimes with operators.
+  std::string RandomQuery(std::mt19937& rng, bool operators) {
+    std::vector<std::string> q;
+    const int n = 2 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < n; ++i) {
+      const size_t range = rng() % 2 == 0 ? 30 : rng() % 2 == 0 ? 300 : words_.size();
+      std::string w = words_[rng() % range];
+      if (operators) {
+        switch (rng() % 8) {
+          case 0: w = "-" + w; break;
+          case 1: w = "+" + w; break;
+          case 2: w = "title:" + w; break;
+          default: break;
+        }
+      }
+      q.push_back(std::move(w));
+    }
+    if (operators && rng() % 4 == 0) q.push_back(absl::StrCat("\"", q[0], " ", q[1], "\""));
+    return absl::StrJoin(q, " ");
+  }
+
+  std::vector<std::string> words_;
+  analysis::Analyzer analyzer_;
+  index::InvertedIndex index_{&analyzer_, {}, {},
+                              {.merge_factor = 3, .min_segment_docs = 200, .background = false}};
+};
+
+TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
+  const index::IndexSnapshot& snapshot = index_.reader();
+  ASSERT_GT(snapshot.segment_count(), 1u);
+  std::mt19937 rng(7);
+  const Bm25Options bm25;
+  int pruned = 0, compared = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    SearchRequest request;
+    const bool operators = trial % 3 == 0;
+    request.query = RandomQuery(rng, operators);
+    request.query_syntax = trial % 2 == 0 ? QuerySyntax::kPlain : QuerySyntax::kFull;
+    if (operators) request.query_syntax = QuerySyntax::kFull;
+    request.limit = std::vector<size_t>{1, 3, 10, 50}[rng() % 4];
+    request.offset = rng() % 3 == 0 ? 10 : 0;
+    SearchLimits exhaustive_limits, pruned_limits;
+    pruned_limits.exact_hits_up_to = rng() % 2 == 0 ? 0 : 20;
+    absl::StatusOr<SearchResult> got = Search(snapshot, request, bm25, pruned_limits);
+    request.exact_total_hits = true;
+    absl::StatusOr<SearchResult> want = Search(snapshot, request, bm25, exhaustive_limits);
+    ASSERT_EQ(want.ok(), got.ok()) << request.query;
+    if (!want.ok()) continue;
+    ++compared;
+    ASSERT_TRUE(want->total_hits_exact);
+    ASSERT_EQ(got->hits.size(), want->hits.size()) << request.query;
+    for (size_t i = 0; i < want->hits.size(); ++i) {
+      EXPECT_EQ(got->hits[i].doc, want->hits[i].doc) << request.query << " hit " << i;
+      EXPECT_EQ(got->hits[i].score, want->hits[i].score) << request.query << " hit " << i;
+    }
+    EXPECT_LE(got->total_hits, want->total_hits) << request.query;
+    if (got->total_hits_exact) {
+      EXPECT_EQ(got->total_hits, want->total_hits) << request.query;
+    } else {
+      ++pruned;
+    }
+  }
+  EXPECT_GT(compared, 500);
+  // The comparison means something only if pruning did happen.
+  EXPECT_GT(pruned, 100);
+}
+
+TEST_F(PruningTest, ExactTotalHitsCountsEverything) {
+  const index::IndexSnapshot& snapshot = index_.reader();
+  SearchRequest request;
+  request.query = absl::StrCat(words_[0], " ", words_[1], " ", words_[500]);
+  SearchLimits limits;
+  limits.exact_hits_up_to = 0;
+  absl::StatusOr<SearchResult> pruned = Search(snapshot, request, {}, limits);
+  request.exact_total_hits = true;
+  absl::StatusOr<SearchResult> exact = Search(snapshot, request, {}, limits);
+  ASSERT_TRUE(pruned.ok() && exact.ok());
+  EXPECT_FALSE(pruned->total_hits_exact);
+  EXPECT_TRUE(exact->total_hits_exact);
+  EXPECT_LT(pruned->total_hits, exact->total_hits);
+  EXPECT_GT(exact->total_hits, 1000);
+}
+
+}  // namespace
+}  // namespace khabar::search
