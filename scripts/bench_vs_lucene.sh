@@ -13,7 +13,8 @@
 #    table (scripts/bench_compare.py), also written to OUTDIR/comparison.md.
 #
 # Env: BENCH_OUT (default /tmp/khabar_bench_N), KHABAR_BENCH (the binary;
-# default build/bench/khabar_bench, built if missing), ANCHORS (default
+# default build/bench/khabar_bench, built if missing), KHABAR_BENCH_FLAGS
+# (engine flags for it, e.g. --exact_hits_up_to=0), ANCHORS (default
 # ../shared/anchors), the BENCH_* knobs of both harnesses, JAVA_OPTS.
 # Needs: scripts/install-deps.sh --bench (Lucene jars, JDK, hunspell-ar).
 # Single-threaded wall-clock figures: run nothing else meanwhile; the load
@@ -72,7 +73,8 @@ for engine in lucene khabar; do
     "$out/anchors/run_lucene" "$docs" "$queries" "$out/lucene" > "$out/lucene/log.txt" 2>&1 \
       || { tail -5 "$out/lucene/log.txt" >&2; echo "bench_vs_lucene: run_lucene failed" >&2; exit 1; }
   else
-    "$bin" "$docs" "$queries" "$out/khabar" > "$out/khabar/log.txt" 2>&1 \
+    # shellcheck disable=SC2086  # KHABAR_BENCH_FLAGS: extra engine flags, split on spaces
+    "$bin" ${KHABAR_BENCH_FLAGS:-} "$docs" "$queries" "$out/khabar" > "$out/khabar/log.txt" 2>&1 \
       || { tail -5 "$out/khabar/log.txt" >&2; echo "bench_vs_lucene: khabar_bench failed" >&2; exit 1; }
   fi
   echo "   done in $(( $(date +%s) - start ))s" >&2

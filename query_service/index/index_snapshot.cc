@@ -105,8 +105,12 @@ void Segment::Seal() {
 void SegmentBuilder::Add(absl::string_view term, DocId doc,
                          const std::array<uint32_t, kNumFields>& freq,
                          absl::Span<const uint32_t> positions) {
-  auto [it, inserted] =
-      term_ids_.try_emplace(std::string(term), static_cast<uint32_t>(term_ids_.size()));
+  // Look up before inserting: most terms of a batch are already known, and
+  // a std::string key costs an allocation.
+  auto it = term_ids_.find(term);
+  if (it == term_ids_.end()) {
+    it = term_ids_.emplace(std::string(term), static_cast<uint32_t>(term_ids_.size())).first;
+  }
   records_.push_back({it->second, doc, freq, static_cast<uint32_t>(positions_.size()),
                       static_cast<uint32_t>(positions.size())});
   positions_.insert(positions_.end(), positions.begin(), positions.end());

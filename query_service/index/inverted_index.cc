@@ -117,7 +117,11 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
     info.fingerprint = hasher.Finish();
   }
   out.terms.reserve(terms.size());
-  for (auto& [term, ts] : terms) out.terms.emplace_back(term, std::move(ts));
+  // Moved out of the map node by node: no copy of the keys.
+  for (auto it = terms.begin(); it != terms.end();) {
+    auto node = terms.extract(it++);
+    out.terms.emplace_back(std::move(node.key()), std::move(node.mapped()));
+  }
   out.doc = std::move(doc);
   out.analyzed = true;
   return out;

@@ -202,7 +202,10 @@ Explanation OrIterator::Explain() {
   Explanation e{0, "sum of the matching (OR):", {}};
   for (DocIteratorPtr& c : children_) {
     if (c->doc() != doc_) continue;
-    e.details.push_back(c->Explain());
+    Explanation detail = c->Explain();
+    // A word pair that occurs but not near adds nothing: not worth a line.
+    if (detail.value == 0 && dynamic_cast<ProximityPairIterator*>(c.get()) != nullptr) continue;
+    e.details.push_back(std::move(detail));
     e.value += e.details.back().value;
   }
   return e;
@@ -380,6 +383,7 @@ ProximityPairIterator::ProximityPairIterator(const ScoringContext& ctx, const Pr
 
 DocId ProximityPairIterator::Find(DocId target) {
   const index::IndexSnapshot& index = ctx_.index();
+  tf_known_ = false;
   while (true) {
     first_.Advance(target);
     if (first_.doc() == kNoMoreDocs) return doc_ = kNoMoreDocs;
@@ -389,13 +393,17 @@ DocId ProximityPairIterator::Find(DocId target) {
       target = second_.doc();
       continue;
     }
-    const DocId d = first_.doc();
-    if (index.is_live(d)) {
-      tf_ = CountOrderedNear(first_.positions(), second_.positions(), ctx_.bm25().proximity_window);
-      if (tf_ > 0) return doc_ = d;
-    }
-    target = d + 1;
+    if (index.is_live(first_.doc())) return doc_ = first_.doc();
+    target = first_.doc() + 1;
   }
+}
+
+uint32_t ProximityPairIterator::Tf() {
+  if (!tf_known_) {
+    tf_ = CountOrderedNear(first_.positions(), second_.positions(), ctx_.bm25().proximity_window);
+    tf_known_ = true;
+  }
+  return tf_;
 }
 
 DocId ProximityPairIterator::Next() {
@@ -409,14 +417,17 @@ DocId ProximityPairIterator::Advance(DocId target) {
 }
 
 double ProximityPairIterator::Score() {
+  const uint32_t tf = Tf();
+  if (tf == 0) return 0;
   const double k1 = ctx_.bm25().k1;
-  return weight_ * tf_ * (k1 + 1.0) / (tf_ + k1);  // as ProximityIterator::Bonus
+  return weight_ * tf * (k1 + 1.0) / (tf + k1);  // as ProximityIterator::Bonus
 }
 
 double ProximityPairIterator::MaxScore() const { return weight_ * (ctx_.bm25().k1 + 1.0); }
 
 Explanation ProximityPairIterator::Explain() {
-  return {Score(),
+  const double score = Score();
+  return {score,
           absl::StrCat("proximity(", label_, ") = ", ctx_.bm25().proximity_weight,
                        " * mean idf * saturated tf; tf = ", tf_, " ordered pairs within ",
                        ctx_.bm25().proximity_window, " positions"),

@@ -159,9 +159,11 @@ class ProximityIterator final : public DocIterator {
 // Number of (i, j) with 0 < b[j] - a[i] <= window; both spans increasing.
 // The proximity bonus of one pair of consecutive query words as an OR child
 // (the form ProximityIterator takes in a plain OR, so that MaxScore pruning
-// sees the bonus only where both words occur): the live documents where
-// `pair.first` is followed within proximity_window positions by
-// `pair.second`, scored as ProximityIterator scores the pair.
+// sees the bonus only where both words occur): the live documents with both
+// stems, scored as ProximityIterator scores the pair -- 0 unless `first` is
+// followed within proximity_window positions by `second`. Positions are read
+// only when the score is asked for. Its documents are a subset of the OR's
+// other children's, so it changes no match, only scores.
 class ProximityPairIterator final : public DocIterator {
  public:
   // An EmptyIterator-like iterator when either stem has no postings.
@@ -175,15 +177,18 @@ class ProximityPairIterator final : public DocIterator {
   std::string DebugString() const override;
 
  private:
-  // The first document >= target with both words in order, near.
+  // The first live document >= target with both words.
   DocId Find(DocId target);
+  // Ordered near occurrences in doc_ (decoded on first use).
+  uint32_t Tf();
 
   const ScoringContext& ctx_;
   std::string label_;
   PostingCursor first_;
   PostingCursor second_;
   double weight_ = 0;  // proximity_weight * mean idf
-  uint32_t tf_ = 0;    // ordered near pairs in doc_
+  uint32_t tf_ = 0;    // ordered near pairs in doc_, once tf_known_
+  bool tf_known_ = false;
   int64_t cost_ = 0;
 };
 
