@@ -6,6 +6,9 @@
 #
 #   bench/load_e2e.sh [SHARED_DIR] [N_DOCS] [SECONDS]     (default ../shared 50000 10)
 #
+# CORPUS_JSONL=FILE reuses a gen_corpus.py output with at least N + N/4 lines
+# (e.g. /tmp/khabar_bench_200000/docs.jsonl from scripts/bench_vs_lucene.sh)
+# instead of generating one.
 # Needs a Release build with benchmarks (build/). Prints khabar_load's summary
 # lines; the machine's two cores are shared by the service, the ingest and the
 # load generator, as the issue's target asks.
@@ -32,7 +35,16 @@ trap cleanup EXIT
 
 extra=$((n / 4))
 echo "corpus: $n + $extra synthetic docs (gen_corpus.py), queries from gen_queries.py"
-python3 "$anchors/gen_corpus.py" $((n + extra)) "$work/all.jsonl" >/dev/null
+if [ -n "${CORPUS_JSONL:-}" ]; then
+  [ "$(wc -l < "$CORPUS_JSONL")" -ge $((n + extra)) ] ||
+    { echo "load_e2e: $CORPUS_JSONL has fewer than $((n + extra)) lines" >&2; exit 2; }
+  head -n $((n + extra)) "$CORPUS_JSONL" > "$work/all.jsonl"
+else
+  python3 "$anchors/gen_corpus.py" $((n + extra)) "$work/all.jsonl" >/dev/null
+fi
+# In files of 20,000 lines: ingest_service refuses files over 256 MiB.
+mkdir -p "$work/base"
+head -n "$n" "$work/all.jsonl" | split -l 20000 -d -a 3 --additional-suffix=.jsonl - "$work/base/part"
 head -n "$n" "$work/all.jsonl" > "$work/base.jsonl"
 tail -n "$extra" "$work/all.jsonl" > "$work/more.jsonl"
 python3 "$anchors/gen_queries.py" "$work/base.jsonl" 1000 "$work/queries.tsv" >/dev/null
@@ -47,7 +59,7 @@ for _ in $(seq 1 200); do
   sleep 0.05
 done
 [ -n "$addr" ] || { echo "query_service did not start" >&2; cat "$work/qs.log" >&2; exit 1; }
-"$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off "$work/base.jsonl" \
+"$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off "$work/base" \
   | sed -n 's/^ingested/preload: ingested/p'
 
 load() {  # label, khabar_load flags...

@@ -19,6 +19,9 @@ import os
 import sys
 
 ENGINES = ("lucene", "khabar")
+# Other anchors, shown in an extra table when OUTROOT/<engine>/metrics.json
+# exists (../shared/anchors/run_all with ENGINES="xapian fts5" OUTROOT).
+OTHERS = (("xapian", "Xapian"), ("fts5", "SQLite FTS5"), ("pg", "PostgreSQL"))
 
 
 def pct(sorted_vals, p):  # nearest rank, as finalize.py
@@ -148,6 +151,27 @@ def main():
                 w, len(members), fmt(s["lucene"][0], 4), fmt(s["khabar"][0], 4),
                 ratio(s["khabar"][0], s["lucene"][0]), fmt(s["lucene"][1], 4),
                 fmt(s["khabar"][1], 4), ratio(s["khabar"][1], s["lucene"][1])))
+    present = [(e, label) for e, label in OTHERS
+               if os.path.exists(os.path.join(root, e, "metrics.json"))]
+    if present:
+        engines = [("lucene", "Lucene 4.10"), ("khabar", "Khabar")] + present
+        mm = dict(m)
+        for e, _ in present:
+            mm[e] = json.load(open(os.path.join(root, e, "metrics.json"), encoding="utf-8"))
+        rel = {}
+        if qrels:
+            rel = {e: relevance(qrels, os.path.join(root, e, "run.trec")) for e, _ in engines
+                   if os.path.exists(os.path.join(root, e, "run.trec"))}
+        lines += ["", "All engines (each one's own harness, same files; memory as each reports it):", "",
+                  "| engine | indexing docs/s | query p50 ms | query p99 ms | index MB | peak RSS MB | MRR@10 |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for e, label in engines:
+            x = mm[e]
+            size = x.get("index_size_mb_without_stored_text", x.get("index_size_mb"))
+            lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                label, fmt(x.get("docs_per_second"), 0), fmt(x.get("query_p50_ms"), 4),
+                fmt(x.get("query_p99_ms"), 4), fmt(size, 1), fmt(x.get("peak_rss_mb"), 0),
+                fmt(rel[e]["MRR@10"], 3) if e in rel else "-"))
     text = "\n".join(lines)
     print(text)
     with open(os.path.join(root, "comparison.md"), "w", encoding="utf-8") as fh:

@@ -3,7 +3,8 @@
 #   scripts/install-deps.sh          build dependencies (what deploy/ images need)
 #   scripts/install-deps.sh --test   also Node.js/npm, for the reflection test's `buf curl`
 #   scripts/install-deps.sh --bench  also Lucene 4.10 + a JDK and hunspell-ar, for
-#                                    scripts/bench_vs_lucene.sh (../shared/anchors)
+#                                    scripts/bench_vs_lucene.sh, and libxapian-dev for
+#                                    the anchors' run_xapian (../shared/anchors)
 # Idempotent: only missing packages are installed; safe to re-run.
 # Runs apt-get through sudo when not root.
 set -euo pipefail
@@ -35,7 +36,7 @@ fi
 # The side-by-side benchmark: run_lucene needs the Lucene 4.10 jars and javac;
 # gen_corpus.py draws its vocabulary from hunspell-ar. About 25 MB in all.
 if [ "${1:-}" = "--bench" ]; then
-  for p in liblucene4.10-java default-jdk-headless hunspell-ar; do
+  for p in liblucene4.10-java default-jdk-headless hunspell-ar libxapian-dev; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$p")
     fi

@@ -91,18 +91,29 @@ void PostingListWriter::Add(DocId doc, const std::array<uint32_t, kNumFields>& f
       b.min_length[f] = std::min<uint16_t>(b.min_length[f], static_cast<uint16_t>(std::min<uint32_t>(lengths[f], 0xFFFF)));
     }
   }
+  // Varints written straight into the grown stream (at most 5 bytes each).
+  const size_t at = positions_->size();
+  positions_->resize(at + positions.size() * 5);
+  uint8_t* out = positions_->data() + at;
   uint32_t previous = 0;
   for (uint32_t p : positions) {
-    PutVarint(p - previous, positions_);
+    uint32_t v = p - previous;
     previous = p;
+    while (v >= 0x80) {
+      *out++ = static_cast<uint8_t>(v | 0x80);
+      v >>= 7;
+    }
+    *out++ = static_cast<uint8_t>(v);
   }
+  positions_->resize(static_cast<size_t>(out - positions_->data()));
 }
 
 uint64_t PostingListWriter::Finish(DocId base) {
   const uint32_t count = static_cast<uint32_t>(docs_.size());
   const uint32_t blocks = (count + kBlockSize - 1) / kBlockSize;
   block_bytes_.clear();
-  std::vector<BlockSkip> skips;
+  std::vector<BlockSkip>& skips = skips_;
+  skips.clear();
   uint32_t gaps[kBlockSize];
   DocId previous = base - 1;  // wraps for base 0: the first gap is doc - base
   for (uint32_t b = 0; b < blocks; ++b) {

@@ -142,6 +142,7 @@ class PostingListWriter {
   std::vector<BlockBound> bounds_;
   std::vector<uint32_t> block_positions_;  // per block, from positions_start_
   std::vector<uint8_t> block_bytes_;
+  std::vector<BlockSkip> skips_;
 };
 
 // A forward cursor over one PostingList: decodes a block of doc ids at a

@@ -56,6 +56,9 @@ class PostingCursor {
   absl::Span<const uint32_t> positions() const { return cur_.positions(); }
   // Postings in the lists (the cost of a full scan).
   int64_t size() const { return size_; }
+  // Whether the current list's segment has no deleted document (then no
+  // liveness check is needed).
+  bool all_live() const { return k_ < lists_.size() && lists_[k_].all_live; }
   // The last doc of the current block (REQUIRE doc() != kNoMoreDocs).
   index::DocId block_last_doc() const { return cur_.block_last_doc(); }
 

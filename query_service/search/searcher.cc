@@ -531,7 +531,6 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
     for (; !heap.empty(); heap.pop()) top.push_back(heap.top());
     std::reverse(top.begin(), top.end());
   }
-
   result.facets = facets.Finish();
 
   for (size_t i = request.offset; i < top.size(); ++i) {

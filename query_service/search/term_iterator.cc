@@ -10,7 +10,7 @@ namespace khabar::search {
 namespace {
 
 bool Matches(const index::IndexSnapshot& index, const PostingCursor& c, FieldScope scope) {
-  if (!index.is_live(c.doc())) return false;
+  if (!c.all_live() && !index.is_live(c.doc())) return false;
   switch (scope) {
     case FieldScope::kAll:
       return true;
