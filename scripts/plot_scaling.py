@@ -47,7 +47,8 @@ def panel(x0, y0, w, h, title, points):
     out.append(f'<line x1="{x0 + 50}" y1="{py(0)}" x2="{x0 + 50}" y2="{py(ymax)}" stroke="#888"/>')
     for i in range(5):
         v = ymax * i / 4
-        out.append(f'<text x="{x0 + 46}" y="{py(v) + 4}" text-anchor="end" font-size="10">{v:.3g}</text>')
+        label = f"{v:.0f}" if ymax >= 100 else f"{v:.3g}"
+        out.append(f'<text x="{x0 + 46}" y="{py(v) + 4}" text-anchor="end" font-size="10">{label}</text>')
     for v in sorted(set(xs)):
         out.append(f'<text x="{px(v)}" y="{y0 + h - 14}" text-anchor="middle" font-size="10">{v // 1000}k</text>')
     for engine, label, color in SERIES:
