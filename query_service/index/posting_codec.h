@@ -88,7 +88,7 @@ inline const uint8_t* GetVarint(const uint8_t* p, uint64_t* v) {
   uint64_t r = 0;
   for (int shift = 0;; shift += 7) {
     const uint8_t b = *p++;
-    r |= uint64_t{b & 0x7F} << shift;
+    r |= static_cast<uint64_t>(b & 0x7F) << shift;
     if (b < 0x80) break;
   }
   *v = r;

@@ -73,7 +73,9 @@ class PruningTest : public ::testing::Test {
         d.paragraphs.push_back(text(10 + static_cast<int>(rng() % 120)));
       }
       ASSERT_TRUE(index_.Upsert(std::move(d)).ok());
-      if (i % 7 == 3) ASSERT_TRUE(index_.Delete(absl::StrCat("d", i - 2)));
+      if (i % 7 == 3) {
+        ASSERT_TRUE(index_.Delete(absl::StrCat("d", i - 2)));
+      }
       if (i % 250 == 249) index_.Publish();  // segments of several blocks
     }
     index_.Publish();
