@@ -42,10 +42,10 @@ if [ -n "${CORPUS_JSONL:-}" ]; then
 else
   python3 "$anchors/gen_corpus.py" $((n + extra)) "$work/all.jsonl" >/dev/null
 fi
-# In files of 20,000 lines: ingest_service refuses files over 256 MiB.
-mkdir -p "$work/base"
-head -n "$n" "$work/all.jsonl" | split -l 20000 -d -a 3 --additional-suffix=.jsonl - "$work/base/part"
 head -n "$n" "$work/all.jsonl" > "$work/base.jsonl"
+# Ingested in files of 20,000 lines: ingest_service refuses files over 256 MiB.
+mkdir -p "$work/base"
+split -l 20000 -d -a 3 --additional-suffix=.jsonl "$work/base.jsonl" "$work/base/part"
 tail -n "$extra" "$work/all.jsonl" > "$work/more.jsonl"
 python3 "$anchors/gen_queries.py" "$work/base.jsonl" 1000 "$work/queries.tsv" >/dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"

@@ -21,13 +21,6 @@ uint32_t MaxOf(const uint32_t* v, uint32_t n) {
 
 }  // namespace
 
-void BlockBound::Merge(const BlockBound& o) {
-  for (int f = 0; f < kNumFields; ++f) {
-    max_freq[f] = std::max(max_freq[f], o.max_freq[f]);
-    min_length[f] = std::min(min_length[f], o.min_length[f]);
-  }
-}
-
 void PackBits(const uint32_t* values, uint32_t n, uint32_t width, std::vector<uint8_t>* out) {
   if (width == 0) return;
   const size_t start = out->size();

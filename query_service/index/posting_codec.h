@@ -54,8 +54,6 @@ struct BlockBound {
     }
     return true;
   }
-  // The bound of two blocks together.
-  void Merge(const BlockBound& o);
 };
 
 // The skip record of one block of a multi-block list.
@@ -171,7 +169,6 @@ class ListCursor {
 
   // The current block's last doc (REQUIRE doc() != kNoMoreDocs).
   DocId block_last_doc() const { return block_last_; }
-  const PostingList& list() const { return list_; }
 
  private:
   void LoadBlock(uint32_t b);

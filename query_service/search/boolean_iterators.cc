@@ -109,7 +109,7 @@ DocId OrIterator::Advance(DocId target) {
   if (doc_ == kNoMoreDocs || target <= doc_) return doc_;
   if (pruning_) {
     for (size_t i = non_essential_; i < by_max_.size(); ++i) {
-      if (by_max_[i]->doc() < target) by_max_[i]->Advance(target);
+      if (by_max_[i].it->doc() < target) by_max_[i].it->Advance(target);
     }
     return FindPruned();
   }
@@ -122,12 +122,11 @@ DocId OrIterator::Advance(DocId target) {
 void OrIterator::SetMinCompetitiveScore(double min_score) {
   if (minimum_match_ != 1 || doc_ == kNoMoreDocs) return;
   if (by_max_.empty()) {
-    for (DocIteratorPtr& c : children_) by_max_.push_back(c.get());
-    std::stable_sort(by_max_.begin(), by_max_.end(), [](DocIterator* a, DocIterator* b) {
-      return a->MaxScore() < b->MaxScore();
-    });
+    for (DocIteratorPtr& c : children_) by_max_.push_back({c.get(), c->MaxScore()});
+    std::stable_sort(by_max_.begin(), by_max_.end(),
+                     [](const Bounded& a, const Bounded& b) { return a.max < b.max; });
     double sum = 0;
-    for (DocIterator* c : by_max_) max_prefix_.push_back(sum += c->MaxScore());
+    for (const Bounded& c : by_max_) max_prefix_.push_back(sum += c.max);
   }
   // Scores are sums of doubles in another order than the bounds': a margin
   // keeps rounding from pruning a document that ties the threshold.
@@ -136,7 +135,7 @@ void OrIterator::SetMinCompetitiveScore(double min_score) {
   pruning_ = true;
   bar_ = bar;
   const double total = max_prefix_.back();
-  for (DocIterator* c : by_max_) c->SetMinCompetitiveScore(min_score - (total - c->MaxScore()));
+  for (const Bounded& c : by_max_) c.it->SetMinCompetitiveScore(min_score - (total - c.max));
   while (non_essential_ < by_max_.size() && max_prefix_[non_essential_] <= bar_) ++non_essential_;
   // Nothing left can beat the threshold: done. Otherwise the current
   // document stays (the caller has scored it) until Next().
@@ -146,17 +145,17 @@ void OrIterator::SetMinCompetitiveScore(double min_score) {
 DocId OrIterator::FindPruned() {
   while (true) {
     DocId d = kNoMoreDocs;
-    for (size_t i = non_essential_; i < by_max_.size(); ++i) d = std::min(d, by_max_[i]->doc());
+    for (size_t i = non_essential_; i < by_max_.size(); ++i) d = std::min(d, by_max_[i].it->doc());
     if (d == kNoMoreDocs) return doc_ = kNoMoreDocs;
     // First the bound from the maxima alone: most candidates end here.
     double bound = non_essential_ > 0 ? max_prefix_[non_essential_ - 1] : 0;
     for (size_t i = non_essential_; i < by_max_.size(); ++i) {
-      if (by_max_[i]->doc() == d) bound += by_max_[i]->MaxScore();
+      if (by_max_[i].it->doc() == d) bound += by_max_[i].max;
     }
     double score = 0;
     if (bound > bar_) {
       for (size_t i = non_essential_; i < by_max_.size(); ++i) {
-        if (by_max_[i]->doc() == d) score += by_max_[i]->Score();
+        if (by_max_[i].it->doc() == d) score += by_max_[i].it->Score();
       }
     }
     // The non-essential children, largest maximum first, while they can
@@ -167,13 +166,13 @@ DocId OrIterator::FindPruned() {
         competitive = false;
         break;
       }
-      DocIterator* c = by_max_[i];
+      DocIterator* c = by_max_[i].it;
       if (c->doc() < d) c->Advance(d);
       if (c->doc() == d) score += c->Score();
     }
     if (competitive && score > bar_) return doc_ = d;
     for (size_t i = non_essential_; i < by_max_.size(); ++i) {
-      if (by_max_[i]->doc() == d) by_max_[i]->Next();
+      if (by_max_[i].it->doc() == d) by_max_[i].it->Next();
     }
   }
 }
@@ -303,35 +302,23 @@ uint32_t CountOrderedNear(absl::Span<const uint32_t> a, absl::Span<const uint32_
 
 ProximityIterator::ProximityIterator(const ScoringContext& ctx, DocIteratorPtr child,
                                      const std::vector<ProximityPair>& pairs)
-    : ctx_(ctx), child_(std::move(child)) {
-  const index::IndexSnapshot& index = ctx.index();
+    : child_(std::move(child)) {
   for (const ProximityPair& p : pairs) {
-    const index::PostingsRef a = index.Postings(p.first);
-    const index::PostingsRef b = index.Postings(p.second);
-    if (a.empty() || b.empty()) continue;
-    const double idf = 0.5 * (Bm25Idf(ctx.doc_count(), LiveDocFreq(index, a, FieldScope::kAll)) +
-                              Bm25Idf(ctx.doc_count(), LiveDocFreq(index, b, FieldScope::kAll)));
-    pairs_.push_back({absl::StrCat(p.first, " ", p.second), PostingCursor(a), PostingCursor(b),
-                      ctx.bm25().proximity_weight * idf});
+    auto pair = std::make_unique<ProximityPairIterator>(ctx, p);
+    if (pair->doc() != kNoMoreDocs) pairs_.push_back(std::move(pair));
   }
   doc_ = child_->doc();
 }
 
-double ProximityIterator::Bonus(Pair& pair, uint32_t* tf) {
-  *tf = 0;
-  pair.first.Advance(doc_);
-  pair.second.Advance(doc_);
-  if (pair.first.doc() != doc_ || pair.second.doc() != doc_) return 0;
-  const Bm25Options& bm25 = ctx_.bm25();
-  *tf = CountOrderedNear(pair.first.positions(), pair.second.positions(), bm25.proximity_window);
-  if (*tf == 0) return 0;
-  return pair.weight * *tf * (bm25.k1 + 1.0) / (*tf + bm25.k1);
+ProximityPairIterator* ProximityIterator::On(ProximityPairIterator& pair) {
+  return pair.Advance(doc_) == doc_ ? &pair : nullptr;
 }
 
 double ProximityIterator::Score() {
   double s = child_->Score();
-  uint32_t tf;
-  for (Pair& p : pairs_) s += Bonus(p, &tf);
+  for (auto& p : pairs_) {
+    if (ProximityPairIterator* on = On(*p)) s += on->Score();
+  }
   return s;
 }
 
@@ -342,7 +329,7 @@ void ProximityIterator::SetMinCompetitiveScore(double min_score) {
 
 double ProximityIterator::MaxScore() const {
   double s = child_->MaxScore();
-  for (const Pair& p : pairs_) s += p.weight * (ctx_.bm25().k1 + 1.0);
+  for (const auto& p : pairs_) s += p->MaxScore();
   return s;
 }
 
@@ -350,17 +337,13 @@ Explanation ProximityIterator::Explain() {
   Explanation e{0, "sum of the match and the proximity bonus of consecutive words:", {}};
   e.details.push_back(child_->Explain());
   e.value = e.details.back().value;
-  for (Pair& p : pairs_) {
-    uint32_t tf;
-    const double bonus = Bonus(p, &tf);
-    if (tf == 0) continue;
-    e.details.push_back(
-        {bonus,
-         absl::StrCat("proximity(", p.label, ") = ", ctx_.bm25().proximity_weight,
-                      " * mean idf * saturated tf; tf = ", tf, " ordered pairs within ",
-                      ctx_.bm25().proximity_window, " positions"),
-         {}});
-    e.value += bonus;
+  for (auto& p : pairs_) {
+    ProximityPairIterator* on = On(*p);
+    if (on == nullptr) continue;
+    Explanation bonus = on->Explain();
+    if (bonus.value == 0) continue;  // both words, but not near
+    e.value += bonus.value;
+    e.details.push_back(std::move(bonus));
   }
   return e;
 }
@@ -420,7 +403,7 @@ double ProximityPairIterator::Score() {
   const uint32_t tf = Tf();
   if (tf == 0) return 0;
   const double k1 = ctx_.bm25().k1;
-  return weight_ * tf * (k1 + 1.0) / (tf + k1);  // as ProximityIterator::Bonus
+  return weight_ * tf * (k1 + 1.0) / (tf + k1);
 }
 
 double ProximityPairIterator::MaxScore() const { return weight_ * (ctx_.bm25().k1 + 1.0); }
@@ -440,7 +423,7 @@ std::string ProximityPairIterator::DebugString() const {
 
 std::string ProximityIterator::DebugString() const {
   std::vector<std::string> labels;
-  for (const Pair& p : pairs_) labels.push_back(p.label);
+  for (const auto& p : pairs_) labels.push_back(p->label());
   return absl::StrCat("PROXIMITY(", child_->DebugString(), "; ", absl::StrJoin(labels, ", "), ")");
 }
 

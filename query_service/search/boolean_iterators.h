@@ -71,10 +71,14 @@ class OrIterator final : public DocIterator {
   DocId FindPruned();
   std::vector<DocIteratorPtr> children_;  // query order: the sum follows it
   const int minimum_match_;
-  // Pruning state: children by increasing MaxScore, the running sums of
-  // those maxima, how many of them are non-essential, and the bar (the
-  // threshold less a rounding margin) a candidate's upper bound must pass.
-  std::vector<DocIterator*> by_max_;
+  // Pruning state: children by increasing MaxScore (taken once), the
+  // running sums of those maxima, how many of them are non-essential, and the
+  // bar (the threshold less a rounding margin) a candidate's bound must pass.
+  struct Bounded {
+    DocIterator* it;
+    double max;
+  };
+  std::vector<Bounded> by_max_;
   std::vector<double> max_prefix_;
   size_t non_essential_ = 0;
   double bar_ = 0;
@@ -124,39 +128,6 @@ struct ProximityPair {
   std::string second;
 };
 
-class ProximityIterator final : public DocIterator {
- public:
-  // For each pair whose stems both have postings: on a document of `child`
-  // where `first` is followed within Bm25Options::proximity_window positions
-  // by `second` tf times, adds proximity_weight * mean idf * saturated tf.
-  ProximityIterator(const ScoringContext& ctx, DocIteratorPtr child,
-                    const std::vector<ProximityPair>& pairs);
-  DocId Next() override { return doc_ = child_->Next(); }
-  DocId Advance(DocId target) override { return doc_ = child_->Advance(target); }
-  int64_t Cost() const override { return child_->Cost(); }
-  double Score() override;
-  double MaxScore() const override;
-  // The child must beat the threshold less the largest possible bonus.
-  void SetMinCompetitiveScore(double min_score) override;
-  Explanation Explain() override;
-  std::string DebugString() const override;
-
- private:
-  struct Pair {
-    std::string label;
-    PostingCursor first;
-    PostingCursor second;
-    double weight;  // proximity_weight * mean idf
-  };
-  // The bonus of `pair` on doc_ (0 when not both present); tf gets the count.
-  double Bonus(Pair& pair, uint32_t* tf);
-
-  const ScoringContext& ctx_;
-  DocIteratorPtr child_;
-  std::vector<Pair> pairs_;
-};
-
-// Number of (i, j) with 0 < b[j] - a[i] <= window; both spans increasing.
 // The proximity bonus of one pair of consecutive query words as an OR child
 // (the form ProximityIterator takes in a plain OR, so that MaxScore pruning
 // sees the bonus only where both words occur): the live documents with both
@@ -175,6 +146,7 @@ class ProximityPairIterator final : public DocIterator {
   double MaxScore() const override;
   Explanation Explain() override;
   std::string DebugString() const override;
+  const std::string& label() const { return label_; }
 
  private:
   // The first live document >= target with both words.
@@ -192,6 +164,35 @@ class ProximityPairIterator final : public DocIterator {
   int64_t cost_ = 0;
 };
 
+// The proximity bonus of consecutive words on top of another operator (an
+// AND, or an OR with minimum_should_match; a plain OR takes the pairs as
+// children instead).
+class ProximityIterator final : public DocIterator {
+ public:
+  // On a document of `child` where a pair's `first` is followed within
+  // Bm25Options::proximity_window positions by its `second` tf times, adds
+  // proximity_weight * mean idf * saturated tf.
+  ProximityIterator(const ScoringContext& ctx, DocIteratorPtr child,
+                    const std::vector<ProximityPair>& pairs);
+  DocId Next() override { return doc_ = child_->Next(); }
+  DocId Advance(DocId target) override { return doc_ = child_->Advance(target); }
+  int64_t Cost() const override { return child_->Cost(); }
+  double Score() override;
+  double MaxScore() const override;
+  // The child must beat the threshold less the largest possible bonus.
+  void SetMinCompetitiveScore(double min_score) override;
+  Explanation Explain() override;
+  std::string DebugString() const override;
+
+ private:
+  // The pair's iterator, on doc_ if the pair occurs there, else null.
+  ProximityPairIterator* On(ProximityPairIterator& pair);
+
+  DocIteratorPtr child_;
+  std::vector<std::unique_ptr<ProximityPairIterator>> pairs_;
+};
+
+// Number of (i, j) with 0 < b[j] - a[i] <= window; both spans increasing.
 uint32_t CountOrderedNear(absl::Span<const uint32_t> a, absl::Span<const uint32_t> b,
                           uint32_t window);
 

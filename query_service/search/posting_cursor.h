@@ -26,8 +26,6 @@ class PostingCursor {
   explicit PostingCursor(const index::PostingsRef& postings) { Reset(postings); }
   void Reset(const index::PostingsRef& postings) {
     lists_ = postings.lists;
-    size_ = 0;
-    for (const index::PostingList& l : lists_) size_ += l.count;
     Enter(0);
   }
 
@@ -54,13 +52,11 @@ class PostingCursor {
   uint32_t freq(index::Field field) const { return cur_.freq(static_cast<int>(field)); }
   // Valid until the cursor moves.
   absl::Span<const uint32_t> positions() const { return cur_.positions(); }
-  // Postings in the lists (the cost of a full scan).
-  int64_t size() const { return size_; }
   // Whether the current list's segment has no deleted document (then no
   // liveness check is needed).
   bool all_live() const { return k_ < lists_.size() && lists_[k_].all_live; }
-  // The last doc of the current block (REQUIRE doc() != kNoMoreDocs).
-  index::DocId block_last_doc() const { return cur_.block_last_doc(); }
+  // The lists, one per segment holding the term (for their skip records).
+  absl::Span<const index::PostingList> lists() const { return lists_; }
 
  private:
   // Opens list k (lists are never empty), or ends.
@@ -72,7 +68,6 @@ class PostingCursor {
   absl::InlinedVector<index::PostingList, 2> lists_;
   size_t k_ = 0;  // the list cur_ reads
   index::ListCursor cur_;
-  int64_t size_ = 0;
 };
 
 }  // namespace khabar::search

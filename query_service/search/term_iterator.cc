@@ -60,17 +60,6 @@ TermIterator::TermIterator(const ScoringContext& ctx, absl::string_view key, dou
     return;
   }
   idf_ = query_weight_ * Bm25Idf(ctx.doc_count(), doc_freq_);
-  double max_tf = 0;
-  for (const index::PostingList& list : postings.lists) {
-    if (list.skips == nullptr) {
-      max_tf = std::numeric_limits<double>::infinity();
-      break;
-    }
-    for (uint32_t b = 0; b < list.block_count(); ++b) {
-      max_tf = std::max(max_tf, ctx.BoundTf(list.skip(b).bound, scope));
-    }
-  }
-  max_score_ = idf_ * ctx.Saturate(max_tf);
   Settle();
 }
 
@@ -89,6 +78,22 @@ DocId TermIterator::Advance(DocId target) {
   if (doc_ == kNoMoreDocs || target <= doc_) return doc_;
   cursor_.Advance(target);
   return Settle();
+}
+
+double TermIterator::MaxScore() const {
+  if (max_score_ >= 0) return max_score_;
+  // The largest block bound over the lists; a one-block list has none.
+  double max_tf = 0;
+  for (const index::PostingList& list : cursor_.lists()) {
+    if (list.skips == nullptr) {
+      max_tf = std::numeric_limits<double>::infinity();
+      break;
+    }
+    for (uint32_t b = 0; b < list.block_count(); ++b) {
+      max_tf = std::max(max_tf, ctx_.BoundTf(list.skip(b).bound, scope_));
+    }
+  }
+  return max_score_ = idf_ * ctx_.Saturate(max_tf);
 }
 
 FieldFreqs TermIterator::Freqs() const {

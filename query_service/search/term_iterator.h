@@ -36,8 +36,8 @@ class TermIterator final : public DocIterator {
   int64_t Cost() const override { return doc_freq_; }
   double Score() override;
   // From the lists' block bounds (k1 + 1 saturation for a list too short to
-  // have them).
-  double MaxScore() const override { return max_score_; }
+  // have them); computed on first use, which only pruning makes.
+  double MaxScore() const override;
   Explanation Explain() override;
   std::string DebugString() const override;
 
@@ -55,7 +55,7 @@ class TermIterator final : public DocIterator {
   PostingCursor cursor_;
   int64_t doc_freq_ = 0;
   double idf_ = 0;  // query weight included
-  double max_score_ = 0;
+  mutable double max_score_ = -1;  // < 0: not computed yet
 };
 
 }  // namespace khabar::search
