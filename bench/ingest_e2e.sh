@@ -30,15 +30,11 @@ files=$(find "$corpus" -name '*.txt' | wc -l)
 echo "corpus: $files files, $((bytes / 1000000)) MB (ANT JawharaFM, TREC <DOC>)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 
+# shellcheck source=scripts/lib/start_server.sh
+source scripts/lib/start_server.sh
 start_query() {  # extra flags...
-  "$build/query_service/query_service" --listen=127.0.0.1:0 "$@" >"$work/qs.log" 2>&1 &
-  qpid=$!
-  for _ in $(seq 1 200); do
-    addr=$(sed -n 's/.*listening on //p' "$work/qs.log" | head -n1)
-    [ -n "$addr" ] && return 0
-    sleep 0.05
-  done
-  echo "query_service did not start" >&2; cat "$work/qs.log" >&2; exit 1
+  start_server query "$build/query_service/query_service" --listen=127.0.0.1:0 "$@"
+  qpid=$pid_started
 }
 stop_query() { kill "$qpid"; wait "$qpid" 2>/dev/null || true; qpid=""; }
 

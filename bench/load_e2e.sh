@@ -50,15 +50,10 @@ tail -n "$extra" "$work/all.jsonl" > "$work/more.jsonl"
 python3 "$anchors/gen_queries.py" "$work/base.jsonl" 1000 "$work/queries.tsv" >/dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 
-"$build/query_service/query_service" --listen=127.0.0.1:0 >"$work/qs.log" 2>&1 &
-qpid=$!
-addr=""
-for _ in $(seq 1 200); do
-  addr=$(sed -n 's/.*listening on //p' "$work/qs.log" | head -n1)
-  [ -n "$addr" ] && break
-  sleep 0.05
-done
-[ -n "$addr" ] || { echo "query_service did not start" >&2; cat "$work/qs.log" >&2; exit 1; }
+# shellcheck source=scripts/lib/start_server.sh
+source scripts/lib/start_server.sh
+start_server query "$build/query_service/query_service" --listen=127.0.0.1:0
+qpid=$pid_started
 "$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off "$work/base" \
   | sed -n 's/^ingested/preload: ingested/p'
 

@@ -31,19 +31,9 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# Starts a server on port 0 and waits (bounded) for its "listening on" line.
-start_server() {  # name bin args... ; sets $addr and $pid_started
-  local name=$1; shift
-  "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  pid_started=$!
-  for _ in $(seq 1 200); do
-    addr=$(sed -n 's/.*listening on //p' "$work/$name.out" | head -n1)
-    [ -n "$addr" ] && return 0
-    kill -0 "$pid_started" 2>/dev/null || { cat "$work/$name.err" >&2; fail "$name exited"; }
-    sleep 0.1
-  done
-  fail "$name did not report its address within 20 s"
-}
+# start_server NAME BIN ARGS...: sets $addr and $pid_started.
+# shellcheck source=scripts/lib/start_server.sh
+source "$(dirname "$0")/../scripts/lib/start_server.sh"
 
 start_server query "$query_bin" --listen=127.0.0.1:0
 qpid=$pid_started qaddr=$addr
