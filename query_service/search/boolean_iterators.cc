@@ -102,15 +102,15 @@ DocId OrIterator::Next() {
   for (DocIteratorPtr& c : children_) {
     if (c->doc() == doc_) c->Next();
   }
-  return pruning_ ? FindPruned() : Find();
+  if (!pruning_) return Find();
+  floor_ = doc_ + 1;
+  return FindPruned();
 }
 
 DocId OrIterator::Advance(DocId target) {
   if (doc_ == kNoMoreDocs || target <= doc_) return doc_;
   if (pruning_) {
-    for (size_t i = non_essential_; i < by_max_.size(); ++i) {
-      if (by_max_[i].it->doc() < target) by_max_[i].it->Advance(target);
-    }
+    floor_ = target;  // FindPruned advances the essential children
     return FindPruned();
   }
   for (DocIteratorPtr& c : children_) {
@@ -119,38 +119,113 @@ DocId OrIterator::Advance(DocId target) {
   return Find();
 }
 
+DocId OrIterator::BlockEnd(DocId target) const {
+  DocId end = kNoMoreDocs - 1;
+  for (const DocIteratorPtr& c : children_) {
+    if (c->doc() != kNoMoreDocs) end = std::min(end, c->BlockEnd(std::max(c->doc(), target)));
+  }
+  return end;
+}
+
+double OrIterator::MaxScoreIn(DocId from, DocId to) const {
+  double s = 0;
+  for (const DocIteratorPtr& c : children_) {
+    if (c->doc() <= to) s += c->MaxScoreIn(std::max(c->doc(), from), to);
+  }
+  return s;
+}
+
 void OrIterator::SetMinCompetitiveScore(double min_score) {
   if (minimum_match_ != 1 || doc_ == kNoMoreDocs) return;
   if (by_max_.empty()) {
-    for (DocIteratorPtr& c : children_) by_max_.push_back({c.get(), c->MaxScore()});
-    std::stable_sort(by_max_.begin(), by_max_.end(),
-                     [](const Bounded& a, const Bounded& b) { return a.max < b.max; });
-    double sum = 0;
-    for (const Bounded& c : by_max_) max_prefix_.push_back(sum += c.max);
+    for (DocIteratorPtr& c : children_) {
+      const double max = c->MaxScore();
+      by_max_.push_back({c.get(), max, max});
+    }
   }
   // Scores are sums of doubles in another order than the bounds': a margin
   // keeps rounding from pruning a document that ties the threshold.
   const double bar = min_score - 1e-9 * std::max(1.0, std::abs(min_score));
   if (pruning_ && bar <= bar_) return;
-  pruning_ = true;
   bar_ = bar;
-  const double total = max_prefix_.back();
+  double total = 0;
+  for (const Bounded& c : by_max_) total += c.max;
   for (const Bounded& c : by_max_) c.it->SetMinCompetitiveScore(min_score - (total - c.max));
+  if (total <= bar_) {
+    doc_ = kNoMoreDocs;  // nothing left can beat the threshold
+    return;
+  }
+  if (!pruning_) {
+    // Until the first window: the whole lists' bounds.
+    pruning_ = true;
+    floor_ = doc_ + 1;
+    Partition();
+    return;
+  }
+  // Same window, higher bar: the current document stays (the caller has
+  // scored it) until Next().
   while (non_essential_ < by_max_.size() && max_prefix_[non_essential_] <= bar_) ++non_essential_;
-  // Nothing left can beat the threshold: done. Otherwise the current
-  // document stays (the caller has scored it) until Next().
-  if (non_essential_ == by_max_.size()) doc_ = kNoMoreDocs;
+}
+
+void OrIterator::Partition() {
+  std::sort(by_max_.begin(), by_max_.end(),
+            [](const Bounded& a, const Bounded& b) { return a.window_max < b.window_max; });
+  max_prefix_.clear();
+  double sum = 0;
+  for (const Bounded& c : by_max_) max_prefix_.push_back(sum += c.window_max);
+  non_essential_ = 0;
+  while (non_essential_ < by_max_.size() && max_prefix_[non_essential_] <= bar_) ++non_essential_;
+}
+
+bool OrIterator::NextWindow() {
+  // Windows smaller than this cost more to bound than to score.
+  constexpr DocId kMinWindow = 256;
+  DocId start = std::max(window_end_, floor_);
+  // Each pass moves `start` forward (to the end of a skipped window).
+  while (start != kNoMoreDocs) {
+    // The window ends at the nearest block end of the children that proposed
+    // candidates (at least the one with the largest bound): cutting at every
+    // child's block ends would make windows too short to pay off.
+    DocId last = kNoMoreDocs - 1;
+    for (size_t i = std::min(non_essential_, by_max_.size() - 1); i < by_max_.size(); ++i) {
+      const DocIterator* c = by_max_[i].it;
+      if (c->doc() != kNoMoreDocs) last = std::min(last, c->BlockEnd(std::max(c->doc(), start)));
+    }
+    last = std::max(last, start > kNoMoreDocs - kMinWindow ? kNoMoreDocs - 1 : start + kMinWindow - 1);
+    bool any = false;
+    for (Bounded& c : by_max_) {
+      const DocId from = std::max(c.it->doc(), start);
+      c.window_max = from > last ? 0 : c.it->MaxScoreIn(from, last);
+      any |= c.it->doc() != kNoMoreDocs;
+    }
+    if (!any) return false;
+    window_end_ = last == kNoMoreDocs - 1 ? kNoMoreDocs : last + 1;
+    Partition();
+    if (non_essential_ < by_max_.size()) return true;
+    start = window_end_;  // nothing in this window can compete
+  }
+  return false;
 }
 
 DocId OrIterator::FindPruned() {
   while (true) {
+    if (floor_ >= window_end_ && !NextWindow()) return doc_ = kNoMoreDocs;
     DocId d = kNoMoreDocs;
-    for (size_t i = non_essential_; i < by_max_.size(); ++i) d = std::min(d, by_max_[i].it->doc());
-    if (d == kNoMoreDocs) return doc_ = kNoMoreDocs;
-    // First the bound from the maxima alone: most candidates end here.
+    for (size_t i = non_essential_; i < by_max_.size(); ++i) {
+      DocIterator* c = by_max_[i].it;
+      if (c->doc() < floor_) c->Advance(floor_);
+      d = std::min(d, c->doc());
+    }
+    if (d >= window_end_) {
+      // No candidate in this window: on to the next one.
+      if (window_end_ == kNoMoreDocs) return doc_ = kNoMoreDocs;
+      floor_ = window_end_;
+      continue;
+    }
+    // First the bound from the window's maxima alone: most candidates end here.
     double bound = non_essential_ > 0 ? max_prefix_[non_essential_ - 1] : 0;
     for (size_t i = non_essential_; i < by_max_.size(); ++i) {
-      if (by_max_[i].it->doc() == d) bound += by_max_[i].max;
+      if (by_max_[i].it->doc() == d) bound += by_max_[i].window_max;
     }
     double score = 0;
     if (bound > bar_) {
@@ -158,7 +233,7 @@ DocId OrIterator::FindPruned() {
         if (by_max_[i].it->doc() == d) score += by_max_[i].it->Score();
       }
     }
-    // The non-essential children, largest maximum first, while they can
+    // The non-essential children, largest bound first, while they can
     // still lift the candidate over the bar.
     bool competitive = bound > bar_;
     for (size_t i = non_essential_; competitive && i-- > 0;) {
@@ -174,6 +249,7 @@ DocId OrIterator::FindPruned() {
     for (size_t i = non_essential_; i < by_max_.size(); ++i) {
       if (by_max_[i].it->doc() == d) by_max_[i].it->Next();
     }
+    floor_ = d + 1;
   }
 }
 

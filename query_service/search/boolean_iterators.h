@@ -54,35 +54,52 @@ class OrIterator final : public DocIterator {
   int64_t Cost() const override;
   double Score() override;
   double MaxScore() const override;
-  // MaxScore (Turtle & Flood 1995, as Lucene's MaxScoreBulkScorer): the
-  // children whose maximum scores together cannot exceed the threshold are
+  // The nearest block end among the children, and the sum of their bounds.
+  DocId BlockEnd(DocId target) const override;
+  double MaxScoreIn(DocId from, DocId to) const override;
+  // Block-max MaxScore (Turtle & Flood 1995; per window as Lucene's
+  // MaxScoreBulkScorer, Ding & Suel 2011 for the block bounds): the doc ids
+  // are cut into windows at the block ends of the children that propose
+  // candidates; in each window the children are ordered by their bound there,
+  // and those whose bounds together cannot exceed the threshold are
   // "non-essential": they no longer propose candidates, and are advanced only
   // to score a candidate found by the others, stopping as soon as what they
-  // could still add cannot lift it over the threshold. Each child is also
-  // told the threshold minus what all others can add. minimum_match 1 only.
+  // could still add cannot lift it over the threshold. A window where no
+  // child is essential is skipped whole. Each child is also told the
+  // threshold minus what all others can add. minimum_match 1 only.
   void SetMinCompetitiveScore(double min_score) override;
   Explanation Explain() override;
   std::string DebugString() const override;
 
  private:
   DocId Find();
-  // Find() once a threshold is set: the next candidate >= the essential
-  // children's smallest doc that the non-essential ones cannot rule out.
+  // Find() once a threshold is set: the next candidate >= floor_ that the
+  // bounds cannot rule out.
   DocId FindPruned();
+  // Moves the window to the first one at or after max(window_end_, floor_)
+  // with an essential child, partitioning the children by their bounds there;
+  // false when none is left.
+  bool NextWindow();
+  // Children from non_essential_ on propose candidates.
+  void Partition();
   std::vector<DocIteratorPtr> children_;  // query order: the sum follows it
   const int minimum_match_;
-  // Pruning state: children by increasing MaxScore (taken once), the
-  // running sums of those maxima, how many of them are non-essential, and the
-  // bar (the threshold less a rounding margin) a candidate's bound must pass.
+  // Pruning state: children by increasing bound over the current window
+  // [.., window_end_), the running sums of those bounds, how many are
+  // non-essential, and the bar (the threshold less a rounding margin) a
+  // candidate's bound must pass.
   struct Bounded {
     DocIterator* it;
-    double max;
+    double max;         // over the whole list
+    double window_max;  // over the current window
   };
   std::vector<Bounded> by_max_;
   std::vector<double> max_prefix_;
   size_t non_essential_ = 0;
   double bar_ = 0;
   bool pruning_ = false;
+  DocId floor_ = 0;        // no candidate below
+  DocId window_end_ = 0;   // exclusive; 0 before the first window
 };
 
 class AndNotIterator final : public DocIterator {
@@ -93,6 +110,10 @@ class AndNotIterator final : public DocIterator {
   int64_t Cost() const override { return positive_->Cost(); }
   double Score() override { return positive_->Score(); }
   double MaxScore() const override { return positive_->MaxScore(); }
+  DocId BlockEnd(DocId target) const override { return positive_->BlockEnd(target); }
+  double MaxScoreIn(DocId from, DocId to) const override {
+    return positive_->MaxScoreIn(from, to);
+  }
   void SetMinCompetitiveScore(double min_score) override {
     positive_->SetMinCompetitiveScore(min_score);
   }

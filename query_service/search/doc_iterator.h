@@ -16,6 +16,12 @@
 //     equals Score();
 //   - Cost() estimates the matches (AND drives from the cheapest child);
 //   - MaxScore() bounds Score() over all documents (for MaxScore/WAND);
+//   - BlockEnd(target) and MaxScoreIn(from, to) are the block-max view
+//     (Lucene's advanceShallow / getMaxScore(upTo)): BlockEnd names the last
+//     doc of the stretch of postings holding `target`, over which the
+//     iterator's bound is one number; MaxScoreIn bounds Score() over the
+//     documents in [from, to]. Neither moves the iterator. The defaults are
+//     one stretch to the end, bounded by MaxScore();
 //   - SetMinCompetitiveScore(t) (Lucene's setMinCompetitiveScore) lets the
 //     iterator skip documents whose score cannot exceed t: from then on it
 //     may omit such documents, and Score() of a document it still returns
@@ -60,6 +66,8 @@ class DocIterator {
   virtual int64_t Cost() const = 0;
   virtual double Score() = 0;
   virtual double MaxScore() const = 0;
+  virtual DocId BlockEnd(DocId /*target*/) const { return kNoMoreDocs - 1; }
+  virtual double MaxScoreIn(DocId /*from*/, DocId /*to*/) const { return MaxScore(); }
   virtual void SetMinCompetitiveScore(double) {}
   virtual Explanation Explain() = 0;
   virtual std::string DebugString() const = 0;

@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "query_service/index/inverted_index.h"
 #include "query_service/search/searcher.h"
+#include "query_service/search/term_iterator.h"
 
 namespace khabar::search {
 namespace {
@@ -146,6 +147,47 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
   EXPECT_GT(compared, 500);
   // The comparison means something only if pruning did happen.
   EXPECT_GT(pruned, 100);
+}
+
+// The block-max view the windows are cut from: BlockEnd never falls short of
+// its target, and MaxScoreIn bounds every score in its range, over lists of
+// several blocks, segments and gaps between them.
+TEST_F(PruningTest, BlockBoundsCoverEveryScoreInTheirRange) {
+  const index::IndexSnapshot& snapshot = index_.reader();
+  const Bm25Options bm25;
+  const ScoringContext ctx(snapshot, bm25);
+  std::mt19937 rng(11);
+  int ranges = 0, tight = 0;
+  for (size_t w : {0, 1, 2, 5, 20, 100, 400, 3000}) {
+    const std::vector<analysis::Token> tokens = analyzer_.Analyze(words_[w]);
+    ASSERT_FALSE(tokens.empty()) << words_[w];
+    const std::string stem(tokens.front().stem());
+    for (FieldScope scope : {FieldScope::kAll, FieldScope::kTitle}) {
+      // Every (doc, score) of the term, from an iterator of its own.
+      std::vector<std::pair<DocId, double>> scores;
+      for (TermIterator it(ctx, stem, 1.0, scope); it.doc() != kNoMoreDocs; it.Next()) {
+        scores.emplace_back(it.doc(), it.Score());
+      }
+      const TermIterator probe(ctx, stem, 1.0, scope);
+      for (int trial = 0; trial < 200; ++trial) {
+        const DocId from = static_cast<DocId>(rng() % 3100);
+        const DocId end = probe.BlockEnd(from);
+        ASSERT_GE(end, from);
+        const DocId to = rng() % 2 == 0 ? end : from + static_cast<DocId>(rng() % 600);
+        const double bound = probe.MaxScoreIn(from, to);
+        double max = 0;
+        for (const auto& [doc, score] : scores) {
+          if (doc >= from && doc <= to) max = std::max(max, score);
+        }
+        ASSERT_GE(bound, max) << stem << " [" << from << ", " << to << "]";
+        ++ranges;
+        tight += bound < probe.MaxScore() ? 1 : 0;
+      }
+    }
+  }
+  EXPECT_EQ(ranges, 8 * 2 * 200);
+  // Some windows must bound lower than the whole list, or block-max is idle.
+  EXPECT_GT(tight, 100);
 }
 
 TEST_F(PruningTest, ExactTotalHitsCountsEverything) {

@@ -37,6 +37,10 @@ ScoringContext::ScoringContext(const index::IndexSnapshot& index, const Bm25Opti
   b_[0] = bm25.title_b;
   b_[1] = bm25.body_b;
   b_[2] = bm25.body_b;
+  for (int f = 0; f < index::kNumFields; ++f) {
+    norm_base_[f] = 1.0 - b_[f];
+    norm_per_token_[f] = b_[f] / avg_[f];
+  }
 }
 
 double ScoringContext::FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope scope) const {
@@ -45,7 +49,7 @@ double ScoringContext::FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope sc
   for (int f = 0; f < index::kNumFields; ++f) {
     const uint32_t freq = freqs[f];
     if (freq == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
-    tf += weight_[f] * freq / (1.0 - b_[f] + b_[f] * info.length[f] / avg_[f]);
+    tf += weight_[f] * freq / (norm_base_[f] + norm_per_token_[f] * info.length[f]);
   }
   return tf;
 }
@@ -56,7 +60,7 @@ double ScoringContext::BoundTf(const index::BlockBound& bound, FieldScope scope)
   for (int f = 0; f < index::kNumFields; ++f) {
     const uint32_t freq = bound.max_freq[f];
     if (freq == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
-    tf += weight_[f] * freq / (1.0 - b_[f] + b_[f] * bound.min_length[f] / avg_[f]);
+    tf += weight_[f] * freq / (norm_base_[f] + norm_per_token_[f] * bound.min_length[f]);
   }
   return tf;
 }
@@ -73,7 +77,7 @@ Explanation ScoringContext::ExplainTerm(absl::string_view what, DocId doc, const
                       {}};
   for (int f = 0; f < index::kNumFields; ++f) {
     if (freqs[f] == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
-    const double part = weight_[f] * freqs[f] / (1.0 - b_[f] + b_[f] * info.length[f] / avg_[f]);
+    const double part = weight_[f] * freqs[f] / (norm_base_[f] + norm_per_token_[f] * info.length[f]);
     tf_node.details.push_back(
         {part,
          absl::StrFormat("%s: weight %g * freq %u / (1 - b + b * length / avg length), b = %g, "

@@ -86,6 +86,9 @@ class ScoringContext {
   double avg_[index::kNumFields];
   double weight_[index::kNumFields];
   double b_[index::kNumFields];
+  // 1 - b and b / avg: the length normalisation without a division by avg.
+  double norm_base_[index::kNumFields];
+  double norm_per_token_[index::kNumFields];
 };
 
 }  // namespace khabar::search

@@ -1,6 +1,7 @@
 #include "query_service/search/term_iterator.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -82,18 +83,91 @@ DocId TermIterator::Advance(DocId target) {
 
 double TermIterator::MaxScore() const {
   if (max_score_ >= 0) return max_score_;
-  // The largest block bound over the lists; a one-block list has none.
   double max_tf = 0;
-  for (const index::PostingList& list : cursor_.lists()) {
-    if (list.skips == nullptr) {
-      max_tf = std::numeric_limits<double>::infinity();
-      break;
-    }
+  for (size_t k = 0; k < cursor_.lists().size(); ++k) max_tf = std::max(max_tf, ListMaxTf(k));
+  return max_score_ = idf_ * ctx_.Saturate(max_tf);
+}
+
+double TermIterator::ListMaxTf(size_t k) const {
+  if (list_max_tf_.empty()) list_max_tf_.assign(cursor_.lists().size(), -1.0);
+  double& max_tf = list_max_tf_[k];
+  if (max_tf >= 0) return max_tf;
+  max_tf = 0;
+  const index::PostingList& list = cursor_.lists()[k];
+  if (list.skips != nullptr) {
     for (uint32_t b = 0; b < list.block_count(); ++b) {
       max_tf = std::max(max_tf, ctx_.BoundTf(list.skip(b).bound, scope_));
     }
+    return max_tf;
   }
-  return max_score_ = idf_ * ctx_.Saturate(max_tf);
+  // At most one block of postings: their own maximum (tombstones included,
+  // still a bound).
+  index::PostingsRef one;
+  one.lists.push_back(list);
+  for (PostingCursor c(one); c.doc() != kNoMoreDocs; c.Next()) {
+    const FieldFreqs freqs{c.freq(index::Field::kTitle), c.freq(index::Field::kBody),
+                           c.freq(index::Field::kLead)};
+    max_tf = std::max(max_tf, ctx_.FieldTf(c.doc(), freqs, scope_));
+  }
+  return max_tf;
+}
+
+DocId TermIterator::ListLast(size_t k) const {
+  const auto lists = cursor_.lists();
+  return k + 1 < lists.size() ? lists[k + 1].base - 1 : kNoMoreDocs - 1;
+}
+
+namespace {
+
+// The first block of `list` whose last doc is >= target (block_count() if none).
+uint32_t FirstBlockEndingAtOrAfter(const index::PostingList& list, DocId target) {
+  uint32_t lo = 0, hi = list.block_count();
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    DocId last;
+    std::memcpy(&last, list.skips + size_t{mid} * sizeof(index::BlockSkip), sizeof(last));
+    if (last < target) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+}  // namespace
+
+DocId TermIterator::BlockEnd(DocId target) const {
+  const auto lists = cursor_.lists();
+  for (size_t k = 0; k < lists.size(); ++k) {
+    if (target < lists[k].base) return lists[k].base - 1;  // the gap before list k
+    const DocId last = ListLast(k);
+    if (target > last) continue;
+    if (lists[k].skips == nullptr) return last;
+    const uint32_t b = FirstBlockEndingAtOrAfter(lists[k], target);
+    return b < lists[k].block_count() ? lists[k].skip(b).last_doc : last;
+  }
+  return kNoMoreDocs - 1;
+}
+
+double TermIterator::MaxScoreIn(DocId from, DocId to) const {
+  if (doc_ == kNoMoreDocs) return 0;
+  const auto lists = cursor_.lists();
+  double max_tf = 0;
+  for (size_t k = 0; k < lists.size() && lists[k].base <= to; ++k) {
+    if (ListLast(k) < from) continue;
+    const index::PostingList& list = lists[k];
+    if (list.skips == nullptr) {
+      max_tf = std::max(max_tf, ListMaxTf(k));
+      continue;
+    }
+    for (uint32_t b = FirstBlockEndingAtOrAfter(list, from); b < list.block_count(); ++b) {
+      const index::BlockSkip skip = list.skip(b);
+      max_tf = std::max(max_tf, ctx_.BoundTf(skip.bound, scope_));
+      if (skip.last_doc >= to) break;
+    }
+  }
+  return max_tf == 0 ? 0 : idf_ * ctx_.Saturate(max_tf);
 }
 
 FieldFreqs TermIterator::Freqs() const {
@@ -101,7 +175,13 @@ FieldFreqs TermIterator::Freqs() const {
           cursor_.freq(index::Field::kLead)};
 }
 
-double TermIterator::Score() { return idf_ * ctx_.Saturate(ctx_.FieldTf(doc_, Freqs(), scope_)); }
+double TermIterator::Score() {
+  if (scored_doc_ != doc_) {
+    scored_doc_ = doc_;
+    score_ = idf_ * ctx_.Saturate(ctx_.FieldTf(doc_, Freqs(), scope_));
+  }
+  return score_;
+}
 
 Explanation TermIterator::Explain() {
   Explanation idf{idf_,

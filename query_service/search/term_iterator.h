@@ -12,6 +12,7 @@
 
 #include <string>
 
+#include "absl/container/inlined_vector.h"
 #include "query_service/search/doc_iterator.h"
 #include "query_service/search/posting_cursor.h"
 #include "query_service/search/scoring.h"
@@ -35,9 +36,15 @@ class TermIterator final : public DocIterator {
   DocId Advance(DocId target) override;
   int64_t Cost() const override { return doc_freq_; }
   double Score() override;
-  // From the lists' block bounds (k1 + 1 saturation for a list too short to
-  // have them); computed on first use, which only pruning makes.
+  // From the lists' block bounds (a list too short to have them is scanned
+  // once); computed on first use, which only pruning makes.
   double MaxScore() const override;
+  // The last doc of the block (skip record) holding `target`, from the
+  // segments' skip data; a gap between segments or a one-block list counts as
+  // one stretch.
+  DocId BlockEnd(DocId target) const override;
+  // The largest block bound among the blocks overlapping [from, to].
+  double MaxScoreIn(DocId from, DocId to) const override;
   Explanation Explain() override;
   std::string DebugString() const override;
 
@@ -47,6 +54,11 @@ class TermIterator final : public DocIterator {
   // Moves the cursor to the first matching posting at or after it.
   DocId Settle();
   FieldFreqs Freqs() const;
+  // The largest FieldTf a posting of list k can have: its blocks' bounds, or
+  // for a list without skip records (one block) its postings' own maximum.
+  double ListMaxTf(size_t k) const;
+  // Doc range of list k: its segment's first doc up to the next list's.
+  DocId ListLast(size_t k) const;
 
   const ScoringContext& ctx_;
   const std::string key_;
@@ -56,6 +68,11 @@ class TermIterator final : public DocIterator {
   int64_t doc_freq_ = 0;
   double idf_ = 0;  // query weight included
   mutable double max_score_ = -1;  // < 0: not computed yet
+  mutable absl::InlinedVector<double, 2> list_max_tf_;  // per list, < 0: not yet
+  // Score() of scored_doc_ (OR scores a pruning candidate, then its caller
+  // asks again).
+  DocId scored_doc_ = kNoMoreDocs;
+  double score_ = 0;
 };
 
 }  // namespace khabar::search
