@@ -83,6 +83,11 @@ OrIterator::OrIterator(std::vector<DocIteratorPtr> children, int minimum_match)
   Find();
 }
 
+OrIterator::OrIterator(std::vector<DocIteratorPtr> children, Requirements needs)
+    : OrIterator(std::move(children), 1) {
+  needs_ = std::move(needs);
+}
+
 DocId OrIterator::Find() {
   while (true) {
     DocId min = kNoMoreDocs;
@@ -138,10 +143,11 @@ double OrIterator::MaxScoreIn(DocId from, DocId to) const {
 void OrIterator::SetMinCompetitiveScore(double min_score) {
   if (minimum_match_ != 1 || doc_ == kNoMoreDocs) return;
   if (by_max_.empty()) {
-    for (DocIteratorPtr& c : children_) {
-      const double max = c->MaxScore();
-      by_max_.push_back({c.get(), max, max});
+    for (size_t i = 0; i < children_.size(); ++i) {
+      const double max = children_[i]->MaxScore();
+      by_max_.push_back({children_[i].get(), static_cast<int>(i), max, max});
     }
+    on_.assign(children_.size(), On::kUnknown);
   }
   // Scores are sums of doubles in another order than the bounds': a margin
   // keeps rounding from pruning a document that ties the threshold.
@@ -222,28 +228,65 @@ DocId OrIterator::FindPruned() {
       floor_ = window_end_;
       continue;
     }
-    // First the bound from the window's maxima alone: most candidates end here.
-    double bound = non_essential_ > 0 ? max_prefix_[non_essential_ - 1] : 0;
-    for (size_t i = non_essential_; i < by_max_.size(); ++i) {
-      if (by_max_[i].it->doc() == d) bound += by_max_[i].window_max;
+    // What is known on d: which essential children are there, and so which
+    // non-essential ones cannot be (a requirement is missing).
+    const size_t n = by_max_.size();
+    for (size_t i = non_essential_; i < n; ++i) {
+      on_[by_max_[i].child] = by_max_[i].it->doc() == d ? On::kYes : On::kNo;
     }
+    for (size_t i = 0; i < non_essential_; ++i) on_[by_max_[i].child] = On::kUnknown;
+    auto possible = [&](int child) {
+      if (on_[child] == On::kNo) return false;
+      if (needs_.empty()) return true;
+      for (int r : needs_[child]) {
+        if (r >= 0 && on_[r] == On::kNo) return false;
+      }
+      return true;
+    };
+    // First the bound from the window's maxima alone: most candidates end here.
+    double bound = 0, rest = 0;
+    for (size_t i = non_essential_; i < n; ++i) {
+      if (on_[by_max_[i].child] == On::kYes) bound += by_max_[i].window_max;
+    }
+    for (size_t i = 0; i < non_essential_; ++i) {
+      if (possible(by_max_[i].child)) {
+        rest += by_max_[i].window_max;
+      } else {
+        on_[by_max_[i].child] = On::kNo;
+      }
+    }
+    bool competitive = bound + rest > bar_;
     double score = 0;
-    if (bound > bar_) {
-      for (size_t i = non_essential_; i < by_max_.size(); ++i) {
-        if (by_max_[i].it->doc() == d) score += by_max_[i].it->Score();
+    if (competitive) {
+      for (size_t i = non_essential_; i < n; ++i) {
+        if (on_[by_max_[i].child] == On::kYes) score += by_max_[i].it->Score();
       }
     }
     // The non-essential children, largest bound first, while they can
     // still lift the candidate over the bar.
-    bool competitive = bound > bar_;
     for (size_t i = non_essential_; competitive && i-- > 0;) {
-      if (score + max_prefix_[i] <= bar_) {
+      const Bounded& c = by_max_[i];
+      if (on_[c.child] == On::kNo) continue;  // not in `rest`
+      if (score + rest <= bar_) {
         competitive = false;
         break;
       }
-      DocIterator* c = by_max_[i].it;
-      if (c->doc() < d) c->Advance(d);
-      if (c->doc() == d) score += c->Score();
+      rest -= c.window_max;
+      if (c.it->doc() < d) c.it->Advance(d);
+      if (c.it->doc() == d) {
+        on_[c.child] = On::kYes;
+        score += c.it->Score();
+        continue;
+      }
+      on_[c.child] = On::kNo;
+      // Children still to come that need this one cannot be on d either.
+      for (size_t j = 0; j < i && !needs_.empty(); ++j) {
+        const Bounded& o = by_max_[j];
+        if (on_[o.child] != On::kNo && !possible(o.child)) {
+          on_[o.child] = On::kNo;
+          rest -= o.window_max;
+        }
+      }
     }
     if (competitive && score > bar_) return doc_ = d;
     for (size_t i = non_essential_; i < by_max_.size(); ++i) {

@@ -15,6 +15,7 @@
 #ifndef KHABAR_QUERY_SERVICE_SEARCH_BOOLEAN_ITERATORS_H_
 #define KHABAR_QUERY_SERVICE_SEARCH_BOOLEAN_ITERATORS_H_
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +50,14 @@ class OrIterator final : public DocIterator {
  public:
   // REQUIRES: !children.empty(), minimum_match >= 1.
   explicit OrIterator(std::vector<DocIteratorPtr> children, int minimum_match = 1);
+  // What the query knows about its children, for tighter bounds: child i
+  // matches a document only if children needs[i][0] and needs[i][1]
+  // (indices, -1 for none) match it too: a word's exact form needs its stem,
+  // a word pair's proximity bonus needs both stems. Pruning then leaves out
+  // the bounds of children whose requirements are known to be missing.
+  // REQUIRES: needs.size() == children.size(); indices < children.size().
+  using Requirements = std::vector<std::array<int, 2>>;
+  OrIterator(std::vector<DocIteratorPtr> children, Requirements needs);
   DocId Next() override;
   DocId Advance(DocId target) override;
   int64_t Cost() const override;
@@ -90,9 +99,14 @@ class OrIterator final : public DocIterator {
   // candidate's bound must pass.
   struct Bounded {
     DocIterator* it;
+    int child;          // index in children_
     double max;         // over the whole list
     double window_max;  // over the current window
   };
+  Requirements needs_;  // empty: none known
+  // Per child, while a candidate is examined: on it, not on it, or unknown.
+  enum class On : int8_t { kUnknown, kYes, kNo };
+  std::vector<On> on_;
   std::vector<Bounded> by_max_;
   std::vector<double> max_prefix_;
   size_t non_essential_ = 0;

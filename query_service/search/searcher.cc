@@ -117,14 +117,26 @@ class Compiler {
     return groups;
   }
 
+  // The words' iterators: one per word (an OR of its terms) when `per_word`,
+  // else every term apart; then `needs` (when not null) gets each exact
+  // form's need for its stem, and `stems` the index of each unscoped stem.
   std::vector<DocIteratorPtr> WordIterators(const std::vector<const QueryNode*>& terms,
-                                            bool per_word) {
+                                            bool per_word,
+                                            OrIterator::Requirements* needs = nullptr,
+                                            absl::flat_hash_map<std::string, int>* stems = nullptr) {
     std::vector<DocIteratorPtr> out;
     for (const WordTerms& g : Group(terms)) {
       std::vector<DocIteratorPtr> its;
       its.push_back(std::make_unique<TermIterator>(ctx_, g.stem, g.weight, g.scope));
+      const int stem_index = static_cast<int>(out.size());
+      if (needs != nullptr) {
+        needs->push_back({-1, -1});
+        if (g.scope == FieldScope::kAll) stems->try_emplace(g.stem, stem_index);
+      }
       for (const auto& [key, weight] : g.exacts) {
         its.push_back(std::make_unique<TermIterator>(ctx_, key, weight, g.scope));
+        // The index holds a word's exact form only beside its stem.
+        if (needs != nullptr) needs->push_back({stem_index, -1});
       }
       // A word's expansions count once: the best of them on each document.
       std::vector<DocIteratorPtr> fuzzy;
@@ -136,6 +148,7 @@ class Compiler {
       } else if (!fuzzy.empty()) {
         its.push_back(std::make_unique<BestOfIterator>(std::move(fuzzy)));
       }
+      if (needs != nullptr && !fuzzy.empty()) needs->push_back({-1, -1});
       if (!per_word) {
         for (DocIteratorPtr& it : its) out.push_back(std::move(it));
       } else if (its.size() == 1) {
@@ -168,18 +181,27 @@ class Compiler {
       previous = &t;
     }
     // The words first (in query order), then the other children.
-    std::vector<DocIteratorPtr> its = WordIterators(terms, /*per_word=*/!flat);
+    OrIterator::Requirements needs;
+    absl::flat_hash_map<std::string, int> stems;
+    std::vector<DocIteratorPtr> its =
+        flat ? WordIterators(terms, /*per_word=*/false, &needs, &stems)
+             : WordIterators(terms, /*per_word=*/true);
     for (const Query& c : children) {
-      if (c->op() != QueryNode::Op::kTerm) its.push_back(Build(*c));
+      if (c->op() == QueryNode::Op::kTerm) continue;
+      its.push_back(Build(*c));
+      needs.push_back({-1, -1});
     }
     const bool proximity = bm25().proximity_weight > 0 && !pairs.empty();
-    if (proximity && minimum_match == 1 && its.size() > 1) {
+    if (flat && its.size() > 1) {
       // In a plain OR each pair's bonus is one more child, matching only
-      // where both words occur near: MaxScore then bounds it per document.
-      for (const ProximityPair& p : pairs) {
+      // where both words occur near: MaxScore then bounds it per document,
+      // and leaves it out where either word is missing.
+      for (const ProximityPair& p : proximity ? pairs : std::vector<ProximityPair>{}) {
         its.push_back(std::make_unique<ProximityPairIterator>(ctx_, p));
+        const auto a = stems.find(p.first), b = stems.find(p.second);
+        needs.push_back({a != stems.end() ? a->second : -1, b != stems.end() ? b->second : -1});
       }
-      return std::make_unique<OrIterator>(std::move(its), 1);
+      return std::make_unique<OrIterator>(std::move(its), std::move(needs));
     }
     DocIteratorPtr it;
     if (its.size() == 1) {
