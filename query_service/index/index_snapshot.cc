@@ -258,6 +258,7 @@ IndexStats IndexSnapshot::Stats() const {
   s.duplicate_clusters = duplicate_clusters_;
   s.segments = static_cast<int64_t>(segments_.size());
   int64_t bytes = writer_bytes_ + static_cast<int64_t>(info_.memory_bytes() +
+                                                       lengths_.memory_bytes() +
                                                        deleted_.memory_bytes() +
                                                        cluster_names_.memory_bytes());
   for (const auto& seg : segments_) {

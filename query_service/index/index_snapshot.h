@@ -91,8 +91,10 @@ struct PostingsRef {
   bool empty() const { return lists.empty(); }
 };
 
+using FieldLengths = std::array<uint32_t, kNumFields>;  // tokens per field
+
 struct DocInfo {
-  std::array<uint32_t, kNumFields> length{};  // tokens per field
+  FieldLengths length{};  // tokens per field
   // False for documents too short to fingerprint (NearDuplicateOptions::
   // min_shingles) or with near-duplicate detection off: they are alone in
   // their cluster.
@@ -215,6 +217,9 @@ class IndexSnapshot {
   // The stored document; an empty Document once it was deleted and merged away.
   const Document& document(DocId doc) const;
   const DocInfo& info(DocId doc) const { return info_[doc]; }
+  // info(doc).length from a dense array (12 bytes a document, not 32):
+  // scoring reads it for every candidate.
+  const FieldLengths& lengths(DocId doc) const { return lengths_[doc]; }
   bool is_live(DocId doc) const { return !((deleted_[doc >> 6] >> (doc & 63)) & 1); }
 
   // The live document with `id`, or nullptr / nullopt.
@@ -251,6 +256,7 @@ class IndexSnapshot {
   std::vector<std::shared_ptr<const Segment>> segments_;  // by base
   std::vector<uint32_t> segment_deleted_;                 // deleted docs per segment
   ChunkedVector<DocInfo> info_;                           // by DocId
+  ChunkedVector<FieldLengths> lengths_;                   // info_[doc].length, dense
   ChunkedVector<uint64_t> deleted_;                       // bit per DocId
   ChunkedVector<std::string> cluster_names_;              // by ClusterId
   int64_t live_documents_ = 0;

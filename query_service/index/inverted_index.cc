@@ -165,6 +165,7 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
   live_ids_[analyzed.doc.id] = LiveId{id, analyzed.doc.content_hash};
   pending_->AddDocument(std::make_shared<const Document>(std::move(analyzed.doc)), info.length);
   info_.push_back(info);
+  lengths_.push_back(info.length);
   if ((id >> 6) >= deleted_.size()) deleted_.push_back(0);
   ++live_documents_;
   return outcome;
@@ -213,6 +214,7 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::PublishLocked() {
   s->analyzer_ = analyzer_;
   s->segments_ = segments_;
   s->info_ = info_;
+  s->lengths_ = lengths_;
   s->deleted_ = deleted_;
   s->cluster_names_ = cluster_names_;
   s->live_documents_ = live_documents_;

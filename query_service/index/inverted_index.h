@@ -179,6 +179,7 @@ class InvertedIndex {
   std::unique_ptr<SegmentBuilder> pending_;  // documents upserted since the last publish
   bool pending_deletes_ = false;
   ChunkedVector<DocInfo> info_;       // by DocId
+  ChunkedVector<FieldLengths> lengths_;  // by DocId: info_[doc].length, dense for scoring
   ChunkedVector<uint64_t> deleted_;   // bit per DocId
   ChunkedVector<std::string> cluster_names_;  // by ClusterId; cleared when empty
   struct LiveId {

@@ -44,12 +44,12 @@ ScoringContext::ScoringContext(const index::IndexSnapshot& index, const Bm25Opti
 }
 
 double ScoringContext::FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope scope) const {
-  const index::DocInfo& info = index_.info(doc);
+  const index::FieldLengths& length = index_.lengths(doc);
   double tf = 0;
   for (int f = 0; f < index::kNumFields; ++f) {
     const uint32_t freq = freqs[f];
     if (freq == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
-    tf += weight_[f] * freq / (norm_base_[f] + norm_per_token_[f] * info.length[f]);
+    tf += weight_[f] * freq / (norm_base_[f] + norm_per_token_[f] * length[f]);
   }
   return tf;
 }
