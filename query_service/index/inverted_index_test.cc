@@ -242,7 +242,12 @@ TEST(SegmentedIndexBackgroundTest, BackgroundMergesPublishTheSameContents) {
   index.WaitForMerges();
   std::shared_ptr<const IndexSnapshot> s = index.snapshot();
   EXPECT_EQ(s->live_documents(), 64 - 22);
-  EXPECT_LE(s->segment_count(), 7u);  // log2(64) + 1
+  // 64 publishes, 64 segments without merges. With factor 2 a quiescent index
+  // holds about one segment per level (log2(64) + 1 = 7), but deletions make
+  // sizes uneven and a larger segment between two of one level keeps them
+  // apart, so which merges ran (a matter of timing) can leave a few more: a
+  // TSan run ended with 8.
+  EXPECT_LE(s->segment_count(), 12u);
   int64_t live = 0;
   for (const PostingList& pl : s->Postings(analyzer.Analyze("عنوان")[0].stem()).lists) {
     for (ListCursor c(pl); c.doc() != kNoMoreDocs; c.Next()) live += s->is_live(c.doc()) ? 1 : 0;
