@@ -194,17 +194,8 @@ void ListCursor::Advance(DocId target) {
   if (doc_ >= target) return;
   if (target > block_last_) {
     // The first later block whose last doc reaches the target.
-    uint32_t lo = block_ + 1, hi = list_.block_count();
-    if (list_.skips == nullptr) lo = hi;
-    while (lo < hi) {
-      const uint32_t mid = lo + (hi - lo) / 2;
-      if (list_.skip(mid).last_doc < target) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    LoadBlock(lo);
+    LoadBlock(list_.skips == nullptr ? list_.block_count()
+                                     : list_.FirstBlockReaching(target, block_ + 1));
     if (doc_ >= target) return;
   }
   i_ = static_cast<uint32_t>(std::lower_bound(docs_ + i_, docs_ + n_, target) - docs_);

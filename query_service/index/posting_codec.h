@@ -110,6 +110,20 @@ struct PostingList {
     std::memcpy(&s, skips + size_t{b} * sizeof(BlockSkip), sizeof(BlockSkip));
     return s;
   }
+  // The first block from `from` on whose last doc is >= target, by binary
+  // search on the skip records (block_count() if none; REQUIRES skips).
+  uint32_t FirstBlockReaching(DocId target, uint32_t from = 0) const {
+    uint32_t lo = from, hi = block_count();
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      if (skip(mid).last_doc < target) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
 };
 
 // Decodes a list header at `at` (see the layout above).

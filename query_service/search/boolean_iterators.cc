@@ -170,17 +170,19 @@ void OrIterator::SetMinCompetitiveScore(double min_score) {
   }
   // Same window, higher bar: the current document stays (the caller has
   // scored it) until Next().
-  while (non_essential_ < by_max_.size() && max_prefix_[non_essential_] <= bar_) ++non_essential_;
+  non_essential_ = CountNonEssential();
+}
+
+size_t OrIterator::CountNonEssential() const {
+  size_t n = 0;
+  for (double sum = 0; n < by_max_.size() && (sum += by_max_[n].window_max) <= bar_;) ++n;
+  return n;
 }
 
 void OrIterator::Partition() {
   std::sort(by_max_.begin(), by_max_.end(),
             [](const Bounded& a, const Bounded& b) { return a.window_max < b.window_max; });
-  max_prefix_.clear();
-  double sum = 0;
-  for (const Bounded& c : by_max_) max_prefix_.push_back(sum += c.window_max);
-  non_essential_ = 0;
-  while (non_essential_ < by_max_.size() && max_prefix_[non_essential_] <= bar_) ++non_essential_;
+  non_essential_ = CountNonEssential();
 }
 
 bool OrIterator::NextWindow() {
@@ -229,10 +231,14 @@ DocId OrIterator::FindPruned() {
       continue;
     }
     // What is known on d: which essential children are there, and so which
-    // non-essential ones cannot be (a requirement is missing).
+    // non-essential ones cannot be (a requirement is missing). Then the bound
+    // from the window's maxima alone: most candidates end here.
     const size_t n = by_max_.size();
+    double bound = 0, rest = 0;
     for (size_t i = non_essential_; i < n; ++i) {
-      on_[by_max_[i].child] = by_max_[i].it->doc() == d ? On::kYes : On::kNo;
+      const bool on = by_max_[i].it->doc() == d;
+      on_[by_max_[i].child] = on ? On::kYes : On::kNo;
+      if (on) bound += by_max_[i].window_max;
     }
     for (size_t i = 0; i < non_essential_; ++i) on_[by_max_[i].child] = On::kUnknown;
     auto possible = [&](int child) {
@@ -243,11 +249,6 @@ DocId OrIterator::FindPruned() {
       }
       return true;
     };
-    // First the bound from the window's maxima alone: most candidates end here.
-    double bound = 0, rest = 0;
-    for (size_t i = non_essential_; i < n; ++i) {
-      if (on_[by_max_[i].child] == On::kYes) bound += by_max_[i].window_max;
-    }
     for (size_t i = 0; i < non_essential_; ++i) {
       if (possible(by_max_[i].child)) {
         rest += by_max_[i].window_max;

@@ -89,14 +89,16 @@ class OrIterator final : public DocIterator {
   // with an essential child, partitioning the children by their bounds there;
   // false when none is left.
   bool NextWindow();
-  // Children from non_essential_ on propose candidates.
+  // Sorts by_max_ by window bound; children from non_essential_ on propose
+  // candidates.
   void Partition();
+  // The longest prefix of by_max_ whose window bounds sum to <= bar_.
+  size_t CountNonEssential() const;
   std::vector<DocIteratorPtr> children_;  // query order: the sum follows it
   const int minimum_match_;
   // Pruning state: children by increasing bound over the current window
-  // [.., window_end_), the running sums of those bounds, how many are
-  // non-essential, and the bar (the threshold less a rounding margin) a
-  // candidate's bound must pass.
+  // [.., window_end_), how many are non-essential, and the bar (the
+  // threshold less a rounding margin) a candidate's bound must pass.
   struct Bounded {
     DocIterator* it;
     int child;          // index in children_
@@ -108,7 +110,6 @@ class OrIterator final : public DocIterator {
   enum class On : int8_t { kUnknown, kYes, kNo };
   std::vector<On> on_;
   std::vector<Bounded> by_max_;
-  std::vector<double> max_prefix_;
   size_t non_essential_ = 0;
   double bar_ = 0;
   bool pruning_ = false;

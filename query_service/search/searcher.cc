@@ -189,16 +189,16 @@ class Compiler {
     for (const Query& c : children) {
       if (c->op() == QueryNode::Op::kTerm) continue;
       its.push_back(Build(*c));
-      needs.push_back({-1, -1});
+      if (flat) needs.push_back({-1, -1});
     }
     const bool proximity = bm25().proximity_weight > 0 && !pairs.empty();
     if (flat && its.size() > 1) {
       // In a plain OR each pair's bonus is one more child, matching only
       // where both words occur near: MaxScore then bounds it per document,
       // and leaves it out where either word is missing.
-      for (const ProximityPair& p : proximity ? pairs : std::vector<ProximityPair>{}) {
-        its.push_back(std::make_unique<ProximityPairIterator>(ctx_, p));
-        const auto a = stems.find(p.first), b = stems.find(p.second);
+      for (size_t i = 0; proximity && i < pairs.size(); ++i) {
+        its.push_back(std::make_unique<ProximityPairIterator>(ctx_, pairs[i]));
+        const auto a = stems.find(pairs[i].first), b = stems.find(pairs[i].second);
         needs.push_back({a != stems.end() ? a->second : -1, b != stems.end() ? b->second : -1});
       }
       return std::make_unique<OrIterator>(std::move(its), std::move(needs));

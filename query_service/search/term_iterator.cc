@@ -1,7 +1,6 @@
 #include "query_service/search/term_iterator.h"
 
 #include <algorithm>
-#include <cstring>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -102,12 +101,8 @@ double TermIterator::ListMaxTf(size_t k) const {
   }
   // At most one block of postings: their own maximum (tombstones included,
   // still a bound).
-  index::PostingsRef one;
-  one.lists.push_back(list);
-  for (PostingCursor c(one); c.doc() != kNoMoreDocs; c.Next()) {
-    const FieldFreqs freqs{c.freq(index::Field::kTitle), c.freq(index::Field::kBody),
-                           c.freq(index::Field::kLead)};
-    max_tf = std::max(max_tf, ctx_.FieldTf(c.doc(), freqs, scope_));
+  for (index::ListCursor c(list); c.doc() != kNoMoreDocs; c.Next()) {
+    max_tf = std::max(max_tf, ctx_.FieldTf(c.doc(), {c.freq(0), c.freq(1), c.freq(2)}, scope_));
   }
   return max_tf;
 }
@@ -117,26 +112,6 @@ DocId TermIterator::ListLast(size_t k) const {
   return k + 1 < lists.size() ? lists[k + 1].base - 1 : kNoMoreDocs - 1;
 }
 
-namespace {
-
-// The first block of `list` whose last doc is >= target (block_count() if none).
-uint32_t FirstBlockEndingAtOrAfter(const index::PostingList& list, DocId target) {
-  uint32_t lo = 0, hi = list.block_count();
-  while (lo < hi) {
-    const uint32_t mid = lo + (hi - lo) / 2;
-    DocId last;
-    std::memcpy(&last, list.skips + size_t{mid} * sizeof(index::BlockSkip), sizeof(last));
-    if (last < target) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
-}
-
-}  // namespace
-
 DocId TermIterator::BlockEnd(DocId target) const {
   const auto lists = cursor_.lists();
   for (size_t k = 0; k < lists.size(); ++k) {
@@ -144,7 +119,7 @@ DocId TermIterator::BlockEnd(DocId target) const {
     const DocId last = ListLast(k);
     if (target > last) continue;
     if (lists[k].skips == nullptr) return last;
-    const uint32_t b = FirstBlockEndingAtOrAfter(lists[k], target);
+    const uint32_t b = lists[k].FirstBlockReaching(target);
     return b < lists[k].block_count() ? lists[k].skip(b).last_doc : last;
   }
   return kNoMoreDocs - 1;
@@ -161,7 +136,7 @@ double TermIterator::MaxScoreIn(DocId from, DocId to) const {
       max_tf = std::max(max_tf, ListMaxTf(k));
       continue;
     }
-    for (uint32_t b = FirstBlockEndingAtOrAfter(list, from); b < list.block_count(); ++b) {
+    for (uint32_t b = list.FirstBlockReaching(from); b < list.block_count(); ++b) {
       const index::BlockSkip skip = list.skip(b);
       max_tf = std::max(max_tf, ctx_.BoundTf(skip.bound, scope_));
       if (skip.last_doc >= to) break;
