@@ -258,6 +258,7 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
   }
   const double index_seconds = Seconds(ti, Clock::now());
   const search::EngineStats stats = engine.Stats();
+  const index::MemoryBreakdown memory = engine.snapshot()->Breakdown();
 
   absl::StatusOr<std::vector<Query>> queries = ReadQueries(queries_path);
   if (!queries.ok()) {
@@ -347,6 +348,19 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
           stats.index.postings > 0 ? bench::JsonValue(static_cast<double>(without_text) /
                                                       static_cast<double>(stats.index.postings))
                                    : bench::JsonValue());
+  // Where the bytes go (index::MemoryBreakdown).
+  for (const auto& [name, lists] : {std::pair<const char*, const index::MemoryBreakdown::Lists*>{
+                                        "stem", &memory.stems},
+                                    {"exact", &memory.exact}}) {
+    raw.Set(absl::StrCat("memory_", name, "_terms"), lists->terms);
+    raw.Set(absl::StrCat("memory_", name, "_postings"), lists->postings);
+    raw.Set(absl::StrCat("memory_", name, "_posting_bytes"), lists->posting_bytes);
+    raw.Set(absl::StrCat("memory_", name, "_position_bytes"), lists->position_bytes);
+  }
+  raw.Set("memory_dictionary_bytes", memory.dictionary_bytes);
+  raw.Set("memory_id_map_bytes", memory.id_map_bytes);
+  raw.Set("memory_per_document_bytes", memory.per_document_bytes);
+  raw.Set("memory_writer_bytes", memory.writer_bytes);
   raw.Set("postings_note",
           "a posting = one (term, document) pair, positions included; each word is indexed "
           "under its stem and its exact form, so a token can make two postings; "

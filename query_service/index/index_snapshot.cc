@@ -26,6 +26,10 @@ int64_t DocumentBytes(const Document& d) {
   return bytes;
 }
 
+int64_t IdMapBytes(const Segment& s) {
+  return static_cast<int64_t>(s.ids.capacity() * (sizeof(absl::string_view) + sizeof(DocId) + 1));
+}
+
 }  // namespace
 
 void Segment::AddTerm(absl::string_view term, uint64_t offset) {
@@ -94,12 +98,15 @@ void Segment::Seal() {
     ids[stored[i]->id] = base + i;
     memory_bytes += DocumentBytes(*stored[i]);
   }
-  memory_bytes += static_cast<int64_t>(
-      term_bytes.capacity() + term_start.capacity() * sizeof(uint32_t) +
-      term_postings.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(uint32_t) +
-      postings.capacity() + positions.capacity() +
-      ids.capacity() * (sizeof(absl::string_view) + sizeof(DocId) + 1) +
-      stored.capacity() * sizeof(stored[0]));
+  memory_bytes += DictionaryBytes() + IdMapBytes(*this) +
+                  static_cast<int64_t>(postings.capacity() + positions.capacity() +
+                                       stored.capacity() * sizeof(stored[0]));
+}
+
+int64_t Segment::DictionaryBytes() const {
+  return static_cast<int64_t>(term_bytes.capacity() + term_start.capacity() * sizeof(uint32_t) +
+                              term_postings.capacity() * sizeof(uint64_t) +
+                              slots_.capacity() * sizeof(uint32_t));
 }
 
 void SegmentBuilder::Add(absl::string_view term, DocId doc,
@@ -273,6 +280,40 @@ IndexStats IndexSnapshot::Stats() const {
   return s;
 }
 
+MemoryBreakdown IndexSnapshot::Breakdown() const {
+  MemoryBreakdown m;
+  for (const auto& seg : segments_) {
+    m.dictionary_bytes += seg->DictionaryBytes();
+    m.id_map_bytes += IdMapBytes(*seg);
+    for (const auto& d : seg->stored) {
+      if (d != nullptr) m.stored_text_bytes += DocumentBytes(*d);
+    }
+    // Lists lie in term order in both streams: a list's bytes reach to the
+    // next list's start (the last one to the end, before the postings'
+    // padding).
+    const uint32_t n = seg->term_count();
+    for (uint32_t t = 0; t < n; ++t) {
+      const PostingList list = seg->List(t);
+      const uint64_t end = t + 1 < n ? seg->term_postings[t + 1]
+                                     : seg->postings.size() - kStreamPadding;
+      const uint8_t* positions_end = t + 1 < n ? seg->List(t + 1).positions
+                                               : seg->positions.data() + seg->positions.size();
+      MemoryBreakdown::Lists& l = !seg->term(t).empty() && seg->term(t)[0] == kExactMarker
+                                      ? m.exact
+                                      : m.stems;
+      ++l.terms;
+      l.postings += list.count;
+      l.posting_bytes += static_cast<int64_t>(end - seg->term_postings[t]);
+      l.position_bytes += positions_end - list.positions;
+    }
+  }
+  m.per_document_bytes = static_cast<int64_t>(info_.memory_bytes() + lengths_.memory_bytes() +
+                                               deleted_.memory_bytes() +
+                                               cluster_names_.memory_bytes());
+  m.writer_bytes = writer_bytes_;
+  return m;
+}
+
 std::shared_ptr<const Segment> MergeSegments(
     absl::Span<const std::shared_ptr<const Segment>> segments,
     const ChunkedVector<uint64_t>& deleted, const ChunkedVector<DocInfo>& info) {
@@ -314,7 +355,8 @@ std::shared_ptr<const Segment> MergeSegments(
       for (ListCursor c(segments[k]->List(next[k])); c.doc() != kNoMoreDocs; c.Next()) {
         const DocId d = c.doc();
         if (Deleted(deleted, d)) continue;
-        writer.Add(d, {c.freq(0), c.freq(1), c.freq(2)}, c.positions(), info[d].length);
+        writer.AddEncoded(d, {c.freq(0), c.freq(1), c.freq(2)}, c.position_bytes(),
+                          info[d].length);
       }
     }
     if (writer.size() > 0) {  // else every document with the term was deleted

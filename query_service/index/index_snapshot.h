@@ -117,6 +117,25 @@ struct IndexStats {
   int64_t segments = 0;
 };
 
+// Where an index's memory goes (IndexSnapshot::Breakdown; khabar_bench
+// reports it): posting lists split into their doc/frequency part (headers,
+// skip records, packed blocks) and their positions, for stems and exact keys.
+struct MemoryBreakdown {
+  struct Lists {
+    int64_t terms = 0;
+    int64_t postings = 0;
+    int64_t posting_bytes = 0;   // headers, skip records, packed gaps and freqs
+    int64_t position_bytes = 0;  // the varint positions
+  };
+  Lists stems;
+  Lists exact;
+  int64_t dictionary_bytes = 0;    // term bytes, offsets, hash tables
+  int64_t stored_text_bytes = 0;   // the documents kept for snippets
+  int64_t id_map_bytes = 0;        // article id -> doc id, per segment
+  int64_t per_document_bytes = 0;  // DocInfo, lengths, deletions, clusters
+  int64_t writer_bytes = 0;        // near-duplicate table, live id map
+};
+
 // An immutable run of documents [base, limit) and their postings: the term
 // dictionary in a few flat arrays and every posting list compressed in one
 // byte stream (posting_codec.h, docs/posting-format.md). Built once (by
@@ -161,6 +180,8 @@ struct Segment {
   // Pads the streams, fills the term hash table, ids and memory_bytes; call
   // once after the rest.
   void Seal();
+  // The term dictionary's share of memory_bytes.
+  int64_t DictionaryBytes() const;
 
  private:
   // Open addressing over term numbers (UINT32_MAX = empty), linear probing.
@@ -244,6 +265,8 @@ class IndexSnapshot {
   const std::vector<std::shared_ptr<const Segment>>& segments() const { return segments_; }
 
   IndexStats Stats() const;
+  // Scans every segment's lists: for benchmarks and diagnostics.
+  MemoryBreakdown Breakdown() const;
 
  private:
   friend class InvertedIndex;

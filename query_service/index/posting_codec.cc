@@ -59,9 +59,8 @@ PostingList OpenList(DocId base, const uint8_t* at, const uint8_t* positions_str
   return pl;
 }
 
-void PostingListWriter::Add(DocId doc, const std::array<uint32_t, kNumFields>& freq,
-                            absl::Span<const uint32_t> positions,
-                            const std::array<uint32_t, kNumFields>& lengths) {
+void PostingListWriter::AddPosting(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+                                   const std::array<uint32_t, kNumFields>& lengths) {
   if (!started_) {
     started_ = true;
     positions_start_ = positions_->size();
@@ -74,7 +73,6 @@ void PostingListWriter::Add(DocId doc, const std::array<uint32_t, kNumFields>& f
     fresh.min_length.fill(0xFFFF);
     bounds_.push_back(fresh);
   }
-  assert(positions.size() == size_t{freq[0]} + freq[1]);
   docs_.push_back(doc);
   BlockBound& b = bounds_.back();
   for (int f = 0; f < kNumFields; ++f) {
@@ -84,6 +82,13 @@ void PostingListWriter::Add(DocId doc, const std::array<uint32_t, kNumFields>& f
       b.min_length[f] = std::min<uint16_t>(b.min_length[f], static_cast<uint16_t>(std::min<uint32_t>(lengths[f], 0xFFFF)));
     }
   }
+}
+
+void PostingListWriter::Add(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+                            absl::Span<const uint32_t> positions,
+                            const std::array<uint32_t, kNumFields>& lengths) {
+  assert(positions.size() == size_t{freq[0]} + freq[1]);
+  AddPosting(doc, freq, lengths);
   // Varints written straight into the grown stream (at most 5 bytes each).
   const size_t at = positions_->size();
   positions_->resize(at + positions.size() * 5);
@@ -99,6 +104,13 @@ void PostingListWriter::Add(DocId doc, const std::array<uint32_t, kNumFields>& f
     *out++ = static_cast<uint8_t>(v);
   }
   positions_->resize(static_cast<size_t>(out - positions_->data()));
+}
+
+void PostingListWriter::AddEncoded(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+                                   absl::Span<const uint8_t> position_bytes,
+                                   const std::array<uint32_t, kNumFields>& lengths) {
+  AddPosting(doc, freq, lengths);
+  positions_->insert(positions_->end(), position_bytes.begin(), position_bytes.end());
 }
 
 uint64_t PostingListWriter::Finish(DocId base) {
@@ -202,8 +214,7 @@ void ListCursor::Advance(DocId target) {
   doc_ = docs_[i_];  // i_ < n_: the block's last doc is >= target
 }
 
-absl::Span<const uint32_t> ListCursor::positions() const {
-  if (pos_cached_ == i_) return pos_buf_;
+const uint8_t* ListCursor::SkipToPositions() const {
   const uint8_t* p = pos_at_;
   for (; pos_i_ < i_; ++pos_i_) {
     for (uint32_t k = FreqAt(0, pos_i_) + FreqAt(1, pos_i_); k > 0; --k) {
@@ -211,6 +222,27 @@ absl::Span<const uint32_t> ListCursor::positions() const {
       }
     }
   }
+  pos_at_ = p;
+  return p;
+}
+
+absl::Span<const uint8_t> ListCursor::position_bytes() const {
+  const uint8_t* const begin = SkipToPositions();
+  const uint8_t* p = begin;
+  for (uint32_t k = FreqAt(0, i_) + FreqAt(1, i_); k > 0; --k) {
+    while (*p++ >= 0x80) {
+    }
+  }
+  pos_last_begin_ = begin;
+  pos_at_ = p;
+  pos_i_ = i_ + 1;
+  return absl::Span<const uint8_t>(begin, static_cast<size_t>(p - begin));
+}
+
+absl::Span<const uint32_t> ListCursor::positions() const {
+  if (pos_cached_ == i_) return pos_buf_;
+  // position_bytes() may have passed this posting already.
+  const uint8_t* p = pos_i_ == i_ + 1 ? pos_last_begin_ : SkipToPositions();
   const uint32_t k = FreqAt(0, i_) + FreqAt(1, i_);
   pos_buf_.resize(k);
   uint32_t position = 0;

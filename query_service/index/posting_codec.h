@@ -139,12 +139,20 @@ class PostingListWriter {
   // are the document's field lengths (for the block bounds).
   void Add(DocId doc, const std::array<uint32_t, kNumFields>& freq,
            absl::Span<const uint32_t> positions, const std::array<uint32_t, kNumFields>& lengths);
+  // Add() with the positions already encoded (ListCursor::position_bytes):
+  // merges copy them instead of decoding and encoding again.
+  void AddEncoded(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+                  absl::Span<const uint8_t> position_bytes,
+                  const std::array<uint32_t, kNumFields>& lengths);
   size_t size() const { return docs_.size(); }
   // Writes the pending list (REQUIRES size() > 0); returns its offset in
   // the postings stream and starts a new list.
   uint64_t Finish(DocId base);
 
  private:
+  // The doc, its frequencies and the block bound; positions are the caller's.
+  void AddPosting(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+                  const std::array<uint32_t, kNumFields>& lengths);
   std::vector<uint8_t>* postings_;
   std::vector<uint8_t>* positions_;
   uint64_t positions_start_ = 0;
@@ -180,6 +188,9 @@ class ListCursor {
   uint32_t freq(int field) const { return FreqAt(field, i_); }
   // Positions of the current posting; valid until the cursor moves.
   absl::Span<const uint32_t> positions() const;
+  // The current posting's positions as stored (freq(title) + freq(body)
+  // varints, the first absolute): valid while the list's segment is.
+  absl::Span<const uint8_t> position_bytes() const;
 
   // The current block's last doc (REQUIRE doc() != kNoMoreDocs).
   DocId block_last_doc() const { return block_last_; }
@@ -207,11 +218,15 @@ class ListCursor {
   uint8_t widths_[4] = {0, 0, 0, 0};
   const uint8_t* freq_data_[kNumFields] = {nullptr, nullptr, nullptr};
   uint32_t docs_[kBlockSize];
+  // Where the current posting's positions start: skips the varints of the
+  // postings passed since the last call.
+  const uint8_t* SkipToPositions() const;
   // Lazily decoded positions: pos_at_ is where posting pos_i_'s positions
   // start; pos_buf_ holds those of posting pos_cached_ (or none).
   mutable const uint8_t* pos_at_ = nullptr;
   mutable uint32_t pos_i_ = 0;
   mutable uint32_t pos_cached_ = UINT32_MAX;
+  mutable const uint8_t* pos_last_begin_ = nullptr;  // where posting pos_i_ - 1's start
   mutable std::vector<uint32_t> pos_buf_;
 };
 

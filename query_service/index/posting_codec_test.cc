@@ -78,6 +78,39 @@ TEST_P(PostingCodecTest, RoundTripsDocsFreqsAndPositions) {
   }
 }
 
+// What merges do: copy each kept posting's encoded positions into a new list,
+// dropping some postings, and read the copy back.
+TEST_P(PostingCodecTest, CopiesEncodedPositionsIntoANewList) {
+  std::mt19937 rng(GetParam() + 7);
+  const std::vector<Posting> list = RandomList(rng, 0, GetParam(), 50, 70000);
+  const Encoded e = Encode(list, 0);
+  std::vector<Posting> kept;
+  Encoded copy;
+  PostingListWriter w(&copy.postings, &copy.positions);
+  ListCursor c(e.list);
+  for (size_t i = 0; i < list.size(); ++i, c.Next()) {
+    if (i % 3 == 1) continue;  // a deleted document: its positions are passed over
+    // Asking for the bytes first must not spoil the decoded positions.
+    const absl::Span<const uint8_t> bytes = c.position_bytes();
+    if (i % 2 == 0) {
+      ASSERT_THAT(c.positions(), ::testing::ElementsAreArray(list[i].positions)) << i;
+    }
+    w.AddEncoded(c.doc(), {c.freq(0), c.freq(1), c.freq(2)}, bytes, list[i].lengths);
+    kept.push_back(list[i]);
+  }
+  copy.offset = w.Finish(0);
+  copy.postings.resize(copy.postings.size() + kStreamPadding, 0);
+  copy.list = OpenList(0, copy.postings.data() + copy.offset, copy.positions.data());
+  ASSERT_EQ(copy.list.count, kept.size());
+  ListCursor k(copy.list);
+  for (const Posting& p : kept) {
+    ASSERT_EQ(k.doc(), p.doc);
+    ASSERT_THAT(k.positions(), ::testing::ElementsAreArray(p.positions)) << p.doc;
+    k.Next();
+  }
+  EXPECT_EQ(k.doc(), kNoMoreDocs);
+}
+
 TEST_P(PostingCodecTest, AdvanceFindsTheFirstDocAtOrAfterTheTarget) {
   std::mt19937 rng(GetParam() + 7);
   const std::vector<Posting> list = RandomList(rng, 5, GetParam(), 9, 3);
