@@ -40,7 +40,7 @@ ABSL_FLAG(int64_t, exact_hits_up_to, khabar::search::SearchLimits().exact_hits_u
           "top of the page (total_hits becomes a lower bound; a request's exact_total_hits "
           "overrides). 0: prune from the first full page");
 ABSL_FLAG(int32_t, indexing_threads, 0,
-          "Threads that analyse each indexed batch (0 = one per core)");
+          "Threads that analyse each indexed batch and build its segments (0 = one per core)");
 ABSL_FLAG(int32_t, merge_factor, static_cast<int32_t>(khabar::index::MergePolicy().merge_factor),
           "Index segments merge this many at a time (docs/index-snapshots.md)");
 

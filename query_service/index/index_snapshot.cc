@@ -109,59 +109,100 @@ int64_t Segment::DictionaryBytes() const {
                               slots_.capacity() * sizeof(uint32_t));
 }
 
-void SegmentBuilder::Add(absl::string_view term, DocId doc,
-                         const std::array<uint32_t, kNumFields>& freq,
-                         absl::Span<const uint32_t> positions) {
-  // Look up before inserting: most terms of a batch are already known, and
-  // a std::string key costs an allocation.
-  auto it = term_ids_.find(term);
-  if (it == term_ids_.end()) {
-    it = term_ids_.emplace(std::string(term), static_cast<uint32_t>(term_ids_.size())).first;
+void SegmentBuilder::AddDocument(std::shared_ptr<const Document> doc, const FieldLengths& lengths,
+                                 const DocumentTerms* terms) {
+  const DocId id = base_ + static_cast<DocId>(stored_.size());
+  stored_.push_back(std::move(doc));
+  lengths_.push_back(lengths);
+  if (terms == nullptr) return;
+  for (const DocumentTerms::Term& t : terms->terms) {
+    records_.push_back({Intern(t.key, t.hash), id, t.freq, terms->positions.data() + t.pos_begin});
   }
-  records_.push_back({it->second, doc, freq, static_cast<uint32_t>(positions_.size()),
-                      static_cast<uint32_t>(positions.size())});
-  positions_.insert(positions_.end(), positions.begin(), positions.end());
 }
+
+uint32_t SegmentBuilder::Intern(absl::string_view key, uint64_t hash) {
+  if ((keys_.size() + 1) * 4 > slots_.size() * 3) {  // keep the table at most 3/4 full
+    slots_.assign(std::max<size_t>(1024, slots_.size() * 2), UINT32_MAX);
+    const size_t mask = slots_.size() - 1;
+    for (uint32_t t = 0; t < keys_.size(); ++t) {
+      size_t i = hashes_[t] & mask;
+      while (slots_[i] != UINT32_MAX) i = (i + 1) & mask;
+      slots_[i] = t;
+    }
+  }
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const uint32_t t = slots_[i];
+    if (t == UINT32_MAX) {
+      slots_[i] = static_cast<uint32_t>(keys_.size());
+      keys_.push_back(key);
+      hashes_.push_back(hash);
+      return slots_[i];
+    }
+    if (hashes_[t] == hash && keys_[t] == key) return t;
+  }
+}
+
+namespace {
+
+// The first 8 bytes of a term, big-endian, zero-padded: comparing these
+// orders most terms without a memcmp.
+uint64_t SortPrefix(absl::string_view key) {
+  uint64_t p = 0;
+  const size_t n = std::min<size_t>(key.size(), 8);
+  for (size_t i = 0; i < n; ++i) p |= uint64_t{static_cast<uint8_t>(key[i])} << (56 - 8 * i);
+  return p;
+}
+
+}  // namespace
 
 std::shared_ptr<const Segment> SegmentBuilder::Build() {
   auto seg = std::make_shared<Segment>();
   seg->base = base_;
   seg->limit = base_ + static_cast<DocId>(stored_.size());
   // Terms in byte order; rank[first-seen id] = sorted position.
-  const size_t n_terms = term_ids_.size();
-  std::vector<std::pair<absl::string_view, uint32_t>> order;
-  order.reserve(n_terms);
-  for (const auto& [term, id] : term_ids_) order.emplace_back(term, id);
-  std::sort(order.begin(), order.end());
+  const uint32_t n_terms = static_cast<uint32_t>(keys_.size());
+  std::vector<std::pair<uint64_t, uint32_t>> order(n_terms);
+  for (uint32_t t = 0; t < n_terms; ++t) order[t] = {SortPrefix(keys_[t]), t};
+  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return keys_[a.second] < keys_[b.second];
+  });
   std::vector<uint32_t> rank(n_terms);
   for (uint32_t r = 0; r < n_terms; ++r) rank[order[r].second] = r;
   // Counting sort of the records by term rank; arrival (= doc) order kept.
-  std::vector<uint32_t> begin(n_terms + 1, 0);
-  for (const Record& r : records_) ++begin[rank[r.term] + 1];
+  std::vector<uint32_t> begin(size_t{n_terms} + 1, 0);
+  size_t position_count = 0;
+  for (Record& r : records_) {
+    r.term = rank[r.term];
+    ++begin[r.term + 1];
+    position_count += size_t{r.freq[0]} + r.freq[1];
+  }
   for (size_t t = 0; t < n_terms; ++t) begin[t + 1] += begin[t];
   std::vector<uint32_t> slot(begin.begin(), begin.end() - 1);
-  std::vector<uint32_t> placed(records_.size());
-  for (uint32_t i = 0; i < records_.size(); ++i) placed[slot[rank[records_[i].term]]++] = i;
+  std::vector<Record> sorted(records_.size());
+  for (const Record& r : records_) sorted[slot[r.term]++] = r;
   seg->postings.reserve(records_.size() * 2);
-  seg->positions.reserve(positions_.size() * 3 / 2);
-  seg->term_start.reserve(n_terms + 1);
+  seg->positions.reserve(position_count * 3 / 2);
+  seg->term_start.reserve(size_t{n_terms} + 1);
   seg->term_postings.reserve(n_terms);
   PostingListWriter writer(&seg->postings, &seg->positions);
   for (uint32_t t = 0; t < n_terms; ++t) {
     for (uint32_t k = begin[t]; k < begin[t + 1]; ++k) {
-      const Record& r = records_[placed[k]];
+      const Record& r = sorted[k];
       writer.Add(r.doc, r.freq,
-                 absl::Span<const uint32_t>(positions_.data() + r.pos_begin, r.pos_count),
+                 absl::Span<const uint32_t>(r.positions, size_t{r.freq[0]} + r.freq[1]),
                  lengths_[r.doc - base_]);
     }
-    seg->AddTerm(order[t].first, writer.Finish(base_));
+    seg->AddTerm(keys_[order[t].second], writer.Finish(base_));
   }
   seg->posting_count = static_cast<int64_t>(records_.size());
   seg->stored = std::move(stored_);
   seg->Seal();
-  term_ids_.clear();
+  keys_.clear();
+  hashes_.clear();
+  slots_.clear();
   records_.clear();
-  positions_.clear();
   lengths_.clear();
   return seg;
 }
@@ -316,18 +357,29 @@ MemoryBreakdown IndexSnapshot::Breakdown() const {
 
 std::shared_ptr<const Segment> MergeSegments(
     absl::Span<const std::shared_ptr<const Segment>> segments,
-    const ChunkedVector<uint64_t>& deleted, const ChunkedVector<DocInfo>& info) {
+    const ChunkedVector<uint64_t>& deleted, const ChunkedVector<FieldLengths>& lengths) {
   auto merged = std::make_shared<Segment>();
   merged->base = segments.front()->base;
   merged->limit = segments.back()->limit;
-  merged->stored.reserve(merged->limit - merged->base);
+  const DocId base = merged->base;
+  merged->stored.reserve(merged->limit - base);
+  // The range's deletions and field lengths, copied once into flat arrays:
+  // every posting reads them.
+  std::vector<uint8_t> gone(merged->limit - base);
+  std::vector<FieldLengths> length(merged->limit - base);
+  std::vector<bool> segment_has_deletions(segments.size(), false);
   size_t postings = 0, positions = 0;
-  for (const auto& s : segments) {
-    for (DocId i = 0; i < s->size(); ++i) {
-      merged->stored.push_back(Deleted(deleted, s->base + i) ? nullptr : s->stored[i]);
+  for (size_t k = 0; k < segments.size(); ++k) {
+    const Segment& s = *segments[k];
+    for (DocId i = 0; i < s.size(); ++i) {
+      const DocId d = s.base + i;
+      gone[d - base] = Deleted(deleted, d);
+      length[d - base] = lengths[d];
+      if (gone[d - base]) segment_has_deletions[k] = true;
+      merged->stored.push_back(gone[d - base] ? nullptr : s.stored[i]);
     }
-    postings += s->postings.size();
-    positions += s->positions.size();
+    postings += s.postings.size();
+    positions += s.positions.size();
   }
   merged->postings.reserve(postings);
   merged->positions.reserve(positions);
@@ -352,11 +404,12 @@ std::shared_ptr<const Segment> MergeSegments(
       }
     }
     for (size_t k : with_term) {
+      const bool check = segment_has_deletions[k];
       for (ListCursor c(segments[k]->List(next[k])); c.doc() != kNoMoreDocs; c.Next()) {
         const DocId d = c.doc();
-        if (Deleted(deleted, d)) continue;
+        if (check && gone[d - base]) continue;
         writer.AddEncoded(d, {c.freq(0), c.freq(1), c.freq(2)}, c.position_bytes(),
-                          info[d].length);
+                          length[d - base]);
       }
     }
     if (writer.size() > 0) {  // else every document with the term was deleted

@@ -29,6 +29,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
+#include "absl/hash/hash.h"
 #include "absl/types/span.h"
 #include "query_service/analysis/analyzer.h"
 #include "query_service/index/chunked_vector.h"
@@ -188,38 +189,62 @@ struct Segment {
   std::vector<uint32_t> slots_;
 };
 
-// Collects a batch's postings in arrival order, then sorts them into a
-// Segment. Writer thread only.
+// One document's postings as analysis makes them (InvertedIndex::Analyze,
+// on any thread): each distinct term (stem or exact key) with its per-field
+// frequencies and its positions, and the key's hash, computed there so the
+// writer does not hash every posting again.
+struct DocumentTerms {
+  struct Term {
+    std::string key;
+    uint64_t hash = 0;  // TermHash(key)
+    std::array<uint32_t, kNumFields> freq{};
+    uint32_t pos_begin = 0;  // freq[title] + freq[body] increasing positions from here
+  };
+  std::vector<Term> terms;
+  std::vector<uint32_t> positions;
+  absl::Span<const uint32_t> positions_of(const Term& t) const {
+    return absl::Span<const uint32_t>(positions.data() + t.pos_begin,
+                                      size_t{t.freq[0]} + t.freq[1]);
+  }
+};
+inline uint64_t TermHash(absl::string_view key) { return absl::HashOf(key); }
+
+// Turns a run of documents (consecutive doc ids from `base`) into a Segment:
+// interns their terms, sorts the terms, then writes every term's list. The
+// documents' DocumentTerms are read, not copied: they must outlive Build().
+// One builder per thread; several build the parts of a batch in parallel.
 class SegmentBuilder {
  public:
   explicit SegmentBuilder(DocId base) : base_(base) {}
-  // Adds one document's postings for `term` (doc ids must not decrease).
-  void Add(absl::string_view term, DocId doc, const std::array<uint32_t, kNumFields>& freq,
-           absl::Span<const uint32_t> positions);
-  // The document with the next doc id, and its field lengths (DocInfo).
-  void AddDocument(std::shared_ptr<const Document> doc,
-                   const std::array<uint32_t, kNumFields>& lengths) {
-    stored_.push_back(std::move(doc));
-    lengths_.push_back(lengths);
-  }
+  // The document with the next doc id, its field lengths (DocInfo) and its
+  // postings (may be null: no postings).
+  void AddDocument(std::shared_ptr<const Document> doc, const FieldLengths& lengths,
+                   const DocumentTerms* terms);
   DocId base() const { return base_; }
   size_t documents() const { return stored_.size(); }
   std::shared_ptr<const Segment> Build();
 
  private:
+  // The number of `key` (first-seen order), adding it if new.
+  uint32_t Intern(absl::string_view key, uint64_t hash);
+
+  // A posting, self-contained so the sorted pass reads records in order and
+  // only the positions elsewhere.
   struct Record {
     uint32_t term;
     DocId doc;
     std::array<uint32_t, kNumFields> freq;
-    uint32_t pos_begin;
-    uint32_t pos_count;
+    const uint32_t* positions;  // freq[title] + freq[body] of them
   };
   DocId base_;
-  absl::flat_hash_map<std::string, uint32_t> term_ids_;  // first-seen order
+  // Interned terms: views into the documents' DocumentTerms, their hashes,
+  // and an open-addressing table of term numbers (UINT32_MAX = empty).
+  std::vector<absl::string_view> keys_;
+  std::vector<uint64_t> hashes_;
+  std::vector<uint32_t> slots_;
   std::vector<Record> records_;
-  std::vector<uint32_t> positions_;
   std::vector<std::shared_ptr<const Document>> stored_;
-  std::vector<std::array<uint32_t, kNumFields>> lengths_;
+  std::vector<FieldLengths> lengths_;
 };
 
 class IndexSnapshot {
@@ -293,10 +318,10 @@ class IndexSnapshot {
 
 // Merges `segments` (adjacent, in doc id order) into one, dropping the
 // postings and stored text of documents deleted in `deleted` (a bit per doc
-// id, as IndexSnapshot keeps it). `info` gives the field lengths.
+// id, as IndexSnapshot keeps it). `lengths` gives the field lengths by doc.
 std::shared_ptr<const Segment> MergeSegments(
     absl::Span<const std::shared_ptr<const Segment>> segments,
-    const ChunkedVector<uint64_t>& deleted, const ChunkedVector<DocInfo>& info);
+    const ChunkedVector<uint64_t>& deleted, const ChunkedVector<FieldLengths>& lengths);
 
 }  // namespace khabar::index
 

@@ -1,11 +1,13 @@
 #include "query_service/index/inverted_index.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/parallel.h"
 #include "common/base/status_macros.h"
 #include "common/base/utf8.h"
 
@@ -75,9 +77,12 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
     return out;
   }
   DocInfo& info = out.info;
-  // Term frequencies per field and positions, gathered per document so each
-  // term gets one posting.
-  absl::flat_hash_map<std::string, AnalyzedDocument::TermStats> terms;
+  // Each distinct term (stem or exact key) gets a number in first-seen order;
+  // every token adds (term, position) twice. The positions are grouped by
+  // term afterwards, so no term owns a vector of its own.
+  absl::flat_hash_map<std::string, uint32_t> numbers;
+  std::vector<DocumentTerms::Term>& terms = out.terms.terms;
+  std::vector<std::pair<uint32_t, uint32_t>> occurrences;  // (term, position)
   // The lead: the first paragraph of a multi-paragraph body, up to
   // lead_tokens words. A single-paragraph document has no lead.
   const bool has_lead = doc.paragraphs.size() > 1;
@@ -88,21 +93,23 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
   const bool fingerprint = near_options_.enabled;
   auto add_field = [&](Field field, absl::string_view text, uint32_t first_position) {
     const int lead = static_cast<int>(Field::kLead);
-    auto count = [&](AnalyzedDocument::TermStats& ts, uint32_t position, bool in_lead) {
-      ++ts.freq[static_cast<int>(field)];
-      if (in_lead) ++ts.freq[lead];
-      ts.positions.push_back(position);
+    auto count = [&](absl::string_view key, uint32_t position, bool in_lead) {
+      const auto [it, added] = numbers.try_emplace(key, static_cast<uint32_t>(terms.size()));
+      if (added) terms.emplace_back().key.assign(key.data(), key.size());
+      DocumentTerms::Term& term = terms[it->second];
+      ++term.freq[static_cast<int>(field)];
+      if (in_lead) ++term.freq[lead];
+      occurrences.emplace_back(it->second, position);
     };
     return analyzer_->ForEachToken(text, first_position, [&](const analysis::TokenRef& t) {
       const bool in_lead = has_lead && field == Field::kBody && paragraph_index == 0 &&
                            info.length[lead] < limits_.lead_tokens;
       if (in_lead) ++info.length[lead];
       ++info.length[static_cast<int>(field)];
-      // One insertion at a time: a second insert may rehash and move the first.
-      count(terms[t.stem], t.position, in_lead);
+      count(t.stem, t.position, in_lead);
       exact_key.assign(1, kExactMarker);
       exact_key.append(t.term.data(), t.term.size());
-      count(terms[exact_key], t.position, in_lead);
+      count(exact_key, t.position, in_lead);
       if (fingerprint) hasher.Add(t.term);
     });
   };
@@ -116,12 +123,17 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
     info.fingerprinted = true;
     info.fingerprint = hasher.Finish();
   }
-  out.terms.reserve(terms.size());
-  // Moved out of the map node by node: no copy of the keys.
-  for (auto it = terms.begin(); it != terms.end();) {
-    auto node = terms.extract(it++);
-    out.terms.emplace_back(std::move(node.key()), std::move(node.mapped()));
+  // Positions grouped by term (a counting sort: each term's stay increasing).
+  uint32_t next = 0;
+  for (DocumentTerms::Term& term : terms) {
+    term.pos_begin = next;
+    next += term.freq[0] + term.freq[1];
+    term.hash = TermHash(term.key);
   }
+  std::vector<uint32_t> fill(terms.size());
+  for (size_t i = 0; i < terms.size(); ++i) fill[i] = terms[i].pos_begin;
+  out.terms.positions.resize(next);
+  for (const auto& [term, p] : occurrences) out.terms.positions[fill[term]++] = p;
   out.doc = std::move(doc);
   out.analyzed = true;
   return out;
@@ -142,9 +154,8 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
   if (!analyzed.analyzed) analyzed = Analyze(std::move(doc));
 
   const DocId id = static_cast<DocId>(info_.size());
-  if (pending_ == nullptr) pending_ = std::make_unique<SegmentBuilder>(id);
+  if (pending_.empty()) pending_base_ = id;
   DocInfo info = analyzed.info;
-  for (const auto& [term, ts] : analyzed.terms) pending_->Add(term, id, ts.freq, ts.positions);
   // The cluster: that of the nearest live near-duplicate, else a new one.
   if (info.fingerprinted) {
     if (std::optional<NearMatch> m = near_table_.FindNearest(info.fingerprint)) {
@@ -163,7 +174,8 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
   token_count_ += info.length[static_cast<int>(Field::kTitle)] +
                   info.length[static_cast<int>(Field::kBody)];
   live_ids_[analyzed.doc.id] = LiveId{id, analyzed.doc.content_hash};
-  pending_->AddDocument(std::make_shared<const Document>(std::move(analyzed.doc)), info.length);
+  pending_.push_back({std::make_shared<const Document>(std::move(analyzed.doc)), info.length,
+                      std::move(analyzed.terms)});
   info_.push_back(info);
   lengths_.push_back(info.length);
   if ((id >> 6) >= deleted_.size()) deleted_.push_back(0);
@@ -237,14 +249,24 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::Publish() {
   bool merge_due = false;
   // Building the segment (sorting the batch's postings) is the writer's own
   // work: readers wait for nothing but the pointer swaps below.
-  std::shared_ptr<const Segment> built;
-  if (pending_ != nullptr) {
-    built = pending_->Build();
-    pending_ = nullptr;
-  }
+  // Cut into parts built on their own threads (each part is a segment).
+  const size_t parts =
+      std::clamp<size_t>(pending_.size() / MergePolicy::kMinDocsPerBuild, 1,
+                         std::max<uint32_t>(merge_.build_threads, 1));
+  std::vector<std::shared_ptr<const Segment>> built(pending_.empty() ? 0 : parts);
+  base::ParallelFor(built.size(), static_cast<int>(built.size()), [&](size_t part) {
+    const size_t begin = pending_.size() * part / parts;
+    const size_t end = pending_.size() * (part + 1) / parts;
+    SegmentBuilder builder(pending_base_ + static_cast<DocId>(begin));
+    for (size_t i = begin; i < end; ++i) {
+      builder.AddDocument(pending_[i].doc, pending_[i].lengths, &pending_[i].terms);
+    }
+    built[part] = builder.Build();
+  });
+  pending_.clear();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (built != nullptr) segments_.push_back(std::move(built));
+    for (auto& segment : built) segments_.push_back(std::move(segment));
     pending_deletes_ = false;
     published_ = snapshot = PublishLocked();
     const auto [begin, end] = MergeCandidates();
@@ -272,7 +294,7 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::snapshot() const {
 const IndexSnapshot& InvertedIndex::reader() {
   // Background merges publish too, but reader_ moves only on writes (and
   // WaitForMerges), so references it handed out stay valid until then.
-  if (pending_ != nullptr || pending_deletes_) Publish();
+  if (!pending_.empty() || pending_deletes_) Publish();
   return *reader_;
 }
 
@@ -328,7 +350,7 @@ bool InvertedIndex::MergeOnce(bool all) {
     merging_ = true;
   }
   // Deletes published after `basis` stay in the bitmap and are skipped.
-  std::shared_ptr<const Segment> merged = MergeSegments(inputs, basis->deleted_, basis->info_);
+  std::shared_ptr<const Segment> merged = MergeSegments(inputs, basis->deleted_, basis->lengths_);
   {
     std::lock_guard<std::mutex> lock(mu_);
     // Only the merger removes segments, so [begin, begin + inputs.size())

@@ -63,21 +63,22 @@ struct MergePolicy {
   // Merge on a background thread (the writer and readers go on meanwhile);
   // false: merge inside Publish(), deterministic, for tests and batch tools.
   bool background = true;
+  // Publish() cuts the documents upserted since the last publish into up to
+  // this many segments (at least kMinDocsPerBuild documents each) and
+  // builds them on as many threads.
+  uint32_t build_threads = 1;
+  static constexpr size_t kMinDocsPerBuild = 64;
 };
 
 // A document analysed for indexing, before it gets a doc id: what
 // InvertedIndex::Analyze computes (thread-safe, the costly part) and
 // Upsert(AnalyzedDocument) commits (the writer's part).
 struct AnalyzedDocument {
-  struct TermStats {
-    std::array<uint32_t, kNumFields> freq{};
-    std::vector<uint32_t> positions;
-  };
   Document doc;
   absl::Status status;  // a validation error: the document is rejected
   bool analyzed = false;  // false: only validated (Upsert analyses it if needed)
   DocInfo info;           // lengths and fingerprint; cluster not yet set
-  std::vector<std::pair<std::string, TermStats>> terms;  // stems and exact keys
+  DocumentTerms terms;  // stems and exact keys
 };
 
 class InvertedIndex {
@@ -176,7 +177,15 @@ class InvertedIndex {
   const MergePolicy merge_;
 
   // Writer state (the writer thread only).
-  std::unique_ptr<SegmentBuilder> pending_;  // documents upserted since the last publish
+  // Documents upserted since the last publish (doc ids from pending_base_
+  // on), with their postings, until Publish() builds them into segments.
+  struct PendingDocument {
+    std::shared_ptr<const Document> doc;
+    FieldLengths lengths;
+    DocumentTerms terms;
+  };
+  std::vector<PendingDocument> pending_;
+  DocId pending_base_ = 0;
   bool pending_deletes_ = false;
   ChunkedVector<DocInfo> info_;       // by DocId
   ChunkedVector<FieldLengths> lengths_;  // by DocId: info_[doc].length, dense for scoring

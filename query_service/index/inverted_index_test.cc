@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -227,6 +228,61 @@ TEST_F(SegmentedIndexTest, PostingsSpanSegmentsInDocOrder) {
   s = index.Publish();
   EXPECT_EQ(s->Find("2")->title, "جديد");
   EXPECT_EQ(*s->FindDocId("2"), 5u);
+}
+
+// Every posting of `s` (of live documents only when `live`), term by term, in
+// doc order: (term, doc, freqs, positions).
+std::vector<std::string> AllPostings(const IndexSnapshot& s, bool live = false) {
+  std::vector<std::string> out;
+  s.ForEachTermWithPrefix("", [&](absl::string_view term, int64_t) {
+    for (const PostingList& list : s.Postings(term).lists) {
+      for (ListCursor c(list); c.doc() != kNoMoreDocs; c.Next()) {
+        if (live && !s.is_live(c.doc())) continue;
+        std::string line = absl::StrCat(term, " ", c.doc(), " ", c.freq(0), ",", c.freq(1), ",",
+                                        c.freq(2), ":");
+        for (uint32_t p : c.positions()) absl::StrAppend(&line, " ", p);
+        out.push_back(std::move(line));
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
+TEST(ParallelBuildTest, PartsBuiltOnThreadsHoldTheSamePostings) {
+  analysis::Analyzer analyzer;
+  const MergePolicy one{.merge_factor = 100, .background = false, .build_threads = 1};
+  MergePolicy three = one;
+  three.build_threads = 3;
+  InvertedIndex serial{&analyzer, {}, {}, one};
+  InvertedIndex parallel{&analyzer, {}, {}, three};
+  const std::vector<std::string> words = {"الحكومة", "حكومات", "الاقتصاد", "اقتصادية", "غزة",
+                                          "لبنان",   "السوق",  "أسواق",    "النفط",    "الذكاء"};
+  for (InvertedIndex* index : {&serial, &parallel}) {
+    for (int i = 0; i < 400; ++i) {
+      std::string title = words[i % words.size()] + " " + words[(i * 7) % words.size()];
+      std::vector<std::string> body = {words[(i * 3) % words.size()] + " " + title,
+                                       words[(i / 5) % words.size()] + " خبر " + std::to_string(i)};
+      // Some ids come back within the batch: updates tombstone a pending doc.
+      ASSERT_TRUE(index->Upsert(Doc(std::to_string(i % 350), title, body)).ok());
+    }
+  }
+  const std::shared_ptr<const IndexSnapshot> a = serial.Publish();
+  const std::shared_ptr<const IndexSnapshot> b = parallel.Publish();
+  EXPECT_EQ(a->segment_count(), 1u);
+  EXPECT_EQ(b->segment_count(), 3u);  // 400 documents: three parts of >= 64
+  const std::vector<std::string> expected = AllPostings(*a);
+  ASSERT_GT(expected.size(), 1000u);
+  EXPECT_EQ(AllPostings(*b), expected);
+  EXPECT_EQ(b->Stats().postings, a->Stats().postings);
+  EXPECT_EQ(b->live_documents(), 350);
+  EXPECT_EQ(b->Find("7")->paragraphs, a->Find("7")->paragraphs);
+  // Merged, the parts make one segment without the tombstones.
+  parallel.ForceMerge();
+  EXPECT_EQ(parallel.snapshot()->segment_count(), 1u);
+  const std::vector<std::string> live = AllPostings(*a, /*live=*/true);
+  EXPECT_LT(live.size(), expected.size());
+  EXPECT_EQ(AllPostings(*parallel.snapshot()), live);
 }
 
 TEST(SegmentedIndexBackgroundTest, BackgroundMergesPublishTheSameContents) {

@@ -24,15 +24,26 @@ uint32_t MaxOf(const uint32_t* v, uint32_t n) {
 void PackBits(const uint32_t* values, uint32_t n, uint32_t width, std::vector<uint8_t>* out) {
   if (width == 0) return;
   const size_t start = out->size();
-  out->resize(start + PackedBytes(n, width), 0);
+  const size_t bytes = PackedBytes(n, width);
+  // Room for whole 8-byte stores; trimmed to `bytes` at the end.
+  out->resize(start + bytes + 8);
   uint8_t* p = out->data() + start;
-  uint64_t bit = 0;
-  for (uint32_t i = 0; i < n; ++i, bit += width) {
-    uint64_t v = values[i];
-    size_t byte = bit >> 3;
-    v <<= (bit & 7);
-    for (; v != 0; v >>= 8) p[byte++] |= static_cast<uint8_t>(v & 0xFF);
+  uint64_t acc = 0;  // bits not yet stored, from bit 0
+  uint32_t filled = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint64_t v = values[i];
+    acc |= v << filled;
+    filled += width;
+    if (filled >= 64) {
+      std::memcpy(p, &acc, 8);
+      p += 8;
+      filled -= 64;
+      // The bits of v that did not fit (none when it ended the word).
+      acc = filled == 0 ? 0 : v >> (width - filled);
+    }
   }
+  std::memcpy(p, &acc, 8);
+  out->resize(start + bytes);
 }
 
 void PutVarint(uint64_t v, std::vector<uint8_t>* out) {

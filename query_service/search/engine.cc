@@ -1,8 +1,6 @@
 #include "query_service/search/engine.h"
 
 #include <algorithm>
-#include <atomic>
-#include <functional>
 #include <thread>
 #include <iterator>
 #include <optional>
@@ -13,18 +11,33 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/base/parallel.h"
 #include "common/base/status_macros.h"
 #include "query_service/search/page_token.h"
 
 namespace khabar::search {
 
+namespace {
+
+int IndexingThreads(const EngineOptions& o) {
+  return o.indexing_threads > 0 ? o.indexing_threads
+                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// The options' merge policy, with segments built on the indexing threads.
+index::MergePolicy WithBuildThreads(index::MergePolicy policy, int threads) {
+  policy.build_threads = static_cast<uint32_t>(threads);
+  return policy;
+}
+
+}  // namespace
+
 Engine::Engine(EngineOptions options)
     : options_(std::move(options)),
       analyzer_(options_.analyzer),
-      index_(&analyzer_, options_.index_limits, options_.near_duplicates, options_.merge_policy),
-      indexing_threads_(options_.indexing_threads > 0
-                            ? options_.indexing_threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {}
+      index_(&analyzer_, options_.index_limits, options_.near_duplicates,
+             WithBuildThreads(options_.merge_policy, IndexingThreads(options_))),
+      indexing_threads_(IndexingThreads(options_)) {}
 
 namespace {
 
@@ -93,23 +106,6 @@ std::vector<HighlightTerm> HighlightTerms(const index::IndexSnapshot& index,
 
 }  // namespace
 
-namespace {
-
-// Runs fn(i) for i in [0, n) on `threads` threads (the caller is one).
-void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < n; i = next++) fn(i);
-  };
-  std::vector<std::thread> helpers;
-  // Not worth a thread below a few documents each.
-  const size_t useful = std::min<size_t>(static_cast<size_t>(std::max(threads, 1)), (n + 7) / 8);
-  for (size_t t = 1; t < useful; ++t) helpers.emplace_back(work);
-  work();
-  for (std::thread& t : helpers) t.join();
-}
-
-}  // namespace
 
 std::vector<absl::StatusOr<index::UpsertOutcome>> Engine::UpsertBatch(
     std::vector<index::Document> docs) {
@@ -119,12 +115,16 @@ std::vector<absl::StatusOr<index::UpsertOutcome>> Engine::UpsertBatch(
   // Analysis on every core; documents unchanged since they were indexed
   // (a re-ingest) are only validated. Upsert re-checks, in batch order.
   std::vector<index::AnalyzedDocument> analyzed(docs.size());
-  ParallelFor(docs.size(), indexing_threads_, [&](size_t i) {
-    const std::string* hash = index_.LiveContentHash(docs[i].id);
-    const bool unchanged =
-        hash != nullptr && !docs[i].content_hash.empty() && *hash == docs[i].content_hash;
-    analyzed[i] = index_.Analyze(std::move(docs[i]), !unchanged);
-  });
+  // Not worth a thread below a few documents each.
+  base::ParallelFor(
+      docs.size(), indexing_threads_,
+      [&](size_t i) {
+        const std::string* hash = index_.LiveContentHash(docs[i].id);
+        const bool unchanged =
+            hash != nullptr && !docs[i].content_hash.empty() && *hash == docs[i].content_hash;
+        analyzed[i] = index_.Analyze(std::move(docs[i]), !unchanged);
+      },
+      /*min_per_thread=*/8);
   for (index::AnalyzedDocument& doc : analyzed) {
     absl::StatusOr<index::UpsertOutcome> r = index_.Upsert(std::move(doc));
     if (!r.ok()) {

@@ -55,8 +55,8 @@ struct EngineOptions {
   absl::Duration page_token_keepalive = absl::Minutes(5);
   size_t max_pinned_snapshots = 16;
   index::MergePolicy merge_policy;
-  // Threads that analyse a batch (the costly part of indexing) before it is
-  // committed in order; 0 = one per core.
+  // Threads that analyse a batch before it is committed in order, then
+  // build its segments (MergePolicy::build_threads); 0 = one per core.
   int indexing_threads = 0;
   // Typo tolerance defaults (a request turns it on and may set the word
   // lengths), suggestions and more-like-this.
