@@ -121,10 +121,10 @@ void SegmentBuilder::AddDocument(std::shared_ptr<const Document> doc, const Fiel
 }
 
 uint32_t SegmentBuilder::Intern(absl::string_view key, uint64_t hash) {
-  if ((keys_.size() + 1) * 4 > slots_.size() * 3) {  // keep the table at most 3/4 full
+  if ((hashes_.size() + 1) * 4 > slots_.size() * 3) {  // keep the table at most 3/4 full
     slots_.assign(std::max<size_t>(1024, slots_.size() * 2), UINT32_MAX);
     const size_t mask = slots_.size() - 1;
-    for (uint32_t t = 0; t < keys_.size(); ++t) {
+    for (uint32_t t = 0; t < hashes_.size(); ++t) {
       size_t i = hashes_[t] & mask;
       while (slots_[i] != UINT32_MAX) i = (i + 1) & mask;
       slots_[i] = t;
@@ -134,12 +134,13 @@ uint32_t SegmentBuilder::Intern(absl::string_view key, uint64_t hash) {
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     const uint32_t t = slots_[i];
     if (t == UINT32_MAX) {
-      slots_[i] = static_cast<uint32_t>(keys_.size());
-      keys_.push_back(key);
+      slots_[i] = static_cast<uint32_t>(hashes_.size());
+      key_bytes_.append(key.data(), key.size());
+      key_start_.push_back(static_cast<uint32_t>(key_bytes_.size()));
       hashes_.push_back(hash);
       return slots_[i];
     }
-    if (hashes_[t] == hash && keys_[t] == key) return t;
+    if (hashes_[t] == hash && this->key(t) == key) return t;
   }
 }
 
@@ -161,12 +162,12 @@ std::shared_ptr<const Segment> SegmentBuilder::Build() {
   seg->base = base_;
   seg->limit = base_ + static_cast<DocId>(stored_.size());
   // Terms in byte order; rank[first-seen id] = sorted position.
-  const uint32_t n_terms = static_cast<uint32_t>(keys_.size());
+  const uint32_t n_terms = static_cast<uint32_t>(hashes_.size());
   std::vector<std::pair<uint64_t, uint32_t>> order(n_terms);
-  for (uint32_t t = 0; t < n_terms; ++t) order[t] = {SortPrefix(keys_[t]), t};
+  for (uint32_t t = 0; t < n_terms; ++t) order[t] = {SortPrefix(key(t)), t};
   std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
     if (a.first != b.first) return a.first < b.first;
-    return keys_[a.second] < keys_[b.second];
+    return key(a.second) < key(b.second);
   });
   std::vector<uint32_t> rank(n_terms);
   for (uint32_t r = 0; r < n_terms; ++r) rank[order[r].second] = r;
@@ -184,6 +185,7 @@ std::shared_ptr<const Segment> SegmentBuilder::Build() {
   for (const Record& r : records_) sorted[slot[r.term]++] = r;
   seg->postings.reserve(records_.size() * 2);
   seg->positions.reserve(position_count * 3 / 2);
+  seg->term_bytes.reserve(key_bytes_.size());
   seg->term_start.reserve(size_t{n_terms} + 1);
   seg->term_postings.reserve(n_terms);
   PostingListWriter writer(&seg->postings, &seg->positions);
@@ -194,12 +196,13 @@ std::shared_ptr<const Segment> SegmentBuilder::Build() {
                  absl::Span<const uint32_t>(r.positions, size_t{r.freq[0]} + r.freq[1]),
                  lengths_[r.doc - base_]);
     }
-    seg->AddTerm(keys_[order[t].second], writer.Finish(base_));
+    seg->AddTerm(key(order[t].second), writer.Finish(base_));
   }
   seg->posting_count = static_cast<int64_t>(records_.size());
   seg->stored = std::move(stored_);
   seg->Seal();
-  keys_.clear();
+  key_bytes_.clear();
+  key_start_.assign(1, 0);
   hashes_.clear();
   slots_.clear();
   records_.clear();

@@ -237,9 +237,14 @@ class SegmentBuilder {
     const uint32_t* positions;  // freq[title] + freq[body] of them
   };
   DocId base_;
-  // Interned terms: views into the documents' DocumentTerms, their hashes,
-  // and an open-addressing table of term numbers (UINT32_MAX = empty).
-  std::vector<absl::string_view> keys_;
+  absl::string_view key(uint32_t t) const {
+    return absl::string_view(key_bytes_).substr(key_start_[t], key_start_[t + 1] - key_start_[t]);
+  }
+  // Interned terms back to back (copied: the sort and the dictionary then
+  // read one compact array, not every document's term objects), their
+  // hashes, and an open-addressing table of term numbers (UINT32_MAX = empty).
+  std::string key_bytes_;
+  std::vector<uint32_t> key_start_{0};
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> slots_;
   std::vector<Record> records_;
