@@ -19,6 +19,11 @@ std::optional<size_t> FindInvalidUtf8(absl::string_view text) {
       if (word & 0x8080808080808080ull) break;
       i += 8;
     }
+    // Two-byte sequences back to back (Arabic letters are U+0600..U+06FF).
+    while (i + 2 <= n && static_cast<uint8_t>(s[i] - 0xC2) <= 0xDF - 0xC2 &&
+           (s[i + 1] & 0xC0) == 0x80) {
+      i += 2;
+    }
     if (i >= n) break;
     const uint8_t c = s[i];
     if (c < 0x80) {

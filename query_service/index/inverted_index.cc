@@ -80,36 +80,47 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
   // Each distinct term (stem or exact key) gets a number in first-seen order;
   // every token adds (term, position) twice. The positions are grouped by
   // term afterwards, so no term owns a vector of its own.
-  absl::flat_hash_map<std::string, uint32_t> numbers;
   std::vector<DocumentTerms::Term>& terms = out.terms.terms;
+  // By normalized form: the numbers of its exact key and of its stem (the
+  // stem is a function of the form), so a repeated word costs one lookup.
+  absl::flat_hash_map<std::string, std::pair<uint32_t, uint32_t>> by_form;
+  absl::flat_hash_map<std::string, uint32_t> by_stem;
   std::vector<std::pair<uint32_t, uint32_t>> occurrences;  // (term, position)
   // The lead: the first paragraph of a multi-paragraph body, up to
   // lead_tokens words. A single-paragraph document has no lead.
   const bool has_lead = doc.paragraphs.size() > 1;
   size_t paragraph_index = 0;
-  std::string exact_key;
   // The near-duplicate fingerprint, over the same tokens (title, then body).
   SimHasher hasher(near_options_.shingle_size);
   const bool fingerprint = near_options_.enabled;
   auto add_field = [&](Field field, absl::string_view text, uint32_t first_position) {
     const int lead = static_cast<int>(Field::kLead);
-    auto count = [&](absl::string_view key, uint32_t position, bool in_lead) {
-      const auto [it, added] = numbers.try_emplace(key, static_cast<uint32_t>(terms.size()));
-      if (added) terms.emplace_back().key.assign(key.data(), key.size());
-      DocumentTerms::Term& term = terms[it->second];
+    auto count = [&](uint32_t number, uint32_t position, bool in_lead) {
+      DocumentTerms::Term& term = terms[number];
       ++term.freq[static_cast<int>(field)];
       if (in_lead) ++term.freq[lead];
-      occurrences.emplace_back(it->second, position);
+      occurrences.emplace_back(number, position);
+    };
+    auto new_term = [&](absl::string_view marker, absl::string_view key) {
+      DocumentTerms::Term& term = terms.emplace_back();
+      term.key.reserve(marker.size() + key.size());
+      term.key.append(marker.data(), marker.size()).append(key.data(), key.size());
+      return static_cast<uint32_t>(terms.size() - 1);
     };
     return analyzer_->ForEachToken(text, first_position, [&](const analysis::TokenRef& t) {
       const bool in_lead = has_lead && field == Field::kBody && paragraph_index == 0 &&
                            info.length[lead] < limits_.lead_tokens;
       if (in_lead) ++info.length[lead];
       ++info.length[static_cast<int>(field)];
-      count(t.stem, t.position, in_lead);
-      exact_key.assign(1, kExactMarker);
-      exact_key.append(t.term.data(), t.term.size());
-      count(exact_key, t.position, in_lead);
+      auto [it, added] = by_form.try_emplace(t.term);
+      if (added) {
+        const auto [stem, new_stem] = by_stem.try_emplace(t.stem);
+        if (new_stem) stem->second = new_term("", t.stem);
+        it->second = {new_term(absl::string_view(&kExactMarker, 1), t.term), stem->second};
+      }
+      const auto [exact, stem] = it->second;
+      count(stem, t.position, in_lead);
+      count(exact, t.position, in_lead);
       if (fingerprint) hasher.Add(t.term);
     });
   };

@@ -1,0 +1,151 @@
+// The indexing pipeline's parts, one core each (issue 5; docs/index-snapshots.md):
+//   BM_AnalyzeDocument  InvertedIndex::Analyze, what the indexing threads run
+//   BM_BuildSegment     a batch of analysed documents into a Segment
+//   BM_MergeSegments    8 segments of 256 documents into one
+//   build/bench/indexing_benchmark [--benchmark_filter=...]
+// Documents are made of words drawn (Zipf-like, seeded) from the seed
+// articles in ../shared/seeds, else from a built-in paragraph.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "benchmark/benchmark.h"
+#include "query_service/analysis/analyzer.h"
+#include "query_service/index/inverted_index.h"
+
+namespace khabar::index {
+namespace {
+
+std::vector<std::string> Vocabulary() {
+  std::string text;
+  for (const char* dir : {"../shared/seeds", "../../shared/seeds", "../../../shared/seeds"}) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) continue;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      std::ifstream in(e.path());
+      std::stringstream ss;
+      ss << in.rdbuf();
+      absl::StrAppend(&text, ss.str(), " ");
+    }
+    break;
+  }
+  if (text.empty()) {
+    text = "تعد وحدات معالجة الرسوميات حجر الأساس لتشغيل مراكز بيانات الذكاء الاصطناعي "
+           "وتدريب النماذج المتقدمة لكن أفضل هذه الوحدات تأتي من شركة إنفيديا الأمريكية";
+  }
+  return absl::StrSplit(text, absl::ByAnyChar(" \n\t"), absl::SkipEmpty());
+}
+
+// `n` documents of a title and 6 paragraphs of 80 words, ~4 KB each.
+std::vector<Document> Documents(size_t n, uint32_t seed) {
+  const std::vector<std::string> words = Vocabulary();
+  std::mt19937 rng(seed);
+  // Zipf-like: rank r drawn with weight 1 / (r + 1).
+  std::vector<double> weights(words.size());
+  for (size_t r = 0; r < words.size(); ++r) weights[r] = 1.0 / static_cast<double>(r + 1);
+  std::discrete_distribution<size_t> pick(weights.begin(), weights.end());
+  auto sentence = [&](int count) {
+    std::string s;
+    for (int i = 0; i < count; ++i) absl::StrAppend(&s, i ? " " : "", words[pick(rng)]);
+    return s;
+  };
+  std::vector<Document> docs(n);
+  for (size_t i = 0; i < n; ++i) {
+    docs[i].id = absl::StrCat("doc", seed, "-", i);
+    docs[i].title = sentence(8);
+    for (int p = 0; p < 6; ++p) docs[i].paragraphs.push_back(sentence(80));
+  }
+  return docs;
+}
+
+int64_t Bytes(const std::vector<Document>& docs) {
+  int64_t bytes = 0;
+  for (const Document& d : docs) {
+    bytes += static_cast<int64_t>(d.title.size());
+    for (const std::string& p : d.paragraphs) bytes += static_cast<int64_t>(p.size());
+  }
+  return bytes;
+}
+
+void BM_AnalyzeDocument(benchmark::State& state) {
+  analysis::Analyzer analyzer;
+  InvertedIndex index(&analyzer);
+  const std::vector<Document> docs = Documents(64, 1);
+  for (auto _ : state) {
+    for (const Document& d : docs) {
+      AnalyzedDocument a = index.Analyze(d);
+      benchmark::DoNotOptimize(a.terms.terms.data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * docs.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * Bytes(docs));
+}
+BENCHMARK(BM_AnalyzeDocument);
+
+// Analysed documents ready for SegmentBuilder.
+struct Batch {
+  std::vector<std::shared_ptr<const Document>> docs;
+  std::vector<AnalyzedDocument> analyzed;
+};
+Batch Analyzed(const InvertedIndex& index, size_t n, uint32_t seed) {
+  Batch b;
+  for (Document& d : Documents(n, seed)) {
+    b.analyzed.push_back(index.Analyze(d));
+    b.docs.push_back(std::make_shared<const Document>(std::move(d)));
+  }
+  return b;
+}
+
+void BM_BuildSegment(benchmark::State& state) {
+  analysis::Analyzer analyzer;
+  InvertedIndex index(&analyzer);
+  const Batch batch = Analyzed(index, static_cast<size_t>(state.range(0)), 2);
+  int64_t postings = 0;
+  for (auto _ : state) {
+    SegmentBuilder builder(0);
+    for (size_t i = 0; i < batch.docs.size(); ++i) {
+      builder.AddDocument(batch.docs[i], batch.analyzed[i].info.length, &batch.analyzed[i].terms);
+    }
+    std::shared_ptr<const Segment> segment = builder.Build();
+    postings = segment->posting_count;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
+  state.counters["postings"] = static_cast<double>(postings);
+}
+BENCHMARK(BM_BuildSegment)->Arg(128)->Arg(1024);
+
+void BM_MergeSegments(benchmark::State& state) {
+  analysis::Analyzer analyzer;
+  // No merges of its own: the benchmark merges the 8 segments itself.
+  InvertedIndex index(&analyzer, {}, {}, {.merge_factor = 1000, .background = false});
+  for (uint32_t s = 0; s < 8; ++s) {
+    for (Document& d : Documents(256, 10 + s)) {
+      if (!index.Upsert(std::move(d)).ok()) state.SkipWithError("upsert failed");
+    }
+    index.Publish();
+  }
+  const std::shared_ptr<const IndexSnapshot> snapshot = index.snapshot();
+  ChunkedVector<uint64_t> deleted;
+  ChunkedVector<FieldLengths> lengths;
+  for (DocId d = 0; d < snapshot->doc_id_limit(); ++d) lengths.push_back(snapshot->lengths(d));
+  for (DocId d = 0; d < snapshot->doc_id_limit(); d += 64) deleted.push_back(0);
+  for (auto _ : state) {
+    std::shared_ptr<const Segment> merged =
+        MergeSegments(snapshot->segments(), deleted, lengths);
+    benchmark::DoNotOptimize(merged.get());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * snapshot->doc_id_limit());
+}
+BENCHMARK(BM_MergeSegments);
+
+}  // namespace
+}  // namespace khabar::index
+
+BENCHMARK_MAIN();
