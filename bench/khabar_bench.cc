@@ -376,7 +376,12 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
   raw.Set("ranking", Describe(*options));
   raw.Set("fields", "title and body as two fields (BM25F), body split into paragraphs on newlines");
   raw.Set("threads",
-          "queries: 1; indexing: 1 writer + the index's background merge thread");
+          absl::StrCat("queries: 1; indexing: ",
+                       options->indexing_threads > 0 ? absl::StrCat(options->indexing_threads)
+                                                     : std::string("one per core"),
+                       " (analysis and segment building), merges ",
+                       options->merge_policy.background ? "on their own thread"
+                                                        : "inside each publish"));
   raw.Set("sink", sink);
 
   absl::StatusOr<std::vector<double>> reread = bench::ParseLatencies(latency_text);

@@ -43,6 +43,9 @@ ABSL_FLAG(int32_t, indexing_threads, 0,
           "Threads that analyse each indexed batch and build its segments (0 = one per core)");
 ABSL_FLAG(int32_t, merge_factor, static_cast<int32_t>(khabar::index::MergePolicy().merge_factor),
           "Index segments merge this many at a time (docs/index-snapshots.md)");
+ABSL_FLAG(bool, background_merges, khabar::index::MergePolicy().background,
+          "Merge segments on a thread of their own; false: inside each batch's publish (with "
+          "--indexing_threads=1, indexing then uses one core)");
 
 namespace khabar::query {
 
@@ -77,6 +80,7 @@ absl::StatusOr<search::EngineOptions> EngineOptionsFromFlags() {
     return absl::InvalidArgumentError("--merge_factor must be in [2, 64]");
   }
   o.merge_policy.merge_factor = static_cast<uint32_t>(merge_factor);
+  o.merge_policy.background = absl::GetFlag(FLAGS_background_merges);
   if (o.max_page_size < 1 || o.max_page_size > 10000) {
     return absl::InvalidArgumentError("--max_page_size must be in [1, 10000]");
   }
