@@ -2,11 +2,9 @@
 //   build/bench/analyzer_benchmark [--benchmark_filter=...]
 // Uses ../shared/seeds when present (run from the repo or build dir), else a
 // built-in paragraph.
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "bench/seed_files.h"
 #include "benchmark/benchmark.h"
 #include "query_service/analysis/analyzer.h"
 #include "query_service/analysis/segmenter.h"
@@ -16,18 +14,8 @@ namespace {
 
 std::string Corpus() {
   std::string text;
-  for (const char* dir : {"../shared/seeds", "../../shared/seeds", "../../../shared/seeds"}) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) continue;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) {
-      std::ifstream in(e.path());
-      std::stringstream ss;
-      ss << in.rdbuf();
-      text += ss.str();
-      text += "\n";
-    }
-    if (!text.empty()) return text;
-  }
+  for (const auto& [name, contents] : bench::SeedFiles()) text += contents + "\n";
+  if (!text.empty()) return text;
   for (int i = 0; i < 50; ++i) {
     text +=
         "تُعد وحدات معالجة الرسوميات (GPU) حجر الأساس لتشغيل مراكز بيانات الذكاء الاصطناعي "

@@ -6,16 +6,14 @@
 // Documents are made of words drawn (Zipf-like, seeded) from the seed
 // articles in ../shared/seeds, else from a built-in paragraph.
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "bench/seed_files.h"
 #include "benchmark/benchmark.h"
 #include "query_service/analysis/analyzer.h"
 #include "query_service/index/inverted_index.h"
@@ -25,17 +23,7 @@ namespace {
 
 std::vector<std::string> Vocabulary() {
   std::string text;
-  for (const char* dir : {"../shared/seeds", "../../shared/seeds", "../../../shared/seeds"}) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) continue;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) {
-      std::ifstream in(e.path());
-      std::stringstream ss;
-      ss << in.rdbuf();
-      absl::StrAppend(&text, ss.str(), " ");
-    }
-    break;
-  }
+  for (const auto& [name, contents] : bench::SeedFiles()) absl::StrAppend(&text, contents, " ");
   if (text.empty()) {
     text = "تعد وحدات معالجة الرسوميات حجر الأساس لتشغيل مراكز بيانات الذكاء الاصطناعي "
            "وتدريب النماذج المتقدمة لكن أفضل هذه الوحدات تأتي من شركة إنفيديا الأمريكية";

@@ -3,15 +3,13 @@
 //   build/bench/snippets_benchmark [--benchmark_filter=...]
 // Uses the seed articles (../shared/seeds) when present, else the repo's
 // data/articles, else a built-in article; the page is 10 of them, repeated.
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "bench/seed_files.h"
 #include "benchmark/benchmark.h"
 #include "query_service/analysis/analyzer.h"
 #include "query_service/search/engine.h"
@@ -42,17 +40,8 @@ index::Document Parse(const std::string& name, const std::string& text) {
 
 std::vector<index::Document> PageOfDocs() {
   std::vector<index::Document> docs;
-  for (const char* dir : {"../shared/seeds", "../../shared/seeds", "../../../shared/seeds",
-                          KHABAR_SOURCE_DIR "/data/articles"}) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) continue;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) {
-      std::ifstream in(e.path());
-      std::stringstream ss;
-      ss << in.rdbuf();
-      docs.push_back(Parse(e.path().stem().string(), ss.str()));
-    }
-    if (!docs.empty()) break;
+  for (const auto& [name, contents] : bench::SeedFiles({KHABAR_SOURCE_DIR "/data/articles"})) {
+    docs.push_back(Parse(name, contents));
   }
   if (docs.empty()) {
     docs.push_back(Parse("builtin",
