@@ -227,7 +227,10 @@ absl::Status IndexStreamClient::Deliver(v1::IndexArticlesResponse& response) {
 }
 
 absl::Status IndexStreamClient::Recover(absl::string_view what) {
-  grpc::Status why = stream_ != nullptr ? EndStream(/*graceful=*/false) : grpc::Status::CANCELLED;
+  // Called after a failed write or once the reader saw the end: the call is
+  // over, and Finish() gives the server's status. Cancelling here would race
+  // with that status and could turn a refusal (not retryable) into CANCELLED.
+  grpc::Status why = stream_ != nullptr ? EndStream(/*graceful=*/true) : grpc::Status::CANCELLED;
   if (!IsRetryable(why.error_code())) {
     return absl::Status(rpc::FromGrpcStatus(why).code(),
                         absl::StrCat("query service at ", target_, " refused the index stream while ",
@@ -275,7 +278,7 @@ absl::Status IndexStreamClient::Recover(absl::string_view what) {
       MarkProgress();
       return absl::OkStatus();
     }
-    why = EndStream(/*graceful=*/false);
+    why = EndStream(/*graceful=*/true);  // a resend failed: the call is over (see above)
     last_error = why.error_message();
     if (!IsRetryable(why.error_code())) {
       return absl::Status(rpc::FromGrpcStatus(why).code(),
