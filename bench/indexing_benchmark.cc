@@ -33,7 +33,7 @@ std::vector<std::string> Vocabulary() {
 
 // `n` documents of a title and 6 paragraphs of 80 words, ~4 KB each.
 std::vector<Document> Documents(size_t n, uint32_t seed) {
-  const std::vector<std::string> words = Vocabulary();
+  static const std::vector<std::string> words = Vocabulary();
   std::mt19937 rng(seed);
   // Zipf-like: rank r drawn with weight 1 / (r + 1).
   std::vector<double> weights(words.size());

@@ -148,15 +148,6 @@ absl::StatusOr<std::vector<Query>> ReadQueries(const std::string& path) {
   return queries;
 }
 
-// Bytes of a document's stored text as the index counts it in memory_bytes
-// (index_snapshot.cc, DocumentBytes).
-int64_t StoredTextBytes(const index::Document& d) {
-  int64_t bytes = static_cast<int64_t>(sizeof(index::Document) + d.id.size() + d.title.size() +
-                                       d.payload.size() + d.source.size() + d.url.size());
-  for (const std::string& p : d.paragraphs) bytes += static_cast<int64_t>(p.size());
-  return bytes;
-}
-
 std::string Describe(const search::EngineOptions& o) {
   return absl::StrFormat(
       "BM25F k1=%g title_weight=%g title_b=%g body_b=%g lead_weight=%g (first %u body words) "
@@ -210,19 +201,17 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
 
   // Index until query-ready.
   search::Engine engine(*options);
-  int64_t indexed = 0, rejected = 0, line_no = 0, stored_text_bytes = 0;
+  int64_t indexed = 0, rejected = 0, line_no = 0;
   double merge_wait_seconds = 0, optimize_seconds = 0;
   const Clock::time_point ti = Clock::now();
   {
     std::ifstream in(docs_path);
     std::vector<index::Document> batch;
-    std::vector<int64_t> batch_text;
     auto flush = [&] {
       std::vector<absl::StatusOr<index::UpsertOutcome>> results = engine.UpsertBatch(std::move(batch));
       for (size_t i = 0; i < results.size(); ++i) {
         if (results[i].ok()) {
           ++indexed;
-          stored_text_bytes += batch_text[i];
         } else {
           ++rejected;
           std::fprintf(stderr, "khabar_bench: rejected: %s\n",
@@ -230,7 +219,6 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
         }
       }
       batch.clear();
-      batch_text.clear();
     };
     while (std::getline(in, line)) {
       ++line_no;
@@ -242,7 +230,6 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
                      static_cast<long long>(line_no), std::string(doc.status().message()).c_str());
         continue;
       }
-      batch_text.push_back(StoredTextBytes(*doc));
       batch.push_back(*std::move(doc));
       if (static_cast<int64_t>(batch.size()) >= bench->batch) flush();
     }
@@ -259,6 +246,7 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
   const double index_seconds = Seconds(ti, Clock::now());
   const search::EngineStats stats = engine.Stats();
   const index::MemoryBreakdown memory = engine.snapshot()->Breakdown();
+  const int64_t stored_text_bytes = memory.stored_text_bytes;
 
   absl::StatusOr<std::vector<Query>> queries = ReadQueries(queries_path);
   if (!queries.ok()) {

@@ -308,10 +308,7 @@ IndexStats IndexSnapshot::Stats() const {
   s.duplicates = duplicates_;
   s.duplicate_clusters = duplicate_clusters_;
   s.segments = static_cast<int64_t>(segments_.size());
-  int64_t bytes = writer_bytes_ + static_cast<int64_t>(info_.memory_bytes() +
-                                                       lengths_.memory_bytes() +
-                                                       deleted_.memory_bytes() +
-                                                       cluster_names_.memory_bytes());
+  int64_t bytes = writer_bytes_ + PerDocumentBytes();
   for (const auto& seg : segments_) {
     s.postings += seg->posting_count;
     bytes += seg->memory_bytes;
@@ -322,6 +319,11 @@ IndexStats IndexSnapshot::Stats() const {
     return true;
   });
   return s;
+}
+
+int64_t IndexSnapshot::PerDocumentBytes() const {
+  return static_cast<int64_t>(info_.memory_bytes() + lengths_.memory_bytes() +
+                              deleted_.memory_bytes() + cluster_names_.memory_bytes());
 }
 
 MemoryBreakdown IndexSnapshot::Breakdown() const {
@@ -336,12 +338,14 @@ MemoryBreakdown IndexSnapshot::Breakdown() const {
     // next list's start (the last one to the end, before the postings'
     // padding).
     const uint32_t n = seg->term_count();
+    PostingList next = n > 0 ? seg->List(0) : PostingList();
     for (uint32_t t = 0; t < n; ++t) {
-      const PostingList list = seg->List(t);
+      const PostingList list = next;
+      if (t + 1 < n) next = seg->List(t + 1);
       const uint64_t end = t + 1 < n ? seg->term_postings[t + 1]
                                      : seg->postings.size() - kStreamPadding;
-      const uint8_t* positions_end = t + 1 < n ? seg->List(t + 1).positions
-                                               : seg->positions.data() + seg->positions.size();
+      const uint8_t* positions_end =
+          t + 1 < n ? next.positions : seg->positions.data() + seg->positions.size();
       MemoryBreakdown::Lists& l = !seg->term(t).empty() && seg->term(t)[0] == kExactMarker
                                       ? m.exact
                                       : m.stems;
@@ -351,9 +355,7 @@ MemoryBreakdown IndexSnapshot::Breakdown() const {
       l.position_bytes += positions_end - list.positions;
     }
   }
-  m.per_document_bytes = static_cast<int64_t>(info_.memory_bytes() + lengths_.memory_bytes() +
-                                               deleted_.memory_bytes() +
-                                               cluster_names_.memory_bytes());
+  m.per_document_bytes = PerDocumentBytes();
   m.writer_bytes = writer_bytes_;
   return m;
 }

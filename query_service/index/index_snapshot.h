@@ -202,10 +202,6 @@ struct DocumentTerms {
   };
   std::vector<Term> terms;
   std::vector<uint32_t> positions;
-  absl::Span<const uint32_t> positions_of(const Term& t) const {
-    return absl::Span<const uint32_t>(positions.data() + t.pos_begin,
-                                      size_t{t.freq[0]} + t.freq[1]);
-  }
 };
 inline uint64_t TermHash(absl::string_view key) { return absl::HashOf(key); }
 
@@ -301,6 +297,8 @@ class IndexSnapshot {
  private:
   friend class InvertedIndex;
   const Segment* SegmentOf(DocId doc) const;
+  // Memory of the per-document arrays (info, lengths, deletions, clusters).
+  int64_t PerDocumentBytes() const;
 
   const analysis::Analyzer* analyzer_ = nullptr;
   // Fills segment_deleted_ from segments_ and deleted_.

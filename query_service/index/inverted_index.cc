@@ -258,9 +258,9 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::PublishLocked() {
 std::shared_ptr<const IndexSnapshot> InvertedIndex::Publish() {
   std::shared_ptr<const IndexSnapshot> snapshot;
   bool merge_due = false;
-  // Building the segment (sorting the batch's postings) is the writer's own
-  // work: readers wait for nothing but the pointer swaps below.
-  // Cut into parts built on their own threads (each part is a segment).
+  // Building segments is the writer's work (on the indexing threads: the
+  // pending documents cut into parts, one segment each); readers wait for
+  // nothing but the pointer swaps below.
   const size_t parts =
       std::clamp<size_t>(pending_.size() / MergePolicy::kMinDocsPerBuild, 1,
                          std::max<uint32_t>(merge_.build_threads, 1));
