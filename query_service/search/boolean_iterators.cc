@@ -170,19 +170,21 @@ void OrIterator::SetMinCompetitiveScore(double min_score) {
   }
   // Same window, higher bar: the current document stays (the caller has
   // scored it) until Next().
-  non_essential_ = CountNonEssential();
+  CountNonEssential();
 }
 
-size_t OrIterator::CountNonEssential() const {
+void OrIterator::CountNonEssential() {
   size_t n = 0;
-  for (double sum = 0; n < by_max_.size() && (sum += by_max_[n].window_max) <= bar_;) ++n;
-  return n;
+  double sum = 0;
+  for (; n < by_max_.size() && sum + by_max_[n].window_max <= bar_; ++n) sum += by_max_[n].window_max;
+  non_essential_ = n;
+  non_essential_sum_ = sum;
 }
 
 void OrIterator::Partition() {
   std::sort(by_max_.begin(), by_max_.end(),
             [](const Bounded& a, const Bounded& b) { return a.window_max < b.window_max; });
-  non_essential_ = CountNonEssential();
+  CountNonEssential();
 }
 
 bool OrIterator::NextWindow() {
@@ -230,9 +232,10 @@ DocId OrIterator::FindPruned() {
       floor_ = window_end_;
       continue;
     }
-    // What is known on d: which essential children are there, and so which
-    // non-essential ones cannot be (a requirement is missing). Then the bound
-    // from the window's maxima alone: most candidates end here.
+    // What is known on d: which essential children are there. The bound from
+    // the window's maxima alone (all the non-essential ones): most candidates
+    // end here. Then which non-essential children cannot be on d (a
+    // requirement is missing), and the bound without them.
     const size_t n = by_max_.size();
     double bound = 0, rest = 0;
     for (size_t i = non_essential_; i < n; ++i) {
@@ -240,7 +243,6 @@ DocId OrIterator::FindPruned() {
       on_[by_max_[i].child] = on ? On::kYes : On::kNo;
       if (on) bound += by_max_[i].window_max;
     }
-    for (size_t i = 0; i < non_essential_; ++i) on_[by_max_[i].child] = On::kUnknown;
     auto possible = [&](int child) {
       if (on_[child] == On::kNo) return false;
       if (needs_.empty()) return true;
@@ -249,14 +251,20 @@ DocId OrIterator::FindPruned() {
       }
       return true;
     };
-    for (size_t i = 0; i < non_essential_; ++i) {
-      if (possible(by_max_[i].child)) {
-        rest += by_max_[i].window_max;
-      } else {
-        on_[by_max_[i].child] = On::kNo;
+    // `rest` sums a subset of non_essential_sum_'s terms in the same order,
+    // so it is never larger: this test rejects nothing the next one keeps.
+    bool competitive = bound + non_essential_sum_ > bar_;
+    if (competitive) {
+      for (size_t i = 0; i < non_essential_; ++i) on_[by_max_[i].child] = On::kUnknown;
+      for (size_t i = 0; i < non_essential_; ++i) {
+        if (possible(by_max_[i].child)) {
+          rest += by_max_[i].window_max;
+        } else {
+          on_[by_max_[i].child] = On::kNo;
+        }
       }
+      competitive = bound + rest > bar_;
     }
-    bool competitive = bound + rest > bar_;
     double score = 0;
     if (competitive) {
       for (size_t i = non_essential_; i < n; ++i) {

@@ -92,8 +92,9 @@ class OrIterator final : public DocIterator {
   // Sorts by_max_ by window bound; children from non_essential_ on propose
   // candidates.
   void Partition();
-  // The longest prefix of by_max_ whose window bounds sum to <= bar_.
-  size_t CountNonEssential() const;
+  // Sets non_essential_ to the longest prefix of by_max_ whose window bounds
+  // sum to <= bar_, and non_essential_sum_ to that sum.
+  void CountNonEssential();
   std::vector<DocIteratorPtr> children_;  // query order: the sum follows it
   const int minimum_match_;
   // Pruning state: children by increasing bound over the current window
@@ -111,6 +112,7 @@ class OrIterator final : public DocIterator {
   std::vector<On> on_;
   std::vector<Bounded> by_max_;
   size_t non_essential_ = 0;
+  double non_essential_sum_ = 0;  // their window bounds, summed in by_max_ order
   double bar_ = 0;
   bool pruning_ = false;
   DocId floor_ = 0;        // no candidate below

@@ -35,9 +35,9 @@ index::MergePolicy WithBuildThreads(index::MergePolicy policy, int threads) {
 Engine::Engine(EngineOptions options)
     : options_(std::move(options)),
       analyzer_(options_.analyzer),
+      indexing_threads_(IndexingThreads(options_)),
       index_(&analyzer_, options_.index_limits, options_.near_duplicates,
-             WithBuildThreads(options_.merge_policy, IndexingThreads(options_))),
-      indexing_threads_(IndexingThreads(options_)) {}
+             WithBuildThreads(options_.merge_policy, indexing_threads_)) {}
 
 namespace {
 

@@ -225,8 +225,8 @@ class Engine {
 
   // Serializes writers (batches, deletes). Readers never take it.
   std::mutex write_mu_;
+  const int indexing_threads_;  // before index_: its segments are built on them
   index::InvertedIndex index_;  // writer side: UpsertBatch/Delete under write_mu_
-  const int indexing_threads_;
   std::atomic<int64_t> created_{0}, updated_{0}, unchanged_{0}, rejected_{0};
 
   struct Pinned {

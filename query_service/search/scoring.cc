@@ -49,7 +49,7 @@ double ScoringContext::FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope sc
   for (int f = 0; f < index::kNumFields; ++f) {
     const uint32_t freq = freqs[f];
     if (freq == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
-    tf += weight_[f] * freq / (norm_base_[f] + norm_per_token_[f] * length[f]);
+    tf += FieldPart(f, freq, length[f]);
   }
   return tf;
 }
@@ -60,7 +60,7 @@ double ScoringContext::BoundTf(const index::BlockBound& bound, FieldScope scope)
   for (int f = 0; f < index::kNumFields; ++f) {
     const uint32_t freq = bound.max_freq[f];
     if (freq == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
-    tf += weight_[f] * freq / (norm_base_[f] + norm_per_token_[f] * bound.min_length[f]);
+    tf += FieldPart(f, freq, bound.min_length[f]);
   }
   return tf;
 }
@@ -68,7 +68,7 @@ double ScoringContext::BoundTf(const index::BlockBound& bound, FieldScope scope)
 Explanation ScoringContext::ExplainTerm(absl::string_view what, DocId doc, const FieldFreqs& freqs,
                                         FieldScope scope, Explanation idf) const {
   static constexpr const char* kNames[] = {"title", "body", "lead"};
-  const index::DocInfo& info = index_.info(doc);
+  const index::FieldLengths& length = index_.lengths(doc);
   const double tf = FieldTf(doc, freqs, scope);
   Explanation tf_node{Saturate(tf),
                       absl::StrFormat("saturated tf = tf * (k1 + 1) / (tf + k1), k1 = %g, "
@@ -77,12 +77,12 @@ Explanation ScoringContext::ExplainTerm(absl::string_view what, DocId doc, const
                       {}};
   for (int f = 0; f < index::kNumFields; ++f) {
     if (freqs[f] == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
-    const double part = weight_[f] * freqs[f] / (norm_base_[f] + norm_per_token_[f] * info.length[f]);
+    const double part = FieldPart(f, freqs[f], length[f]);
     tf_node.details.push_back(
         {part,
          absl::StrFormat("%s: weight %g * freq %u / (1 - b + b * length / avg length), b = %g, "
                          "length = %u, avg length = %.4g",
-                         kNames[f], weight_[f], freqs[f], b_[f], info.length[f], avg_[f]),
+                         kNames[f], weight_[f], freqs[f], b_[f], length[f], avg_[f]),
          {}});
   }
   const double value = idf.value * tf_node.value;

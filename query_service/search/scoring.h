@@ -80,6 +80,12 @@ class ScoringContext {
                           FieldScope scope, Explanation idf) const;
 
  private:
+  // Field f's share of the BM25F pseudo-frequency: weight * freq over the
+  // length normalisation.
+  double FieldPart(int f, uint32_t freq, uint32_t length) const {
+    return weight_[f] * freq / (norm_base_[f] + norm_per_token_[f] * length);
+  }
+
   const index::IndexSnapshot& index_;
   const Bm25Options& bm25_;
   const int64_t doc_count_;

@@ -32,7 +32,7 @@ class Compiler {
   DocIteratorPtr Build(const QueryNode& q) {
     switch (q.op()) {
       case QueryNode::Op::kTerm: {
-        std::vector<DocIteratorPtr> its = WordIterators({&q}, /*per_word=*/true);
+        std::vector<DocIteratorPtr> its = WordIterators({&q});
         return std::move(its[0]);
       }
       case QueryNode::Op::kPhrase: {
@@ -117,11 +117,10 @@ class Compiler {
     return groups;
   }
 
-  // The words' iterators: one per word (an OR of its terms) when `per_word`,
-  // else every term apart; then `needs` (when not null) gets each exact
-  // form's need for its stem, and `stems` the index of each unscoped stem.
+  // The words' iterators: one per word (an OR of its terms); or, when
+  // `needs` is given (a flat OR), every term apart, `needs` getting each
+  // exact form's need for its stem and `stems` the index of each unscoped stem.
   std::vector<DocIteratorPtr> WordIterators(const std::vector<const QueryNode*>& terms,
-                                            bool per_word,
                                             OrIterator::Requirements* needs = nullptr,
                                             absl::flat_hash_map<std::string, int>* stems = nullptr) {
     std::vector<DocIteratorPtr> out;
@@ -149,7 +148,7 @@ class Compiler {
         its.push_back(std::make_unique<BestOfIterator>(std::move(fuzzy)));
       }
       if (needs != nullptr && !fuzzy.empty()) needs->push_back({-1, -1});
-      if (!per_word) {
+      if (needs != nullptr) {
         for (DocIteratorPtr& it : its) out.push_back(std::move(it));
       } else if (its.size() == 1) {
         out.push_back(std::move(its[0]));
@@ -184,8 +183,7 @@ class Compiler {
     OrIterator::Requirements needs;
     absl::flat_hash_map<std::string, int> stems;
     std::vector<DocIteratorPtr> its =
-        flat ? WordIterators(terms, /*per_word=*/false, &needs, &stems)
-             : WordIterators(terms, /*per_word=*/true);
+        flat ? WordIterators(terms, &needs, &stems) : WordIterators(terms);
     for (const Query& c : children) {
       if (c->op() == QueryNode::Op::kTerm) continue;
       its.push_back(Build(*c));

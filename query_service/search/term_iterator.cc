@@ -1,7 +1,6 @@
 #include "query_service/search/term_iterator.h"
 
 #include <algorithm>
-#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
