@@ -86,6 +86,18 @@ OrIterator::OrIterator(std::vector<DocIteratorPtr> children, int minimum_match)
 OrIterator::OrIterator(std::vector<DocIteratorPtr> children, Requirements needs)
     : OrIterator(std::move(children), 1) {
   needs_ = std::move(needs);
+  // A child is dependent when it needs others and those need nothing: then
+  // every document it matches is matched by them (chains are not followed).
+  dependent_.assign(children_.size(), false);
+  for (size_t i = 0; i < children_.size(); ++i) {
+    bool needs_any = false, needs_only_independent = true;
+    for (int r : needs_[i]) {
+      if (r < 0) continue;
+      needs_any = true;
+      for (int rr : needs_[r]) needs_only_independent &= rr < 0;
+    }
+    dependent_[i] = needs_any && needs_only_independent;
+  }
 }
 
 DocId OrIterator::Find() {
@@ -174,16 +186,67 @@ void OrIterator::SetMinCompetitiveScore(double min_score) {
 }
 
 void OrIterator::CountNonEssential() {
-  size_t n = 0;
+  if (dependent_.empty()) {
+    // The longest prefix of by_max_ whose bounds sum to <= bar_.
+    size_t n = 0;
+    double sum = 0;
+    for (; n < by_max_.size() && sum + by_max_[n].window_max <= bar_; ++n) {
+      sum += by_max_[n].window_max;
+    }
+    non_essential_ = n;
+    non_essential_sum_ = sum;
+    return;
+  }
+  // With requirements, the non-essential set is the independent children
+  // with the smallest bounds, taken while they and the dependents all of
+  // whose requirements are among them sum to <= bar_: a document matching
+  // none of the other (essential) independents scores no more than that. A
+  // dependent never proposes candidates: what it matches, its requirements
+  // match. Lucene's MaxScore has no such notion; without it every word's
+  // exact form and every pair bonus sat in the non-essential sum, and the
+  // words' stems never left the essential set.
+  std::sort(by_max_.begin(), by_max_.end(),
+            [](const Bounded& a, const Bounded& b) { return a.window_max < b.window_max; });
+  std::vector<bool>& taken = non_essential_child_;
+  taken.assign(children_.size(), false);
   double sum = 0;
-  for (; n < by_max_.size() && sum + by_max_[n].window_max <= bar_; ++n) sum += by_max_[n].window_max;
+  for (const Bounded& c : by_max_) {
+    if (dependent_[c.child]) continue;
+    taken[c.child] = true;
+    double with = sum + c.window_max;
+    for (const Bounded& o : by_max_) {
+      if (!dependent_[o.child]) continue;
+      bool newly = false, all = true;
+      for (int r : needs_[o.child]) {
+        if (r < 0) continue;
+        all &= taken[r];
+        newly |= r == c.child;
+      }
+      if (all && newly) with += o.window_max;
+    }
+    if (with > bar_) {
+      taken[c.child] = false;
+      break;
+    }
+    sum = with;
+  }
+  // Non-essential first (increasing bound), then the essential ones.
+  auto non_essential = [&](const Bounded& c) { return dependent_[c.child] || taken[c.child]; };
+  std::stable_partition(by_max_.begin(), by_max_.end(), non_essential);
+  size_t n = 0;
+  double all_sum = 0;
+  for (; n < by_max_.size() && non_essential(by_max_[n]); ++n) {
+    all_sum += by_max_[n].window_max;
+  }
   non_essential_ = n;
-  non_essential_sum_ = sum;
+  non_essential_sum_ = all_sum;
 }
 
 void OrIterator::Partition() {
-  std::sort(by_max_.begin(), by_max_.end(),
-            [](const Bounded& a, const Bounded& b) { return a.window_max < b.window_max; });
+  if (dependent_.empty()) {  // otherwise CountNonEssential sorts
+    std::sort(by_max_.begin(), by_max_.end(),
+              [](const Bounded& a, const Bounded& b) { return a.window_max < b.window_max; });
+  }
   CountNonEssential();
 }
 

@@ -92,8 +92,9 @@ class OrIterator final : public DocIterator {
   // Sorts by_max_ by window bound; children from non_essential_ on propose
   // candidates.
   void Partition();
-  // Sets non_essential_ to the longest prefix of by_max_ whose window bounds
-  // sum to <= bar_, and non_essential_sum_ to that sum.
+  // Splits by_max_ into the non-essential children (a prefix, by increasing
+  // bound) and the essential ones: without requirements the longest prefix
+  // whose window bounds sum to <= bar_; non_essential_sum_ is the prefix's sum.
   void CountNonEssential();
   std::vector<DocIteratorPtr> children_;  // query order: the sum follows it
   const int minimum_match_;
@@ -107,6 +108,8 @@ class OrIterator final : public DocIterator {
     double window_max;  // over the current window
   };
   Requirements needs_;  // empty: none known
+  std::vector<bool> dependent_;  // per child; empty when needs_ is
+  std::vector<bool> non_essential_child_;  // CountNonEssential's scratch
   // Per child, while a candidate is examined: on it, not on it, or unknown.
   enum class On : int8_t { kUnknown, kYes, kNo };
   std::vector<On> on_;

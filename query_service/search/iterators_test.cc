@@ -163,5 +163,75 @@ TEST_F(IteratorsTest, ProximityBonusOnlyForOrderedClosePairs) {
   }
 }
 
+
+// A list of documents with one score each, counting how it was moved.
+class ScriptedIterator final : public DocIterator {
+ public:
+  ScriptedIterator(std::vector<DocId> docs, double score) : docs_(std::move(docs)), score_(score) {
+    doc_ = docs_.empty() ? kNoMoreDocs : docs_[0];
+  }
+  DocId Next() override {
+    ++nexts;
+    return doc_ = ++i_ < docs_.size() ? docs_[i_] : kNoMoreDocs;
+  }
+  DocId Advance(DocId target) override {
+    ++advances;
+    while (i_ < docs_.size() && docs_[i_] < target) ++i_;
+    return doc_ = i_ < docs_.size() ? docs_[i_] : kNoMoreDocs;
+  }
+  int64_t Cost() const override { return static_cast<int64_t>(docs_.size()); }
+  double Score() override { return score_; }
+  double MaxScore() const override { return score_; }
+  Explanation Explain() override { return {score_, "scripted", {}}; }
+  std::string DebugString() const override { return "SCRIPTED"; }
+  int nexts = 0;
+  int advances = 0;
+
+ private:
+  std::vector<DocId> docs_;
+  size_t i_ = 0;
+  double score_;
+};
+
+TEST(OrPruningTest, WordsWhoseStemsAndDependentsCannotCompeteProposeNoCandidates) {
+  // Word a is in every document, word b in three; each word's exact form
+  // needs its stem, the pair bonus needs both stems.
+  std::vector<DocId> every, even;
+  for (DocId d = 0; d < 1000; ++d) {
+    every.push_back(d);
+    if (d % 2 == 0) even.push_back(d);
+  }
+  auto stem_a = std::make_unique<ScriptedIterator>(every, 1.0);
+  auto exact_a = std::make_unique<ScriptedIterator>(even, 0.3);
+  auto stem_b = std::make_unique<ScriptedIterator>(std::vector<DocId>{100, 500, 901}, 2.0);
+  auto exact_b = std::make_unique<ScriptedIterator>(std::vector<DocId>{100, 500, 901}, 0.6);
+  auto pair = std::make_unique<ScriptedIterator>(std::vector<DocId>{500}, 1.0);
+  ScriptedIterator* a = stem_a.get();
+  std::vector<DocIteratorPtr> children;
+  children.push_back(std::move(stem_a));
+  children.push_back(std::move(exact_a));
+  children.push_back(std::move(stem_b));
+  children.push_back(std::move(exact_b));
+  children.push_back(std::move(pair));
+  OrIterator::Requirements needs = {{-1, -1}, {0, -1}, {-1, -1}, {2, -1}, {0, 2}};
+  OrIterator it(std::move(children), std::move(needs));
+  ASSERT_EQ(it.doc(), 0);
+  // Alone, word a (stem 1.0 + exact 0.3) cannot pass 1.5: only b's documents
+  // are candidates, and a is advanced to them, never stepped through. The
+  // exact forms alone (0.3 + 0.6 < 1.5) did not keep a essential before.
+  it.SetMinCompetitiveScore(1.5);
+  std::vector<DocId> docs;
+  std::vector<double> scores;
+  for (DocId d = it.Next(); d != kNoMoreDocs; d = it.Next()) {
+    docs.push_back(d);
+    scores.push_back(it.Score());
+  }
+  EXPECT_EQ(docs, (std::vector<DocId>{100, 500, 901}));
+  EXPECT_EQ(scores, (std::vector<double>{1.0 + 0.3 + 2.0 + 0.6, 1.0 + 0.3 + 2.0 + 0.6 + 1.0,
+                                         1.0 + 2.0 + 0.6}));
+  EXPECT_LE(a->nexts, 4);  // off doc 0, then off each candidate it was on
+  EXPECT_LE(a->advances, 3);
+}
+
 }  // namespace
 }  // namespace khabar::search
