@@ -121,12 +121,10 @@ void BM_MergeSegments(benchmark::State& state) {
   }
   const std::shared_ptr<const IndexSnapshot> snapshot = index.snapshot();
   ChunkedVector<uint64_t> deleted;
-  ChunkedVector<FieldLengths> lengths;
-  for (DocId d = 0; d < snapshot->doc_id_limit(); ++d) lengths.push_back(snapshot->lengths(d));
   for (DocId d = 0; d < snapshot->doc_id_limit(); d += 64) deleted.push_back(0);
   for (auto _ : state) {
     std::shared_ptr<const Segment> merged =
-        MergeSegments(snapshot->segments(), deleted, lengths);
+        MergeSegments(snapshot->segments(), deleted, [&](DocId d) { return snapshot->lengths(d); });
     benchmark::DoNotOptimize(merged.get());
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * snapshot->doc_id_limit());

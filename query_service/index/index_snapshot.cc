@@ -362,7 +362,7 @@ MemoryBreakdown IndexSnapshot::Breakdown() const {
 
 std::shared_ptr<const Segment> MergeSegments(
     absl::Span<const std::shared_ptr<const Segment>> segments,
-    const ChunkedVector<uint64_t>& deleted, const ChunkedVector<FieldLengths>& lengths) {
+    const ChunkedVector<uint64_t>& deleted, absl::FunctionRef<FieldLengths(DocId)> lengths) {
   auto merged = std::make_shared<Segment>();
   merged->base = segments.front()->base;
   merged->limit = segments.back()->limit;
@@ -379,7 +379,7 @@ std::shared_ptr<const Segment> MergeSegments(
     for (DocId i = 0; i < s.size(); ++i) {
       const DocId d = s.base + i;
       gone[d - base] = Deleted(deleted, d);
-      length[d - base] = lengths[d];
+      length[d - base] = lengths(d);
       if (gone[d - base]) segment_has_deletions[k] = true;
       merged->stored.push_back(gone[d - base] ? nullptr : s.stored[i]);
     }

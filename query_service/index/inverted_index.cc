@@ -188,7 +188,7 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
   pending_.push_back({std::make_shared<const Document>(std::move(analyzed.doc)), info.length,
                       std::move(analyzed.terms)});
   info_.push_back(info);
-  lengths_.push_back(info.length);
+  lengths_.push_back(PackedLengths::Pack(info.length));
   if ((id >> 6) >= deleted_.size()) deleted_.push_back(0);
   ++live_documents_;
   return outcome;
@@ -361,7 +361,8 @@ bool InvertedIndex::MergeOnce(bool all) {
     merging_ = true;
   }
   // Deletes published after `basis` stay in the bitmap and are skipped.
-  std::shared_ptr<const Segment> merged = MergeSegments(inputs, basis->deleted_, basis->lengths_);
+  std::shared_ptr<const Segment> merged = MergeSegments(inputs, basis->deleted_,
+                                                        [&](DocId d) { return basis->lengths(d); });
   {
     std::lock_guard<std::mutex> lock(mu_);
     // Only the merger removes segments, so [begin, begin + inputs.size())

@@ -188,7 +188,7 @@ class InvertedIndex {
   DocId pending_base_ = 0;
   bool pending_deletes_ = false;
   ChunkedVector<DocInfo> info_;       // by DocId
-  ChunkedVector<FieldLengths> lengths_;  // by DocId: info_[doc].length, dense for scoring
+  ChunkedVector<PackedLengths> lengths_;  // by DocId: info_[doc].length, dense for scoring
   ChunkedVector<uint64_t> deleted_;   // bit per DocId
   ChunkedVector<std::string> cluster_names_;  // by ClusterId; cleared when empty
   struct LiveId {

@@ -57,6 +57,25 @@ TEST_F(InvertedIndexTest, LeadIsTheFirstParagraphOfAMultiParagraphBody) {
   EXPECT_EQ(index_.info(0).length[2], 3u);
 }
 
+TEST_F(InvertedIndexTest, PackedFieldLengthsFallBackToDocInfoWhenTooLong) {
+  auto words = [](int n) {
+    std::string text;
+    for (int i = 0; i < n; ++i) absl::StrAppend(&text, i == 0 ? "" : " ", "كلمة");
+    return text;
+  };
+  ASSERT_TRUE(index_.Upsert(Doc("short", words(3), {words(7), words(40)})).ok());
+  ASSERT_TRUE(index_.Upsert(Doc("long-title", words(255), {words(2)})).ok());
+  ASSERT_TRUE(index_.Upsert(Doc("long-body", words(1), {words(70000)})).ok());
+  ASSERT_TRUE(index_.Upsert(Doc("edge", words(254), {words(65534)})).ok());
+  index_.Publish();
+  const std::shared_ptr<const IndexSnapshot> snapshot = index_.snapshot();
+  ASSERT_EQ(snapshot->doc_id_limit(), 4u);
+  EXPECT_EQ(snapshot->info(1).length[0], 255u);
+  EXPECT_EQ(snapshot->info(2).length[1], 70000u);
+  EXPECT_EQ(snapshot->info(3).length[1], 65534u);
+  for (DocId d = 0; d < 4; ++d) EXPECT_EQ(snapshot->lengths(d), snapshot->info(d).length) << d;
+}
+
 TEST_F(InvertedIndexTest, SameHashIsUnchangedAndNewHashReplaces) {
   ASSERT_EQ(*index_.Upsert(Doc("a", "قديم", {"نص"}, "h1")), UpsertOutcome::kCreated);
   EXPECT_EQ(*index_.Upsert(Doc("a", "قديم", {"نص"}, "h1")), UpsertOutcome::kUnchanged);

@@ -44,7 +44,7 @@ ScoringContext::ScoringContext(const index::IndexSnapshot& index, const Bm25Opti
 }
 
 double ScoringContext::FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope scope) const {
-  const index::FieldLengths& length = index_.lengths(doc);
+  const index::FieldLengths length = index_.lengths(doc);
   double tf = 0;
   for (int f = 0; f < index::kNumFields; ++f) {
     const uint32_t freq = freqs[f];
@@ -68,7 +68,7 @@ double ScoringContext::BoundTf(const index::BlockBound& bound, FieldScope scope)
 Explanation ScoringContext::ExplainTerm(absl::string_view what, DocId doc, const FieldFreqs& freqs,
                                         FieldScope scope, Explanation idf) const {
   static constexpr const char* kNames[] = {"title", "body", "lead"};
-  const index::FieldLengths& length = index_.lengths(doc);
+  const index::FieldLengths length = index_.lengths(doc);
   const double tf = FieldTf(doc, freqs, scope);
   Explanation tf_node{Saturate(tf),
                       absl::StrFormat("saturated tf = tf * (k1 + 1) / (tf + k1), k1 = %g, "
