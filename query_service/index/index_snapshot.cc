@@ -75,6 +75,7 @@ uint32_t Segment::LowerBound(absl::string_view term) const {
 
 void Segment::Seal() {
   postings.resize(postings.size() + kStreamPadding, 0);
+  positions.resize(positions.size() + kStreamPadding, 0);
   postings.shrink_to_fit();
   positions.shrink_to_fit();
   term_bytes.shrink_to_fit();
@@ -335,8 +336,7 @@ MemoryBreakdown IndexSnapshot::Breakdown() const {
       if (d != nullptr) m.stored_text_bytes += DocumentBytes(*d);
     }
     // Lists lie in term order in both streams: a list's bytes reach to the
-    // next list's start (the last one to the end, before the postings'
-    // padding).
+    // next list's start (the last one to the end, before the padding).
     const uint32_t n = seg->term_count();
     PostingList next = n > 0 ? seg->List(0) : PostingList();
     for (uint32_t t = 0; t < n; ++t) {
@@ -345,7 +345,7 @@ MemoryBreakdown IndexSnapshot::Breakdown() const {
       const uint64_t end = t + 1 < n ? seg->term_postings[t + 1]
                                      : seg->postings.size() - kStreamPadding;
       const uint8_t* positions_end =
-          t + 1 < n ? next.positions : seg->positions.data() + seg->positions.size();
+          t + 1 < n ? next.positions : seg->positions.data() + seg->positions.size() - kStreamPadding;
       MemoryBreakdown::Lists& l = !seg->term(t).empty() && seg->term(t)[0] == kExactMarker
                                       ? m.exact
                                       : m.stems;

@@ -1,13 +1,34 @@
 #include "query_service/index/posting_codec.h"
 
 #include <algorithm>
-
 #include <cassert>
+#include <cstring>
 
+#include "absl/numeric/bits.h"
 #include "common/base/status_macros.h"
 
 namespace khabar::index {
 namespace {
+
+// `p` moved past `count` varints. Eight bytes at a time while more varints
+// end further on than in those bytes (a byte < 0x80 ends one), then byte by
+// byte. The load never passes the stream's padding: it is made only while a
+// varint still to skip starts at or after p.
+const uint8_t* SkipVarints(const uint8_t* p, uint64_t count) {
+  while (count > 0) {
+    uint64_t word;
+    std::memcpy(&word, p, sizeof(word));
+    const uint64_t ends = absl::popcount(~word & 0x8080808080808080ull);
+    if (ends >= count) break;
+    p += sizeof(word);
+    count -= ends;
+  }
+  for (; count > 0; --count) {
+    while (*p++ >= 0x80) {
+    }
+  }
+  return p;
+}
 
 uint32_t BitWidth(uint32_t max_value) {
   return max_value == 0 ? 0 : 32 - static_cast<uint32_t>(__builtin_clz(max_value));
@@ -226,24 +247,15 @@ void ListCursor::Advance(DocId target) {
 }
 
 const uint8_t* ListCursor::SkipToPositions() const {
-  const uint8_t* p = pos_at_;
-  for (; pos_i_ < i_; ++pos_i_) {
-    for (uint32_t k = FreqAt(0, pos_i_) + FreqAt(1, pos_i_); k > 0; --k) {
-      while (*p++ >= 0x80) {
-      }
-    }
-  }
-  pos_at_ = p;
-  return p;
+  uint64_t count = 0;
+  for (; pos_i_ < i_; ++pos_i_) count += FreqAt(0, pos_i_) + FreqAt(1, pos_i_);
+  pos_at_ = SkipVarints(pos_at_, count);
+  return pos_at_;
 }
 
 absl::Span<const uint8_t> ListCursor::position_bytes() const {
   const uint8_t* const begin = SkipToPositions();
-  const uint8_t* p = begin;
-  for (uint32_t k = FreqAt(0, i_) + FreqAt(1, i_); k > 0; --k) {
-    while (*p++ >= 0x80) {
-    }
-  }
+  const uint8_t* const p = SkipVarints(begin, FreqAt(0, i_) + FreqAt(1, i_));
   pos_last_begin_ = begin;
   pos_at_ = p;
   pos_i_ = i_ + 1;

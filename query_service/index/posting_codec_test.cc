@@ -52,6 +52,7 @@ Encoded Encode(const std::vector<Posting>& list, DocId base) {
   for (const Posting& p : list) w.Add(p.doc, p.freq, p.positions, p.lengths);
   e.offset = w.Finish(base);
   e.postings.resize(e.postings.size() + kStreamPadding, 0);
+  e.positions.resize(e.positions.size() + kStreamPadding, 0);
   e.list = OpenList(base, e.postings.data() + e.offset, e.positions.data());
   return e;
 }
@@ -100,6 +101,7 @@ TEST_P(PostingCodecTest, CopiesEncodedPositionsIntoANewList) {
   }
   copy.offset = w.Finish(0);
   copy.postings.resize(copy.postings.size() + kStreamPadding, 0);
+  copy.positions.resize(copy.positions.size() + kStreamPadding, 0);
   copy.list = OpenList(0, copy.postings.data() + copy.offset, copy.positions.data());
   ASSERT_EQ(copy.list.count, kept.size());
   ListCursor k(copy.list);
