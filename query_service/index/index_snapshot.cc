@@ -6,6 +6,7 @@
 
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
+#include "common/base/parallel.h"
 
 namespace khabar::index {
 namespace {
@@ -360,68 +361,167 @@ MemoryBreakdown IndexSnapshot::Breakdown() const {
   return m;
 }
 
-std::shared_ptr<const Segment> MergeSegments(
-    absl::Span<const std::shared_ptr<const Segment>> segments,
-    const ChunkedVector<uint64_t>& deleted, absl::FunctionRef<FieldLengths(DocId)> lengths) {
-  auto merged = std::make_shared<Segment>();
-  merged->base = segments.front()->base;
-  merged->limit = segments.back()->limit;
-  const DocId base = merged->base;
-  merged->stored.reserve(merged->limit - base);
-  // The range's deletions and field lengths, copied once into flat arrays:
-  // every posting reads them.
-  std::vector<uint8_t> gone(merged->limit - base);
-  std::vector<FieldLengths> length(merged->limit - base);
-  std::vector<bool> segment_has_deletions(segments.size(), false);
-  size_t postings = 0, positions = 0;
-  for (size_t k = 0; k < segments.size(); ++k) {
-    const Segment& s = *segments[k];
-    for (DocId i = 0; i < s.size(); ++i) {
-      const DocId d = s.base + i;
-      gone[d - base] = Deleted(deleted, d);
-      length[d - base] = lengths(d);
-      if (gone[d - base]) segment_has_deletions[k] = true;
-      merged->stored.push_back(gone[d - base] ? nullptr : s.stored[i]);
-    }
-    postings += s.postings.size();
-    positions += s.positions.size();
-  }
-  merged->postings.reserve(postings);
-  merged->positions.reserve(positions);
-  PostingListWriter writer(&merged->postings, &merged->positions);
-  // A k-way merge of the sorted term lists; for each term, the inputs' lists
-  // in segment (= doc id) order, minus deleted documents.
-  std::vector<uint32_t> next(segments.size(), 0);
+namespace {
+
+// What every part of a merge reads: the merged range's deletions and field
+// lengths in flat arrays, and which inputs have deletions at all.
+struct MergeContext {
+  absl::Span<const std::shared_ptr<const Segment>> segments;
+  DocId base;
+  std::vector<uint8_t> gone;
+  std::vector<FieldLengths> length;
+  std::vector<bool> segment_has_deletions;
+};
+
+// A k-way merge of the inputs' sorted terms [first[k], last[k]) into `out`
+// (its streams, terms and posting count): for each term, the inputs' lists in
+// segment (= doc id) order, minus deleted documents.
+void MergeTermRange(const MergeContext& m, std::vector<uint32_t> next,
+                    const std::vector<uint32_t>& last, Segment* out) {
+  const auto& segments = m.segments;
+  PostingListWriter writer(&out->postings, &out->positions);
   std::vector<size_t> with_term;
   while (true) {
     std::optional<absl::string_view> smallest;
     for (size_t k = 0; k < segments.size(); ++k) {
-      if (next[k] < segments[k]->term_count() &&
-          (!smallest || segments[k]->term(next[k]) < *smallest)) {
+      if (next[k] < last[k] && (!smallest || segments[k]->term(next[k]) < *smallest)) {
         smallest = segments[k]->term(next[k]);
       }
     }
     if (!smallest) break;
     with_term.clear();
     for (size_t k = 0; k < segments.size(); ++k) {
-      if (next[k] < segments[k]->term_count() && segments[k]->term(next[k]) == *smallest) {
-        with_term.push_back(k);
-      }
+      if (next[k] < last[k] && segments[k]->term(next[k]) == *smallest) with_term.push_back(k);
     }
     for (size_t k : with_term) {
-      const bool check = segment_has_deletions[k];
+      const bool check = m.segment_has_deletions[k];
       for (ListCursor c(segments[k]->List(next[k])); c.doc() != kNoMoreDocs; c.Next()) {
         const DocId d = c.doc();
-        if (check && gone[d - base]) continue;
+        if (check && m.gone[d - m.base]) continue;
         writer.AddEncoded(d, {c.freq(0), c.freq(1), c.freq(2)}, c.position_bytes(),
-                          length[d - base]);
+                          m.length[d - m.base]);
       }
     }
     if (writer.size() > 0) {  // else every document with the term was deleted
-      merged->posting_count += static_cast<int64_t>(writer.size());
-      merged->AddTerm(*smallest, writer.Finish(merged->base));
+      out->posting_count += static_cast<int64_t>(writer.size());
+      out->AddTerm(*smallest, writer.Finish(m.base));
     }
     for (size_t k : with_term) ++next[k];
+  }
+}
+
+// Appends a part merged on its own (terms after `merged`'s) to `merged`. Its
+// positions go after merged's, so each list's header (count, then where its
+// positions start) is written again; the rest of a list is relative to
+// itself and copied as it is.
+void AppendPart(Segment&& part, Segment* merged) {
+  const uint64_t moved = merged->positions.size();
+  merged->positions.insert(merged->positions.end(), part.positions.begin(), part.positions.end());
+  std::vector<uint8_t>().swap(part.positions);
+  const uint32_t n = part.term_count();
+  for (uint32_t t = 0; t < n; ++t) {
+    const uint8_t* p = part.postings.data() + part.term_postings[t];
+    const uint8_t* const end =
+        part.postings.data() + (t + 1 < n ? part.term_postings[t + 1] : part.postings.size());
+    uint64_t count, positions;
+    p = GetVarint(p, &count);
+    p = GetVarint(p, &positions);
+    const uint64_t offset = merged->postings.size();
+    PutVarint(count, &merged->postings);
+    PutVarint(positions + moved, &merged->postings);
+    merged->postings.insert(merged->postings.end(), p, end);
+    merged->AddTerm(part.term(t), offset);
+  }
+  merged->posting_count += part.posting_count;
+}
+
+// Where each input's terms of part p begin, for `parts` parts of about
+// equal postings bytes: the split keys are the largest input's terms at
+// those byte offsets of its postings stream.
+std::vector<std::vector<uint32_t>> SplitTerms(
+    absl::Span<const std::shared_ptr<const Segment>> segments, size_t parts) {
+  size_t largest = 0;
+  for (size_t k = 1; k < segments.size(); ++k) {
+    if (segments[k]->postings.size() > segments[largest]->postings.size()) largest = k;
+  }
+  const Segment& big = *segments[largest];
+  std::vector<std::vector<uint32_t>> first(parts + 1);
+  for (size_t k = 0; k < segments.size(); ++k) {
+    first[0].push_back(0);
+    first[parts].push_back(segments[k]->term_count());
+  }
+  for (size_t p = 1; p < parts; ++p) {
+    const uint64_t at = big.postings.size() * p / parts;
+    const uint32_t t = static_cast<uint32_t>(
+        std::lower_bound(big.term_postings.begin(), big.term_postings.end(), at) -
+        big.term_postings.begin());
+    for (size_t k = 0; k < segments.size(); ++k) {
+      const Segment& s = *segments[k];
+      if (t >= big.term_count()) {
+        first[p].push_back(s.term_count());
+        continue;
+      }
+      const absl::string_view key = big.term(t);
+      uint32_t lo = first[p - 1][k], hi = s.term_count();
+      while (lo < hi) {  // the first term >= key
+        const uint32_t mid = lo + (hi - lo) / 2;
+        if (s.term(mid) < key) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      first[p].push_back(lo);
+    }
+  }
+  return first;
+}
+
+}  // namespace
+
+std::shared_ptr<const Segment> MergeSegments(
+    absl::Span<const std::shared_ptr<const Segment>> segments,
+    const ChunkedVector<uint64_t>& deleted, absl::FunctionRef<FieldLengths(DocId)> lengths,
+    int threads) {
+  auto merged = std::make_shared<Segment>();
+  merged->base = segments.front()->base;
+  merged->limit = segments.back()->limit;
+  MergeContext m{segments, merged->base, {}, {}, {}};
+  const DocId base = merged->base;
+  merged->stored.reserve(merged->limit - base);
+  // The range's deletions and field lengths, copied once into flat arrays:
+  // every posting reads them.
+  m.gone.resize(merged->limit - base);
+  m.length.resize(merged->limit - base);
+  m.segment_has_deletions.assign(segments.size(), false);
+  size_t postings = 0, positions = 0;
+  for (size_t k = 0; k < segments.size(); ++k) {
+    const Segment& s = *segments[k];
+    for (DocId i = 0; i < s.size(); ++i) {
+      const DocId d = s.base + i;
+      m.gone[d - base] = Deleted(deleted, d);
+      m.length[d - base] = lengths(d);
+      if (m.gone[d - base]) m.segment_has_deletions[k] = true;
+      merged->stored.push_back(m.gone[d - base] ? nullptr : s.stored[i]);
+    }
+    postings += s.postings.size();
+    positions += s.positions.size();
+  }
+  // Parts of the term range are merged on their own threads, then appended
+  // in term order.
+  const size_t parts = static_cast<size_t>(std::max(threads, 1));
+  const std::vector<std::vector<uint32_t>> first = SplitTerms(segments, parts);
+  std::vector<Segment> merged_parts(parts);
+  merged->postings.reserve(postings);
+  merged->positions.reserve(positions);
+  khabar::base::ParallelFor(parts, static_cast<int>(parts), [&](size_t p) {
+    // The first part writes straight into the result.
+    Segment* out = p == 0 ? merged.get() : &merged_parts[p];
+    MergeTermRange(m, first[p], first[p + 1], out);
+  });
+  for (size_t p = 1; p < parts; ++p) {
+    AppendPart(std::move(merged_parts[p]), merged.get());
+    merged_parts[p] = Segment();
   }
   merged->Seal();
   return merged;

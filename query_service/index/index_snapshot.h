@@ -350,9 +350,13 @@ class IndexSnapshot {
 // Merges `segments` (adjacent, in doc id order) into one, dropping the
 // postings and stored text of documents deleted in `deleted` (a bit per doc
 // id, as IndexSnapshot keeps it). `lengths` gives the field lengths by doc.
+// With `threads` > 1, parts of the term range (of about equal postings bytes)
+// are merged on their own threads and appended in term order: the same
+// segment, byte for byte, as one thread makes.
 std::shared_ptr<const Segment> MergeSegments(
     absl::Span<const std::shared_ptr<const Segment>> segments,
-    const ChunkedVector<uint64_t>& deleted, absl::FunctionRef<FieldLengths(DocId)> lengths);
+    const ChunkedVector<uint64_t>& deleted, absl::FunctionRef<FieldLengths(DocId)> lengths,
+    int threads = 1);
 
 }  // namespace khabar::index
 

@@ -361,8 +361,11 @@ bool InvertedIndex::MergeOnce(bool all) {
     merging_ = true;
   }
   // Deletes published after `basis` stay in the bitmap and are skipped.
-  std::shared_ptr<const Segment> merged = MergeSegments(inputs, basis->deleted_,
-                                                        [&](DocId d) { return basis->lengths(d); });
+  // A forced merge has the cores to itself: its term range is cut over the
+  // indexing threads. Background merges run beside the indexing and take one.
+  std::shared_ptr<const Segment> merged =
+      MergeSegments(inputs, basis->deleted_, [&](DocId d) { return basis->lengths(d); },
+                    all ? static_cast<int>(std::max<uint32_t>(merge_.build_threads, 1)) : 1);
   {
     std::lock_guard<std::mutex> lock(mu_);
     // Only the merger removes segments, so [begin, begin + inputs.size())

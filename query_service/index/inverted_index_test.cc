@@ -302,6 +302,23 @@ TEST(ParallelBuildTest, PartsBuiltOnThreadsHoldTheSamePostings) {
   const std::vector<std::string> live = AllPostings(*a, /*live=*/true);
   EXPECT_LT(live.size(), expected.size());
   EXPECT_EQ(AllPostings(*parallel.snapshot()), live);
+
+  // A merge cut into term ranges on threads writes the segment one thread
+  // writes, byte for byte (each part's list headers moved to its place).
+  ChunkedVector<uint64_t> deleted;
+  for (DocId d = 0; d < b->doc_id_limit(); d += 64) deleted.push_back(0x1084210842108421ull);
+  auto lengths = [&](DocId d) { return b->lengths(d); };
+  const std::shared_ptr<const Segment> one_thread = MergeSegments(b->segments(), deleted, lengths, 1);
+  for (int threads : {2, 4}) {
+    const std::shared_ptr<const Segment> cut = MergeSegments(b->segments(), deleted, lengths, threads);
+    EXPECT_EQ(cut->term_bytes, one_thread->term_bytes) << threads;
+    EXPECT_EQ(cut->term_start, one_thread->term_start) << threads;
+    EXPECT_EQ(cut->term_postings, one_thread->term_postings) << threads;
+    EXPECT_EQ(cut->postings, one_thread->postings) << threads;
+    EXPECT_EQ(cut->positions, one_thread->positions) << threads;
+    EXPECT_EQ(cut->posting_count, one_thread->posting_count) << threads;
+  }
+  EXPECT_LT(one_thread->posting_count, b->Stats().postings);
 }
 
 TEST(SegmentedIndexBackgroundTest, BackgroundMergesPublishTheSameContents) {
