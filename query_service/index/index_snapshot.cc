@@ -414,7 +414,7 @@ void MergeTermRange(const MergeContext& m, std::vector<uint32_t> next,
 // positions go after merged's, so each list's header (count, then where its
 // positions start) is written again; the rest of a list is relative to
 // itself and copied as it is.
-void AppendPart(Segment&& part, Segment* merged) {
+void AppendPart(Segment part, Segment* merged) {
   const uint64_t moved = merged->positions.size();
   merged->positions.insert(merged->positions.end(), part.positions.begin(), part.positions.end());
   std::vector<uint8_t>().swap(part.positions);
@@ -455,23 +455,8 @@ std::vector<std::vector<uint32_t>> SplitTerms(
     const uint32_t t = static_cast<uint32_t>(
         std::lower_bound(big.term_postings.begin(), big.term_postings.end(), at) -
         big.term_postings.begin());
-    for (size_t k = 0; k < segments.size(); ++k) {
-      const Segment& s = *segments[k];
-      if (t >= big.term_count()) {
-        first[p].push_back(s.term_count());
-        continue;
-      }
-      const absl::string_view key = big.term(t);
-      uint32_t lo = first[p - 1][k], hi = s.term_count();
-      while (lo < hi) {  // the first term >= key
-        const uint32_t mid = lo + (hi - lo) / 2;
-        if (s.term(mid) < key) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      first[p].push_back(lo);
+    for (const auto& s : segments) {
+      first[p].push_back(t < big.term_count() ? s->LowerBound(big.term(t)) : s->term_count());
     }
   }
   return first;
@@ -519,10 +504,7 @@ std::shared_ptr<const Segment> MergeSegments(
     Segment* out = p == 0 ? merged.get() : &merged_parts[p];
     MergeTermRange(m, first[p], first[p + 1], out);
   });
-  for (size_t p = 1; p < parts; ++p) {
-    AppendPart(std::move(merged_parts[p]), merged.get());
-    merged_parts[p] = Segment();
-  }
+  for (size_t p = 1; p < parts; ++p) AppendPart(std::move(merged_parts[p]), merged.get());
   merged->Seal();
   return merged;
 }

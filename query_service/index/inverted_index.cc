@@ -262,8 +262,7 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::Publish() {
   // pending documents cut into parts, one segment each); readers wait for
   // nothing but the pointer swaps below.
   const size_t parts =
-      std::clamp<size_t>(pending_.size() / MergePolicy::kMinDocsPerBuild, 1,
-                         std::max<uint32_t>(merge_.build_threads, 1));
+      std::clamp<size_t>(pending_.size() / MergePolicy::kMinDocsPerBuild, 1, build_threads());
   std::vector<std::shared_ptr<const Segment>> built(pending_.empty() ? 0 : parts);
   base::ParallelFor(built.size(), static_cast<int>(built.size()), [&](size_t part) {
     const size_t begin = pending_.size() * part / parts;
@@ -365,7 +364,7 @@ bool InvertedIndex::MergeOnce(bool all) {
   // indexing threads. Background merges run beside the indexing and take one.
   std::shared_ptr<const Segment> merged =
       MergeSegments(inputs, basis->deleted_, [&](DocId d) { return basis->lengths(d); },
-                    all ? static_cast<int>(std::max<uint32_t>(merge_.build_threads, 1)) : 1);
+                    all ? static_cast<int>(build_threads()) : 1);
   {
     std::lock_guard<std::mutex> lock(mu_);
     // Only the merger removes segments, so [begin, begin + inputs.size())

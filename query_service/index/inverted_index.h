@@ -20,6 +20,7 @@
 #ifndef KHABAR_QUERY_SERVICE_INDEX_INVERTED_INDEX_H_
 #define KHABAR_QUERY_SERVICE_INDEX_INVERTED_INDEX_H_
 
+#include <algorithm>
 #include <array>
 #include <condition_variable>
 #include <mutex>
@@ -175,6 +176,7 @@ class InvertedIndex {
   const IndexLimits limits_;
   const NearDuplicateOptions near_options_;
   const MergePolicy merge_;
+  uint32_t build_threads() const { return std::max<uint32_t>(merge_.build_threads, 1); }
 
   // Writer state (the writer thread only).
   // Documents upserted since the last publish (doc ids from pending_base_
