@@ -25,6 +25,7 @@ class BestOfIterator final : public DocIterator {
   DocId Next() override;
   DocId Advance(DocId target) override;
   int64_t Cost() const override;
+  MatchCount KnownMatches() const override;  // at least the largest child's
   double Score() override;
   double MaxScore() const override;
   Explanation Explain() override;

@@ -374,6 +374,21 @@ int64_t OrIterator::Cost() const {
   return cost;
 }
 
+MatchCount OrIterator::KnownMatches() const {
+  if (minimum_match_ != 1) return {};
+  MatchCount most;
+  int independent = 0;  // children that match without another child
+  for (size_t i = 0; i < children_.size(); ++i) {
+    const MatchCount c = children_[i]->KnownMatches();
+    if (c.at_least >= most.at_least) most = c;
+    if (dependent_.empty() || !dependent_[i]) ++independent;
+  }
+  // A dependent child matches only where its requirements do: with a single
+  // independent child, the OR matches exactly that child's documents.
+  most.exact = most.exact && independent == 1;
+  return most;
+}
+
 double OrIterator::Score() {
   double s = 0;
   for (DocIteratorPtr& c : children_) {

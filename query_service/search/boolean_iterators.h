@@ -61,6 +61,9 @@ class OrIterator final : public DocIterator {
   DocId Next() override;
   DocId Advance(DocId target) override;
   int64_t Cost() const override;
+  // With minimum_match 1: at least the largest child's; exact when one child
+  // is exact and every other one needs it (a word's stem and exact form).
+  MatchCount KnownMatches() const override;
   double Score() override;
   double MaxScore() const override;
   // The nearest block end among the children, and the sum of their bounds.
@@ -152,6 +155,7 @@ class AndMaybeIterator final : public DocIterator {
   DocId Next() override;
   DocId Advance(DocId target) override;
   int64_t Cost() const override { return required_->Cost(); }
+  MatchCount KnownMatches() const override { return required_->KnownMatches(); }
   double Score() override;
   double MaxScore() const override { return required_->MaxScore() + optional_->MaxScore(); }
   Explanation Explain() override;
@@ -218,6 +222,7 @@ class ProximityIterator final : public DocIterator {
   DocId Next() override { return doc_ = child_->Next(); }
   DocId Advance(DocId target) override { return doc_ = child_->Advance(target); }
   int64_t Cost() const override { return child_->Cost(); }
+  MatchCount KnownMatches() const override { return child_->KnownMatches(); }
   double Score() override;
   double MaxScore() const override;
   // The child must beat the threshold less the largest possible bonus.

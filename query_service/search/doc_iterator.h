@@ -15,6 +15,11 @@
 //   - Score() and Explain() REQUIRE doc() != kNoMoreDocs; Explain().value
 //     equals Score();
 //   - Cost() estimates the matches (AND drives from the cheapest child);
+//   - KnownMatches() is what is known of the number of matches before
+//     iterating (Lucene's Weight.count): a lower bound, or the exact number
+//     (a word's document frequency). A top-k search that counts hits exactly
+//     up to N can prune from the start when the bound is >= N, and with an
+//     exact number at any N;
 //   - MaxScore() bounds Score() over all documents (for MaxScore/WAND);
 //   - BlockEnd(target) and MaxScoreIn(from, to) are the block-max view
 //     (Lucene's advanceShallow / getMaxScore(upTo)): BlockEnd names the last
@@ -53,6 +58,12 @@ struct Explanation {
   std::string DebugString(int indent = 0) const;
 };
 
+// The number of documents an iterator matches, as known before iterating.
+struct MatchCount {
+  int64_t at_least = 0;
+  bool exact = false;  // at_least is the number
+};
+
 class DocIterator {
  public:
   virtual ~DocIterator() = default;
@@ -64,6 +75,7 @@ class DocIterator {
   virtual DocId Next() = 0;
   virtual DocId Advance(DocId target) = 0;
   virtual int64_t Cost() const = 0;
+  virtual MatchCount KnownMatches() const { return {}; }
   virtual double Score() = 0;
   virtual double MaxScore() const = 0;
   virtual DocId BlockEnd(DocId /*target*/) const { return kNoMoreDocs - 1; }
@@ -83,6 +95,7 @@ class EmptyIterator final : public DocIterator {
   DocId Next() override { return doc_; }
   DocId Advance(DocId) override { return doc_; }
   int64_t Cost() const override { return 0; }
+  MatchCount KnownMatches() const override { return {0, true}; }
   double Score() override { return 0; }
   double MaxScore() const override { return 0; }
   Explanation Explain() override { return {0, description_, {}}; }

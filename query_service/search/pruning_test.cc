@@ -206,5 +206,48 @@ TEST_F(PruningTest, ExactTotalHitsCountsEverything) {
   EXPECT_GT(exact->total_hits, 1000);
 }
 
+// What the postings say before iterating: one word's document frequency is
+// its exact count, even when the search prunes from its first full page; a
+// word whose frequency reaches exact_hits_up_to makes the count "at least
+// that many" (the pruned search still ranks as the exhaustive one).
+TEST_F(PruningTest, KnownMatchCountsLetPruningStartAtOnce) {
+  const index::IndexSnapshot& snapshot = index_.reader();
+  auto search = [&](const std::string& query, int64_t exact_hits_up_to, bool exact_total) {
+    SearchRequest request;
+    request.query = query;
+    request.query_syntax = QuerySyntax::kPlain;
+    request.limit = 10;
+    request.exact_total_hits = exact_total;
+    SearchLimits limits;
+    limits.exact_hits_up_to = exact_hits_up_to;
+    absl::StatusOr<SearchResult> r = Search(snapshot, request, {}, limits);
+    EXPECT_TRUE(r.ok()) << query;
+    return r.ok() ? *std::move(r) : SearchResult{};
+  };
+  const std::string frequent = words_[0], other = words_[3];
+  // Counted one by one, nothing pruned.
+  const SearchResult alone = search(frequent, 1 << 30, true);
+  ASSERT_GT(alone.total_hits, 1000);
+  for (const int64_t up_to : {int64_t{0}, int64_t{100}, int64_t{1} << 30}) {
+    const SearchResult known = search(frequent, up_to, false);
+    EXPECT_TRUE(known.total_hits_exact) << up_to;
+    EXPECT_EQ(known.total_hits, alone.total_hits) << up_to;
+    ASSERT_EQ(known.hits.size(), alone.hits.size());
+    for (size_t i = 0; i < alone.hits.size(); ++i) EXPECT_EQ(known.hits[i].doc, alone.hits[i].doc);
+  }
+  const std::string both = frequent + " " + other;
+  const SearchResult all = search(both, 1 << 30, true);
+  const SearchResult bounded = search(both, 100, false);
+  EXPECT_FALSE(bounded.total_hits_exact);
+  EXPECT_GE(bounded.total_hits, alone.total_hits);  // at least the frequent word's
+  EXPECT_LE(bounded.total_hits, all.total_hits);
+  ASSERT_EQ(bounded.hits.size(), all.hits.size());
+  for (size_t i = 0; i < all.hits.size(); ++i) EXPECT_EQ(bounded.hits[i].doc, all.hits[i].doc);
+  // Below the known count the loop counts as before: exact.
+  const SearchResult counted = search(both, all.total_hits + 1, false);
+  EXPECT_TRUE(counted.total_hits_exact);
+  EXPECT_EQ(counted.total_hits, all.total_hits);
+}
+
 }  // namespace
 }  // namespace khabar::search

@@ -153,7 +153,11 @@ class Compiler {
       } else if (its.size() == 1) {
         out.push_back(std::move(its[0]));
       } else {
-        out.push_back(std::make_unique<OrIterator>(std::move(its)));
+        // The exact forms need the stem (its[0]): exact counts and tighter
+        // bounds.
+        OrIterator::Requirements word_needs(its.size(), {-1, -1});
+        for (size_t i = 1; i <= g.exacts.size(); ++i) word_needs[i] = {0, -1};
+        out.push_back(std::make_unique<OrIterator>(std::move(its), std::move(word_needs)));
       }
     }
     return out;
@@ -499,6 +503,17 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
   // (a tie loses on doc id): the iterators may skip what cannot.
   const bool may_prune = order == SortOrder::kRelevance && !request.collapse_duplicates &&
                          facets.empty() && !request.recency.has_value() && k > 0 && !match_all;
+  // Matches known before iterating (a word's document frequency): when they
+  // are the exact count, or already reach exact_hits_up_to, the loop need not
+  // count, so pruning starts as soon as the heap is full instead of after
+  // exact_hits_up_to fully scored hits. Not with a filter or an exclusion,
+  // which drop matches the iterator counts.
+  MatchCount known;
+  if (may_prune && request.filter == nullptr && request.exclude_doc == kNoMoreDocs &&
+      !request.exclude_cluster.has_value()) {
+    known = it->KnownMatches();
+  }
+  const bool count_known = known.exact || known.at_least >= request.exact_hits_up_to;
   double threshold = -std::numeric_limits<double>::infinity();
   for (DocId d = it->doc(); d != kNoMoreDocs; d = it->Next()) {
     if (d == request.exclude_doc ||
@@ -534,12 +549,19 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
     } else {
       continue;
     }
-    if (may_prune && heap.size() == k && result.total_hits >= request.exact_hits_up_to &&
+    if (may_prune && heap.size() == k &&
+        (count_known || result.total_hits >= request.exact_hits_up_to) &&
         heap.top().score > threshold) {
       threshold = heap.top().score;
       it->SetMinCompetitiveScore(threshold);
       result.total_hits_exact = false;
     }
+  }
+  if (known.exact) {
+    result.total_hits = known.at_least;
+    result.total_hits_exact = true;
+  } else if (!result.total_hits_exact) {
+    result.total_hits = std::max(result.total_hits, known.at_least);
   }
   if (request.collapse_duplicates) {
     result.total_hits = static_cast<int64_t>(clusters.size());

@@ -35,6 +35,8 @@ class TermIterator final : public DocIterator {
   DocId Next() override;
   DocId Advance(DocId target) override;
   int64_t Cost() const override { return doc_freq_; }
+  // The live documents with the term in scope.
+  MatchCount KnownMatches() const override { return {doc_freq_, true}; }
   double Score() override;
   // From the lists' block bounds (a list too short to have them is scanned
   // once); computed on first use, which only pruning makes.
