@@ -309,5 +309,20 @@ TEST_F(PruningE2eTest, PrunedPagesEqualExactPagesAndTheCountSaysItIsABound) {
   EXPECT_GE(pruned[0].total_hits(), 1);
 }
 
+// One word: its document frequency is the count, so even a pruned search
+// (the service counts nothing itself, --exact_hits_up_to=0) reports it exact.
+TEST_F(PruningE2eTest, OneWordCountIsExactEvenWhenPruned) {
+  const std::string query = "الصين";
+  std::vector<v1::SearchResponse> pruned, exact;
+  const std::vector<std::string> pruned_ids = AllPages(query, false, &pruned);
+  const std::vector<std::string> exact_ids = AllPages(query, true, &exact);
+  ASSERT_GE(exact_ids.size(), 2u);  // page_size 1: pruning starts on page one
+  EXPECT_EQ(pruned_ids, exact_ids);
+  for (const v1::SearchResponse& r : pruned) {
+    EXPECT_EQ(r.total_hits_relation(), v1::TOTAL_HITS_RELATION_EQUAL);
+    EXPECT_EQ(r.total_hits(), static_cast<int64_t>(exact_ids.size()));
+  }
+}
+
 }  // namespace
 }  // namespace khabar
