@@ -42,7 +42,6 @@ int64_t BestOfIterator::Cost() const {
 }
 
 MatchCount BestOfIterator::KnownMatches() const {
-  if (children_.size() == 1) return children_[0]->KnownMatches();
   int64_t most = 0;
   for (const auto& c : children_) most = std::max(most, c->KnownMatches().at_least);
   return {most, false};

@@ -27,7 +27,6 @@ class MatchAllIterator final : public DocIterator {
   DocId Next() override { return doc_ == kNoMoreDocs ? doc_ : Seek(doc_ + 1); }
   DocId Advance(DocId target) override { return target <= doc_ ? doc_ : Seek(target); }
   int64_t Cost() const override { return index_.live_documents(); }
-  MatchCount KnownMatches() const override { return {index_.live_documents(), true}; }
   double Score() override { return 1.0; }
   double MaxScore() const override { return 1.0; }
   Explanation Explain() override {

@@ -149,6 +149,40 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
   EXPECT_GT(pruned, 100);
 }
 
+// Typo-tolerant words bring their expansions into the flat OR (one child per
+// word: the expansion, or the best of several): pruning must still rank as
+// the exhaustive search does.
+TEST_F(PruningTest, PrunedTopKEqualsExhaustiveWithTypoTolerance) {
+  const index::IndexSnapshot& snapshot = index_.reader();
+  std::mt19937 rng(23);
+  int compared = 0, pruned = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    SearchRequest request;
+    request.query = RandomQuery(rng, /*operators=*/false);
+    request.query_syntax = QuerySyntax::kPlain;
+    request.typo.enabled = true;
+    request.typo.one_typo_min_letters = 3;
+    request.typo.two_typos_min_letters = 5;
+    request.typo.max_word_doc_freq = 1 << 30;
+    request.limit = 10;
+    SearchLimits limits;
+    limits.exact_hits_up_to = 0;
+    absl::StatusOr<SearchResult> got = Search(snapshot, request, {}, limits);
+    request.exact_total_hits = true;
+    absl::StatusOr<SearchResult> want = Search(snapshot, request, {}, limits);
+    ASSERT_TRUE(got.ok() && want.ok()) << request.query;
+    ++compared;
+    pruned += got->total_hits_exact ? 0 : 1;
+    ASSERT_EQ(got->hits.size(), want->hits.size()) << request.query;
+    for (size_t i = 0; i < want->hits.size(); ++i) {
+      EXPECT_EQ(got->hits[i].doc, want->hits[i].doc) << request.query << " hit " << i;
+      EXPECT_EQ(got->hits[i].score, want->hits[i].score) << request.query << " hit " << i;
+    }
+  }
+  EXPECT_EQ(compared, 200);
+  EXPECT_GT(pruned, 50);
+}
+
 // The block-max view the windows are cut from: BlockEnd never falls short of
 // its target, and MaxScoreIn bounds every score in its range, over lists of
 // several blocks, segments and gaps between them.

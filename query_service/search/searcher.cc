@@ -125,17 +125,12 @@ class Compiler {
                                             absl::flat_hash_map<std::string, int>* stems = nullptr) {
     std::vector<DocIteratorPtr> out;
     for (const WordTerms& g : Group(terms)) {
+      // The word's terms: its stem, its exact forms (which the index holds
+      // only beside the stem: each needs it), its typo expansions as one child.
       std::vector<DocIteratorPtr> its;
       its.push_back(std::make_unique<TermIterator>(ctx_, g.stem, g.weight, g.scope));
-      const int stem_index = static_cast<int>(out.size());
-      if (needs != nullptr) {
-        needs->push_back({-1, -1});
-        if (g.scope == FieldScope::kAll) stems->try_emplace(g.stem, stem_index);
-      }
       for (const auto& [key, weight] : g.exacts) {
         its.push_back(std::make_unique<TermIterator>(ctx_, key, weight, g.scope));
-        // The index holds a word's exact form only beside its stem.
-        if (needs != nullptr) needs->push_back({stem_index, -1});
       }
       // A word's expansions count once: the best of them on each document.
       std::vector<DocIteratorPtr> fuzzy;
@@ -147,16 +142,19 @@ class Compiler {
       } else if (!fuzzy.empty()) {
         its.push_back(std::make_unique<BestOfIterator>(std::move(fuzzy)));
       }
-      if (needs != nullptr && !fuzzy.empty()) needs->push_back({-1, -1});
+      OrIterator::Requirements word_needs(its.size(), {-1, -1});
+      for (size_t i = 1; i <= g.exacts.size(); ++i) word_needs[i] = {0, -1};
       if (needs != nullptr) {
+        // Every term apart in the caller's OR, the needs moved to its indices.
+        const int stem_index = static_cast<int>(out.size());
+        if (g.scope == FieldScope::kAll) stems->try_emplace(g.stem, stem_index);
+        for (const auto& [first, second] : word_needs) {
+          needs->push_back({first < 0 ? -1 : stem_index + first, second});
+        }
         for (DocIteratorPtr& it : its) out.push_back(std::move(it));
       } else if (its.size() == 1) {
         out.push_back(std::move(its[0]));
       } else {
-        // The exact forms need the stem (its[0]): exact counts and tighter
-        // bounds.
-        OrIterator::Requirements word_needs(its.size(), {-1, -1});
-        for (size_t i = 1; i <= g.exacts.size(); ++i) word_needs[i] = {0, -1};
         out.push_back(std::make_unique<OrIterator>(std::move(its), std::move(word_needs)));
       }
     }
