@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
+#include "common/base/priority.h"
 #include "common/base/status_macros.h"
 
 namespace khabar::query {
@@ -31,7 +32,11 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::Open(search::Engin
       new DurableEngine(engine, std::move(options), std::move(store)));
   if (d->store_ != nullptr) {
     KHABAR_RETURN_IF_ERROR(d->Recover(decoder));
-    d->snapshot_thread_ = std::thread([p = d.get()] { p->SnapshotLoop(); });
+    // Snapshots are background work, at the indexing priority.
+    d->snapshot_thread_ = std::thread([p = d.get(), nice = engine->options().indexing_nice] {
+      base::LowerThisThreadPriority(nice);
+      p->SnapshotLoop();
+    });
   }
   return d;
 }

@@ -41,6 +41,9 @@ ABSL_FLAG(int64_t, exact_hits_up_to, khabar::search::SearchLimits().exact_hits_u
           "overrides). 0: prune from the first full page");
 ABSL_FLAG(int32_t, indexing_threads, 0,
           "Threads that analyse each indexed batch and build its segments (0 = one per core)");
+ABSL_FLAG(int32_t, indexing_nice, khabar::search::EngineOptions().indexing_nice,
+          "Indexing and background merges run this much nicer (Linux nice value, per thread) "
+          "than the searches, so queries keep their latency during ingest; 0 = same priority");
 ABSL_FLAG(int32_t, merge_factor, static_cast<int32_t>(khabar::index::MergePolicy().merge_factor),
           "Index segments merge this many at a time (docs/index-snapshots.md)");
 ABSL_FLAG(bool, background_merges, khabar::index::MergePolicy().background,
@@ -74,6 +77,10 @@ absl::StatusOr<search::EngineOptions> EngineOptionsFromFlags() {
   o.indexing_threads = absl::GetFlag(FLAGS_indexing_threads);
   if (o.indexing_threads < 0 || o.indexing_threads > 256) {
     return absl::InvalidArgumentError("--indexing_threads must be in [0, 256] (0 = one per core)");
+  }
+  o.indexing_nice = absl::GetFlag(FLAGS_indexing_nice);
+  if (o.indexing_nice < 0 || o.indexing_nice > 19) {
+    return absl::InvalidArgumentError("--indexing_nice must be in [0, 19]");
   }
   const int32_t merge_factor = absl::GetFlag(FLAGS_merge_factor);
   if (merge_factor < 2 || merge_factor > 64) {

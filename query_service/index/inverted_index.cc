@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/parallel.h"
+#include "common/base/priority.h"
 #include "common/base/status_macros.h"
 #include "common/base/utf8.h"
 
@@ -25,7 +26,12 @@ InvertedIndex::InvertedIndex(const analysis::Analyzer* analyzer, IndexLimits lim
     published_ = PublishLocked();
   }
   reader_ = published_;
-  if (merge_.background) merger_ = std::thread([this] { MergeLoop(); });
+  if (merge_.background) {
+    merger_ = std::thread([this] {
+      base::LowerThisThreadPriority(merge_.nice);
+      MergeLoop();
+    });
+  }
 }
 
 InvertedIndex::~InvertedIndex() {

@@ -68,6 +68,8 @@ struct MergePolicy {
   // this many segments (at least kMinDocsPerBuild documents each) and
   // builds them on as many threads.
   uint32_t build_threads = 1;
+  // The background merge thread lowers its priority by this nice value.
+  int nice = 0;
   static constexpr size_t kMinDocsPerBuild = 64;
 };
 

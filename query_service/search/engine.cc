@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/base/parallel.h"
+#include "common/base/priority.h"
 #include "common/base/status_macros.h"
 #include "query_service/search/page_token.h"
 
@@ -24,9 +25,11 @@ int IndexingThreads(const EngineOptions& o) {
                                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-// The options' merge policy, with segments built on the indexing threads.
-index::MergePolicy WithBuildThreads(index::MergePolicy policy, int threads) {
+// The options' merge policy, with segments built on the indexing threads
+// and merges at the indexing priority.
+index::MergePolicy WithBuildThreads(index::MergePolicy policy, int threads, int nice) {
   policy.build_threads = static_cast<uint32_t>(threads);
+  policy.nice = nice;
   return policy;
 }
 
@@ -37,7 +40,7 @@ Engine::Engine(EngineOptions options)
       analyzer_(options_.analyzer),
       indexing_threads_(IndexingThreads(options_)),
       index_(&analyzer_, options_.index_limits, options_.near_duplicates,
-             WithBuildThreads(options_.merge_policy, indexing_threads_)) {}
+             WithBuildThreads(options_.merge_policy, indexing_threads_, options_.indexing_nice)) {}
 
 namespace {
 
@@ -112,33 +115,37 @@ std::vector<absl::StatusOr<index::UpsertOutcome>> Engine::UpsertBatch(
   std::vector<absl::StatusOr<index::UpsertOutcome>> results;
   results.reserve(docs.size());
   std::lock_guard<std::mutex> lock(write_mu_);
-  // Analysis on every core; documents unchanged since they were indexed
-  // (a re-ingest) are only validated. Upsert re-checks, in batch order.
-  std::vector<index::AnalyzedDocument> analyzed(docs.size());
-  // Not worth a thread below a few documents each.
-  base::ParallelFor(
-      docs.size(), indexing_threads_,
-      [&](size_t i) {
-        const std::string* hash = index_.LiveContentHash(docs[i].id);
-        const bool unchanged =
-            hash != nullptr && !docs[i].content_hash.empty() && *hash == docs[i].content_hash;
-        analyzed[i] = index_.Analyze(std::move(docs[i]), !unchanged);
-      },
-      /*min_per_thread=*/8);
-  for (index::AnalyzedDocument& doc : analyzed) {
-    absl::StatusOr<index::UpsertOutcome> r = index_.Upsert(std::move(doc));
-    if (!r.ok()) {
-      ++rejected_;
-    } else if (*r == index::UpsertOutcome::kCreated) {
-      ++created_;
-    } else if (*r == index::UpsertOutcome::kUpdated) {
-      ++updated_;
-    } else {
-      ++unchanged_;
+  // The whole batch runs below the searches' priority (on a thread of its
+  // own: the caller is a gRPC thread that serves searches next).
+  base::RunLowered(options_.indexing_nice, [&] {
+    // Analysis on every core; documents unchanged since they were indexed
+    // (a re-ingest) are only validated. Upsert re-checks, in batch order.
+    std::vector<index::AnalyzedDocument> analyzed(docs.size());
+    // Not worth a thread below a few documents each.
+    base::ParallelFor(
+        docs.size(), indexing_threads_,
+        [&](size_t i) {
+          const std::string* hash = index_.LiveContentHash(docs[i].id);
+          const bool unchanged =
+              hash != nullptr && !docs[i].content_hash.empty() && *hash == docs[i].content_hash;
+          analyzed[i] = index_.Analyze(std::move(docs[i]), !unchanged);
+        },
+        /*min_per_thread=*/8);
+    for (index::AnalyzedDocument& doc : analyzed) {
+      absl::StatusOr<index::UpsertOutcome> r = index_.Upsert(std::move(doc));
+      if (!r.ok()) {
+        ++rejected_;
+      } else if (*r == index::UpsertOutcome::kCreated) {
+        ++created_;
+      } else if (*r == index::UpsertOutcome::kUpdated) {
+        ++updated_;
+      } else {
+        ++unchanged_;
+      }
+      results.push_back(std::move(r));
     }
-    results.push_back(std::move(r));
-  }
-  index_.Publish();
+    index_.Publish();
+  });
   return results;
 }
 

@@ -58,6 +58,10 @@ struct EngineOptions {
   // Threads that analyse a batch before it is committed in order, then
   // build its segments (MergePolicy::build_threads); 0 = one per core.
   int indexing_threads = 0;
+  // Indexing (analysis, segment builds, background merges) runs this much
+  // nicer than the searches, so that queries keep their latency while an
+  // ingest stream runs (docs/index-snapshots.md); 0 = the same priority.
+  int indexing_nice = 10;
   // Typo tolerance defaults (a request turns it on and may set the word
   // lengths), suggestions and more-like-this.
   TypoOptions typo = {};

@@ -1,0 +1,54 @@
+#include "common/base/priority.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "common/base/parallel.h"
+#include "gtest/gtest.h"
+
+namespace khabar::base {
+namespace {
+
+TEST(PriorityTest, RunLoweredRunsOnALowerPriorityThreadAndItsHelpersInherit) {
+  const int caller = ThisThreadNice();
+  if (caller + 5 > 19) GTEST_SKIP() << "already at nice " << caller;
+  const std::thread::id caller_id = std::this_thread::get_id();
+  std::atomic<int> lowered{0}, calls{0}, on_caller{0};
+  RunLowered(5, [&] {
+    // ParallelFor's helper threads are started from the lowered thread.
+    ParallelFor(
+        64, 4,
+        [&](size_t) {
+          calls++;
+          if (ThisThreadNice() == caller + 5) lowered++;
+          if (std::this_thread::get_id() == caller_id) on_caller++;
+        },
+        /*min_per_thread=*/1);
+  });
+  EXPECT_EQ(calls.load(), 64);
+  EXPECT_EQ(lowered.load(), 64);
+  EXPECT_EQ(on_caller.load(), 0);
+  // The caller keeps its own priority.
+  EXPECT_EQ(ThisThreadNice(), caller);
+}
+
+TEST(PriorityTest, ZeroRunsOnTheCaller) {
+  const std::thread::id caller_id = std::this_thread::get_id();
+  bool on_caller = false;
+  RunLowered(0, [&] { on_caller = std::this_thread::get_id() == caller_id; });
+  EXPECT_TRUE(on_caller);
+}
+
+TEST(PriorityTest, LoweringClampsAtNineteen) {
+  std::thread t([] {
+    EXPECT_TRUE(LowerThisThreadPriority(100));
+    EXPECT_EQ(ThisThreadNice(), 19);
+    EXPECT_TRUE(LowerThisThreadPriority(0));
+    EXPECT_EQ(ThisThreadNice(), 19);
+  });
+  t.join();
+}
+
+}  // namespace
+}  // namespace khabar::base
