@@ -219,6 +219,27 @@ TEST_F(SegmentedIndexTest, MergesKeepDocIdsAndDropDeletedPostings) {
   EXPECT_FALSE(s->FindDocId("مقال3").has_value());
 }
 
+TEST(MergePolicyTest, HalfSizeSegmentsFromTwoThreadsLeaveLevelZeroInOneMerge) {
+  // Batches of 256 documents on two threads make segments of 128, below the
+  // 256-document floor. Four of them (512 documents) would merge into one
+  // more level-0 segment, rewritten again later; level 0 waits for 4 x 256
+  // documents' worth (8 segments) and merges them into one of level 1.
+  analysis::Analyzer analyzer;
+  InvertedIndex index{&analyzer, {}, {},
+                      {.merge_factor = 4, .min_segment_docs = 256, .background = false,
+                       .build_threads = 2}};
+  std::vector<size_t> counts;
+  for (int batch = 0; batch < 4; ++batch) {
+    for (int i = 0; i < 256; ++i) {
+      const std::string id = std::to_string(batch * 256 + i);
+      ASSERT_TRUE(index.Upsert(Doc(id, "عنوان " + id, {"نص"})).ok());
+    }
+    counts.push_back(index.Publish()->segment_count());
+  }
+  EXPECT_THAT(counts, ::testing::ElementsAre(2u, 4u, 6u, 1u));
+  EXPECT_EQ(index.snapshot()->live_documents(), 1024);
+}
+
 TEST_F(SegmentedIndexTest, PostingsSpanSegmentsInDocOrder) {
   InvertedIndex index{&analyzer_, {}, {}, {.merge_factor = 100, .background = false}};
   for (int i = 0; i < 5; ++i) {
