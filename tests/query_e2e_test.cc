@@ -271,9 +271,9 @@ class PruningE2eTest : public QueryE2eTest {
 
   // Every page of `query`, page_size 1: the ids in order, and the responses.
   std::vector<std::string> AllPages(const std::string& query, bool exact,
-                                    std::vector<v1::SearchResponse>* responses) {
+                                    std::vector<v1::SearchResponse>* responses,
+                                    v1::SearchRequest req = {}) {
     std::vector<std::string> ids;
-    v1::SearchRequest req;
     req.set_query(query);
     req.set_page_size(1);
     req.set_exact_total_hits(exact);
@@ -322,6 +322,33 @@ TEST_F(PruningE2eTest, OneWordCountIsExactEvenWhenPruned) {
     EXPECT_EQ(r.total_hits_relation(), v1::TOTAL_HITS_RELATION_EQUAL);
     EXPECT_EQ(r.total_hits(), static_cast<int64_t>(exact_ids.size()));
   }
+}
+
+// Typo tolerance on every word of a multi-word query, with thresholds low
+// enough that words get several forms each: the pruned pages are the exact
+// ones. (A word of two or more forms once left the pruning OR one
+// requirement short, and the service crashed on such a search.)
+TEST_F(PruningE2eTest, TypoTolerantWordsOfSeveralFormsPruneLikeExactSearch) {
+  const std::string query = "الصبن الذكاء الرقائق";  // الصين typed with a dotted ب
+  v1::SearchRequest typo;
+  typo.mutable_typo_tolerance()->set_enabled(true);
+  typo.mutable_typo_tolerance()->set_one_typo_min_letters(2);
+  typo.mutable_typo_tolerance()->set_two_typos_min_letters(3);
+  // The misspelt word stands for several forms (parsed_query lists them).
+  v1::SearchRequest first = typo;
+  first.set_query(query);
+  v1::SearchResponse parsed;
+  ASSERT_TRUE(Search(first, &parsed).ok());
+  EXPECT_NE(parsed.parsed_query().find("FUZZY(الصبن[صبن]~2: الصين, "), std::string::npos)
+      << parsed.parsed_query();
+  std::vector<v1::SearchResponse> pruned, exact;
+  const std::vector<std::string> pruned_ids = AllPages(query, false, &pruned, typo);
+  const std::vector<std::string> exact_ids = AllPages(query, true, &exact, typo);
+  ASSERT_GE(exact_ids.size(), 3u);
+  EXPECT_EQ(pruned_ids, exact_ids);
+  // The service is still up.
+  std::vector<v1::SearchResponse> plain;
+  EXPECT_FALSE(AllPages("الصين", true, &plain).empty());
 }
 
 }  // namespace
