@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Search under load while ingest runs: the real query_service on loopback,
 # holding N synthetic Arabic news documents (../shared/anchors/gen_corpus.py),
-# answers khabar_load (closed loop, then open loop) while ingest_service
-# streams N/4 more documents into it.
+# answers khabar_load (closed loop, then two open loops) while ingest_service
+# streams new documents into it: N/8 fresh ones during each of the three runs.
 #
 #   bench/load_e2e.sh [SHARED_DIR] [N_DOCS] [SECONDS]     (default ../shared 50000 10)
 #
-# CORPUS_JSONL=FILE reuses a gen_corpus.py output with at least N + N/4 lines
-# (e.g. /tmp/khabar_bench_200000/docs.jsonl from scripts/bench_vs_lucene.sh)
+# CORPUS_JSONL=FILE reuses a gen_corpus.py output with at least N + 3N/8 lines
+# (e.g. /tmp/khabar_bench_1000000/docs.jsonl from scripts/bench_vs_lucene.sh)
 # instead of generating one.
 # Needs a Release build with benchmarks (build/). Prints khabar_load's summary
 # lines; the machine's two cores are shared by the service, the ingest and the
@@ -33,8 +33,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-extra=$((n / 4))
-echo "corpus: $n + $extra synthetic docs (gen_corpus.py), queries from gen_queries.py"
+part=$((n / 8))
+extra=$((3 * part))
+echo "corpus: $n + 3 x $part synthetic docs (gen_corpus.py), queries from gen_queries.py"
 if [ -n "${CORPUS_JSONL:-}" ]; then
   [ "$(wc -l < "$CORPUS_JSONL")" -ge $((n + extra)) ] ||
     { echo "load_e2e: $CORPUS_JSONL has fewer than $((n + extra)) lines" >&2; exit 2; }
@@ -46,7 +47,9 @@ head -n "$n" "$work/all.jsonl" > "$work/base.jsonl"
 # Ingested in files of 20,000 lines: ingest_service refuses files over 256 MiB.
 mkdir -p "$work/base"
 split -l 20000 -d -a 3 --additional-suffix=.jsonl "$work/base.jsonl" "$work/base/part"
-tail -n "$extra" "$work/all.jsonl" > "$work/more.jsonl"
+# A fresh part for each run: re-ingesting the same documents would only
+# find them unchanged.
+tail -n "$extra" "$work/all.jsonl" | split -l "$part" -d -a 1 --additional-suffix=.jsonl - "$work/more"
 python3 "$anchors/gen_queries.py" "$work/base.jsonl" 1000 "$work/queries.tsv" >/dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 
@@ -57,16 +60,16 @@ qpid=$pid_started
 "$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off "$work/base" \
   | sed -n 's/^ingested/preload: ingested/p'
 
-load() {  # label, khabar_load flags...
-  local label=$1; shift
+load() {  # label, part number, khabar_load flags...
+  local label=$1 part_file=$work/more$2.jsonl; shift 2
   "$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off \
-    "$work/more.jsonl" > "$work/ingest.out" 2>&1 &
+    "$part_file" > "$work/ingest.out" 2>&1 &
   ipid=$!
   "$build/bench/khabar_load" --target="$addr" --queries="$work/queries.tsv" \
     --duration_seconds="$secs" "$@" | sed "s#^#$label: #"
   wait "$ipid" || true; ipid=""
   sed -n 's/^ingested/  during it, ingest: ingested/p' "$work/ingest.out"
 }
-load "closed loop, 32 in flight" --mode=closed --concurrency=32
-load "open loop, 2000/s" --mode=open --rate=2000
-load "open loop, 5000/s" --mode=open --rate=5000
+load "closed loop, 32 in flight" 0 --mode=closed --concurrency=32
+load "open loop, 2000/s" 1 --mode=open --rate=2000
+load "open loop, 5000/s" 2 --mode=open --rate=5000
