@@ -33,6 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+[ "$n" -ge 8 ] || { echo "load_e2e: N_DOCS must be at least 8" >&2; exit 2; }
 part=$((n / 8))
 extra=$((3 * part))
 echo "corpus: $n + 3 x $part synthetic docs (gen_corpus.py), queries from gen_queries.py"
@@ -49,7 +50,13 @@ mkdir -p "$work/base"
 split -l 20000 -d -a 3 --additional-suffix=.jsonl "$work/base.jsonl" "$work/base/part"
 # A fresh part for each run: re-ingesting the same documents would only
 # find them unchanged.
+# Each part is cut into files of 20,000 lines too.
 tail -n "$extra" "$work/all.jsonl" | split -l "$part" -d -a 1 --additional-suffix=.jsonl - "$work/more"
+for k in 0 1 2; do
+  mkdir -p "$work/more$k"
+  split -l 20000 -d -a 3 --additional-suffix=.jsonl "$work/more$k.jsonl" "$work/more$k/part"
+  rm "$work/more$k.jsonl"
+done
 python3 "$anchors/gen_queries.py" "$work/base.jsonl" 1000 "$work/queries.tsv" >/dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 
@@ -61,7 +68,7 @@ qpid=$pid_started
   | sed -n 's/^ingested/preload: ingested/p'
 
 load() {  # label, part number, khabar_load flags...
-  local label=$1 part_file=$work/more$2.jsonl; shift 2
+  local label=$1 part_file=$work/more$2; shift 2
   "$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off \
     "$part_file" > "$work/ingest.out" 2>&1 &
   ipid=$!

@@ -26,7 +26,7 @@ int ThisThreadNice() {
 
 bool LowerThisThreadPriority(int nice) {
   if (nice <= 0) return true;
-  const int target = std::clamp(ThisThreadNice() + nice, -20, 19);
+  const int target = std::clamp(ThisThreadNice() + std::min(nice, 39), -20, 19);
   return setpriority(PRIO_PROCESS, ThisThreadId(), target) == 0;
 }
 

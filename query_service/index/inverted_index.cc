@@ -328,26 +328,30 @@ std::pair<size_t, size_t> InvertedIndex::MergeCandidates() const {
     max_level = std::max(max_level, level[i]);
   }
   // The lowest level L with a run of adjacent segments at level <= L that
-  // holds `factor` segments of level L: small segments merge first, and a
-  // smaller one left between them (published while a merge ran) is absorbed
-  // instead of staying behind forever. At most 2 * factor segments at once.
-  // Level 0 also waits for `factor` floor-sized segments' worth of documents
-  // (or 2 * factor segments): a batch built on two threads makes two
-  // half-size segments, and merging four of those would give another level-0
-  // segment, rewritten once more before it leaves level 0.
+  // holds `factor` segments of level L, oldest first (Lucene's
+  // LogMergePolicy order): small segments merge first, and a smaller one
+  // left between them (published while a merge ran) is absorbed instead of
+  // staying behind forever. The merge ends at the factor-th segment of level
+  // L, so newer small segments wait for their own level's merge instead of
+  // pushing level-L segments out of the window. At most 2 * factor segments
+  // at once. Level 0 also waits for `factor` floor-sized segments' worth of
+  // documents (or 2 * factor segments): a batch built on two threads makes
+  // two half-size segments, and merging four of those would give another
+  // level-0 segment, rewritten once more before it leaves level 0.
   const size_t level0_docs = factor * static_cast<size_t>(min_docs);
   for (int l = 0; l <= max_level; ++l) {
-    size_t run_end = n, at_level = 0, docs = 0;  // the run scanned, newest first
-    for (size_t i = n; i-- > 0;) {
+    size_t run_begin = 0, at_level = 0, docs = 0;
+    for (size_t i = 0; i < n; ++i) {
       if (level[i] > l) {
-        run_end = i;
+        run_begin = i + 1;
         at_level = docs = 0;
         continue;
       }
-      if (level[i] == l) ++at_level;
+      if (level[i] < l) continue;
+      ++at_level;
       docs += segments_[i]->ids.size();
       const bool ready = at_level >= factor && (l > 0 || docs >= level0_docs || at_level >= 2 * factor);
-      if (ready) return {std::max(i, run_end - std::min(run_end - i, 2 * factor)), run_end};
+      if (ready) return {std::max(run_begin, i + 1 - std::min(i + 1, 2 * factor)), i + 1};
     }
   }
   return {0, 0};

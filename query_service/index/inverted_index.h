@@ -54,10 +54,12 @@ struct IndexLimits {
 };
 
 // When segments are merged (docs/index-snapshots.md): a segment's level is
-// floor(log_{merge_factor}(docs / min_segment_docs)); when the newest
-// `merge_factor` segments share a level they become one segment of the next
-// level. So an index of N documents has O(merge_factor * log N) segments
-// and each document is rewritten O(log N) times.
+// floor(log_{merge_factor}(docs / min_segment_docs)); when `merge_factor`
+// adjacent segments share a level they become one segment of the next level
+// (level 0 also waits for merge_factor * min_segment_docs documents, or
+// twice as many segments). So an index of N documents has
+// O(merge_factor * log N) segments and each document is rewritten O(log N)
+// times.
 struct MergePolicy {
   uint32_t merge_factor = 4;
   uint32_t min_segment_docs = 256;

@@ -240,6 +240,31 @@ TEST(MergePolicyTest, HalfSizeSegmentsFromTwoThreadsLeaveLevelZeroInOneMerge) {
   EXPECT_EQ(index.snapshot()->live_documents(), 1024);
 }
 
+TEST(MergePolicyTest, OlderSegmentsMergeFirstAndNewerSmallOnesWait) {
+  // 13 threads: a batch of 1,664 documents makes 13 segments of 128. Level 0
+  // merges its 8 oldest into one of level 1 (1,024 documents) and keeps the
+  // newer ones. After three batches, the fourth level-1 segment is followed
+  // by 7 small ones; the level-1 merge takes the four level-1 segments alone
+  // (one of level 2), not the newest eight segments (three level-1 segments
+  // plus small ones: a level-1 result, rewritten again).
+  analysis::Analyzer analyzer;
+  InvertedIndex index{&analyzer, {}, {},
+                      {.merge_factor = 4, .min_segment_docs = 256, .background = false,
+                       .build_threads = 13}};
+  for (int batch = 0; batch < 3; ++batch) {
+    for (int i = 0; i < 1664; ++i) {
+      const std::string id = std::to_string(batch * 1664 + i);
+      ASSERT_TRUE(index.Upsert(Doc(id, "عنوان " + id, {"نص"})).ok());
+    }
+    index.Publish();
+  }
+  const std::shared_ptr<const IndexSnapshot> s = index.snapshot();
+  EXPECT_EQ(s->live_documents(), 3 * 1664);
+  ASSERT_EQ(s->segment_count(), 8u);
+  EXPECT_EQ(s->segments()[0]->ids.size(), 4096u);
+  for (size_t k = 1; k < 8; ++k) EXPECT_EQ(s->segments()[k]->ids.size(), 128u);
+}
+
 TEST_F(SegmentedIndexTest, PostingsSpanSegmentsInDocOrder) {
   InvertedIndex index{&analyzer_, {}, {}, {.merge_factor = 100, .background = false}};
   for (int i = 0; i < 5; ++i) {
