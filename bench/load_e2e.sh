@@ -44,19 +44,17 @@ if [ -n "${CORPUS_JSONL:-}" ]; then
 else
   python3 "$anchors/gen_corpus.py" $((n + extra)) "$work/all.jsonl" >/dev/null
 fi
-head -n "$n" "$work/all.jsonl" > "$work/base.jsonl"
 # Ingested in files of 20,000 lines: ingest_service refuses files over 256 MiB.
-mkdir -p "$work/base"
-split -l 20000 -d -a 3 --additional-suffix=.jsonl "$work/base.jsonl" "$work/base/part"
+chunk() {  # DIR FIRST COUNT: lines FIRST.. of all.jsonl, COUNT of them, as DIR/part*.jsonl
+  mkdir -p "$1"
+  sed -n "$2,$(($2 + $3 - 1))p" "$work/all.jsonl" |
+    split -l 20000 -d -a 3 --additional-suffix=.jsonl - "$1/part"
+}
+head -n "$n" "$work/all.jsonl" > "$work/base.jsonl"
+chunk "$work/base" 1 "$n"
 # A fresh part for each run: re-ingesting the same documents would only
 # find them unchanged.
-# Each part is cut into files of 20,000 lines too.
-tail -n "$extra" "$work/all.jsonl" | split -l "$part" -d -a 1 --additional-suffix=.jsonl - "$work/more"
-for k in 0 1 2; do
-  mkdir -p "$work/more$k"
-  split -l 20000 -d -a 3 --additional-suffix=.jsonl "$work/more$k.jsonl" "$work/more$k/part"
-  rm "$work/more$k.jsonl"
-done
+for k in 0 1 2; do chunk "$work/more$k" $((n + k * part + 1)) "$part"; done
 python3 "$anchors/gen_queries.py" "$work/base.jsonl" 1000 "$work/queries.tsv" >/dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 
