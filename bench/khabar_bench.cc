@@ -16,27 +16,39 @@
 //  - index_seconds = read + JSON parse + analysis + indexing in batches of
 //    KHABAR_BENCH_BATCH (256, as khabar_eval) through search::Engine, with
 //    query_service's analysis and ranking (engine flags as query_service),
-//    until query-ready: the last batch published, background merges done
-//    (merge_wait_seconds) and, unless BENCH_OPTIMIZE=0, the segments merged
-//    into one (optimize_seconds; Lucene's forceMerge(1), also timed there);
+//    until query-ready: the last batch published, then the segments merged
+//    into one (optimize_seconds: the background merge under way finished,
+//    then one merge of everything, Lucene's forceMerge(1), also timed there)
+//    or, with BENCH_OPTIMIZE=0, the background merges done
+//    (merge_wait_seconds);
 //  - queries are bags of words (QuerySyntax PLAIN, as khabar_eval), top
 //    BENCH_K by the service's BM25F, no snippets; one timed execution = parse
 //    + analysis + search + the ids of the hits (Engine::Search returns them);
 //  - BENCH_WARMUP_SECONDS (3) of warm-up passes, then timed passes until both
 //    BENCH_MIN_PASSES (3) and BENCH_MIN_SECONDS (5), at most BENCH_MAX_PASSES
 //    (1000); BENCH_RUN_DEPTH (100) hits per query in run.trec (untimed).
-// Single-threaded queries; indexing runs on the caller's thread plus the
-// index's background merge thread (Lucene's ConcurrentMergeScheduler too).
+// Single-threaded queries. Indexing runs on --indexing_threads (default: one
+// per core) plus the index's background merge thread (Lucene's
+// ConcurrentMergeScheduler too); with more than one indexing thread, reading
+// and parsing run on a thread of their own, a batch or two ahead (with
+// --indexing_threads=1 they take turns with indexing on the caller's thread).
 // index_size_mb is the index's resident memory as the index counts it
 // (StatsResponse.memory_bytes: postings with positions, dictionaries,
 // per-document arrays AND the stored title/body text); raw.json also gives
 // the figure without the stored text and bytes per posting.
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/parse.h"
@@ -148,6 +160,70 @@ absl::StatusOr<std::vector<Query>> ReadQueries(const std::string& path) {
   return queries;
 }
 
+// Reads DOCS.jsonl and calls `emit` with each batch of `batch` parsed
+// documents (the last one smaller); returns the number of lines that do not
+// parse, each named on stderr.
+int64_t ReadBatches(const std::string& path, int64_t batch,
+                    const std::function<void(std::vector<index::Document>)>& emit) {
+  std::ifstream in(path);
+  std::string line;
+  std::vector<index::Document> docs;
+  int64_t line_no = 0, rejected = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    absl::StatusOr<index::Document> doc = query::DocumentFromJsonLine(line);
+    if (!doc.ok()) {
+      ++rejected;
+      std::fprintf(stderr, "khabar_bench: %s:%lld: %s; skipped\n", path.c_str(),
+                   static_cast<long long>(line_no), std::string(doc.status().message()).c_str());
+      continue;
+    }
+    docs.push_back(*std::move(doc));
+    if (static_cast<int64_t>(docs.size()) >= batch) {
+      emit(std::move(docs));
+      docs.clear();
+    }
+  }
+  if (!docs.empty()) emit(std::move(docs));
+  return rejected;
+}
+
+// Batches from the reading thread to the indexing one, at most `capacity`
+// waiting (so reading never runs far ahead of indexing's memory).
+class BatchQueue {
+ public:
+  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
+  void Push(std::vector<index::Document> batch) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return waiting_.size() < capacity_; });
+    waiting_.push_back(std::move(batch));
+    changed_.notify_all();
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    changed_.notify_all();
+  }
+  // The next batch; nullopt once closed and drained.
+  std::optional<std::vector<index::Document>> Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return !waiting_.empty() || closed_; });
+    if (waiting_.empty()) return std::nullopt;
+    std::vector<index::Document> batch = std::move(waiting_.front());
+    waiting_.pop_front();
+    changed_.notify_all();
+    return batch;
+  }
+
+ private:
+  const size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<std::vector<index::Document>> waiting_;
+  bool closed_ = false;
+};
+
 std::string Describe(const search::EngineOptions& o) {
   return absl::StrFormat(
       "BM25F k1=%g title_weight=%g title_b=%g body_b=%g lead_weight=%g (first %u body words) "
@@ -201,46 +277,49 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
 
   // Index until query-ready.
   search::Engine engine(*options);
-  int64_t indexed = 0, rejected = 0, line_no = 0;
+  int64_t indexed = 0, rejected = 0;
   double merge_wait_seconds = 0, optimize_seconds = 0;
+  const int indexing_threads = options->indexing_threads > 0
+                                   ? options->indexing_threads
+                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const Clock::time_point ti = Clock::now();
   {
-    std::ifstream in(docs_path);
-    std::vector<index::Document> batch;
-    auto flush = [&] {
-      std::vector<absl::StatusOr<index::UpsertOutcome>> results = engine.UpsertBatch(std::move(batch));
-      for (size_t i = 0; i < results.size(); ++i) {
-        if (results[i].ok()) {
+    auto index = [&](std::vector<index::Document> batch) {
+      for (const auto& result : engine.UpsertBatch(std::move(batch))) {
+        if (result.ok()) {
           ++indexed;
         } else {
           ++rejected;
           std::fprintf(stderr, "khabar_bench: rejected: %s\n",
-                       std::string(results[i].status().message()).c_str());
+                       std::string(result.status().message()).c_str());
         }
       }
-      batch.clear();
     };
-    while (std::getline(in, line)) {
-      ++line_no;
-      if (line.empty()) continue;
-      absl::StatusOr<index::Document> doc = query::DocumentFromJsonLine(line);
-      if (!doc.ok()) {
-        ++rejected;
-        std::fprintf(stderr, "khabar_bench: %s:%lld: %s; skipped\n", docs_path.c_str(),
-                     static_cast<long long>(line_no), std::string(doc.status().message()).c_str());
-        continue;
-      }
-      batch.push_back(*std::move(doc));
-      if (static_cast<int64_t>(batch.size()) >= bench->batch) flush();
+    if (indexing_threads == 1) {
+      rejected += ReadBatches(docs_path, bench->batch, index);
+    } else {
+      // Reading and parsing on a thread of their own, a batch or two ahead
+      // of the engine (as ingest_service parses while query_service indexes).
+      BatchQueue queue(2);
+      int64_t unreadable = 0;
+      std::thread reader([&] {
+        unreadable = ReadBatches(docs_path, bench->batch,
+                                 [&](std::vector<index::Document> b) { queue.Push(std::move(b)); });
+        queue.Close();
+      });
+      while (std::optional<std::vector<index::Document>> batch = queue.Pop()) index(*std::move(batch));
+      reader.join();
+      rejected += unreadable;
     }
-    flush();
     const Clock::time_point tm = Clock::now();
-    engine.WaitForMerges();
-    merge_wait_seconds = Seconds(tm, Clock::now());
     if (bench->optimize != 0) {
-      const Clock::time_point to = Clock::now();
+      // Waits for the background merge under way, then merges everything
+      // (the merges still due are part of it).
       engine.ForceMerge();
-      optimize_seconds = Seconds(to, Clock::now());
+      optimize_seconds = Seconds(tm, Clock::now());
+    } else {
+      engine.WaitForMerges();
+      merge_wait_seconds = Seconds(tm, Clock::now());
     }
   }
   const double index_seconds = Seconds(ti, Clock::now());

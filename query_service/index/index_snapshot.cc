@@ -1,6 +1,7 @@
 #include "query_service/index/index_snapshot.h"
 
 #include <algorithm>
+#include <atomic>
 #include <queue>
 #include <utility>
 
@@ -371,6 +372,7 @@ struct MergeContext {
   std::vector<uint8_t> gone;
   std::vector<FieldLengths> length;
   std::vector<bool> segment_has_deletions;
+  const std::atomic<bool>* cancel;  // may be null
 };
 
 // A k-way merge of the inputs' sorted terms [first[k], last[k]) into `out`
@@ -381,7 +383,8 @@ void MergeTermRange(const MergeContext& m, std::vector<uint32_t> next,
   const auto& segments = m.segments;
   PostingListWriter writer(&out->postings, &out->positions);
   std::vector<size_t> with_term;
-  while (true) {
+  for (uint32_t terms = 0;; ++terms) {
+    if (m.cancel != nullptr && terms % 1024 == 0 && m.cancel->load(std::memory_order_relaxed)) return;
     std::optional<absl::string_view> smallest;
     for (size_t k = 0; k < segments.size(); ++k) {
       if (next[k] < last[k] && (!smallest || segments[k]->term(next[k]) < *smallest)) {
@@ -467,11 +470,11 @@ std::vector<std::vector<uint32_t>> SplitTerms(
 std::shared_ptr<const Segment> MergeSegments(
     absl::Span<const std::shared_ptr<const Segment>> segments,
     const ChunkedVector<uint64_t>& deleted, absl::FunctionRef<FieldLengths(DocId)> lengths,
-    int threads) {
+    int threads, const std::atomic<bool>* cancel) {
   auto merged = std::make_shared<Segment>();
   merged->base = segments.front()->base;
   merged->limit = segments.back()->limit;
-  MergeContext m{segments, merged->base, {}, {}, {}};
+  MergeContext m{segments, merged->base, {}, {}, {}, cancel};
   const DocId base = merged->base;
   merged->stored.reserve(merged->limit - base);
   // The range's deletions and field lengths, copied once into flat arrays:
@@ -504,6 +507,7 @@ std::shared_ptr<const Segment> MergeSegments(
     Segment* out = p == 0 ? merged.get() : &merged_parts[p];
     MergeTermRange(m, first[p], first[p + 1], out);
   });
+  if (cancel != nullptr && cancel->load()) return nullptr;
   for (size_t p = 1; p < parts; ++p) AppendPart(std::move(merged_parts[p]), merged.get());
   merged->Seal();
   return merged;

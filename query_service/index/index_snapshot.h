@@ -18,6 +18,7 @@
 #define KHABAR_QUERY_SERVICE_INDEX_INDEX_SNAPSHOT_H_
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -352,11 +353,12 @@ class IndexSnapshot {
 // id, as IndexSnapshot keeps it). `lengths` gives the field lengths by doc.
 // With `threads` > 1, parts of the term range (of about equal postings bytes)
 // are merged on their own threads and appended in term order: the same
-// segment, byte for byte, as one thread makes.
+// segment, byte for byte, as one thread makes. Once `cancel` (if given) is
+// set, stops early and returns null.
 std::shared_ptr<const Segment> MergeSegments(
     absl::Span<const std::shared_ptr<const Segment>> segments,
     const ChunkedVector<uint64_t>& deleted, absl::FunctionRef<FieldLengths(DocId)> lengths,
-    int threads = 1);
+    int threads = 1, const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace khabar::index
 

@@ -363,6 +363,7 @@ bool InvertedIndex::MergeOnce(bool all) {
   size_t begin;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (!all && forcing_ > 0) return false;  // ForceMerge takes them
     auto [b, e] = MergeCandidates();
     if (all) {
       if (merging_ || segments_.size() < 2) return false;
@@ -381,7 +382,15 @@ bool InvertedIndex::MergeOnce(bool all) {
   // indexing threads. Background merges run beside the indexing and take one.
   std::shared_ptr<const Segment> merged =
       MergeSegments(inputs, basis->deleted_, [&](DocId d) { return basis->lengths(d); },
-                    all ? static_cast<int>(build_threads()) : 1);
+                    all ? static_cast<int>(build_threads()) : 1, all ? nullptr : &cancel_merge_);
+  if (merged == nullptr) {  // cancelled by ForceMerge: the segments stay
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      merging_ = false;
+    }
+    merge_cv_.notify_all();
+    return false;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     // Only the merger removes segments, so [begin, begin + inputs.size())
@@ -407,6 +416,7 @@ void InvertedIndex::MergeLoop() {
   while (true) {
     merge_cv_.wait(lock, [&] {
       if (stop_) return true;
+      if (forcing_ > 0) return false;  // ForceMerge merges them all
       const auto [b, e] = MergeCandidates();
       return b != e;
     });
@@ -419,16 +429,21 @@ void InvertedIndex::MergeLoop() {
 
 void InvertedIndex::ForceMerge() {
   Publish();
-  for (int attempt = 0; attempt < 1000; ++attempt) {
-    WaitForMerges();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (segments_.size() < 2) break;
-    }
-    MergeOnce(/*all=*/true);
-  }
-  std::lock_guard<std::mutex> lock(mu_);
+  // The background merger starts nothing more, and the merge it is running,
+  // if any, is cancelled: this one merges its segments anyway, on every
+  // indexing thread rather than one.
+  std::unique_lock<std::mutex> lock(mu_);
+  ++forcing_;
+  cancel_merge_ = true;
+  merge_cv_.wait(lock, [&] { return stop_ || !merging_; });
+  cancel_merge_ = false;
+  lock.unlock();
+  MergeOnce(/*all=*/true);
+  lock.lock();
+  --forcing_;
   reader_ = published_;
+  lock.unlock();
+  merge_cv_.notify_all();
 }
 
 void InvertedIndex::WaitForMerges() {

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -135,6 +136,8 @@ class InvertedIndex {
   void WaitForMerges();
   // Publishes, then merges every segment into one (what Lucene's
   // forceMerge(1) does; benchmarks and batch tools). Searches keep running.
+  // Cancels a background merge under way and starts no other: their
+  // segments are in the one merge, cut over the indexing threads.
   void ForceMerge();
 
   // The current state, publishing pending changes first: the reader API for
@@ -219,6 +222,8 @@ class InvertedIndex {
   std::shared_ptr<const IndexSnapshot> published_;        // GUARDED_BY(mu_)
   uint64_t generation_ = 0;                               // GUARDED_BY(mu_)
   bool merging_ = false;                                  // GUARDED_BY(mu_)
+  int forcing_ = 0;  // ForceMerge calls under way: no background merge starts  GUARDED_BY(mu_)
+  std::atomic<bool> cancel_merge_{false};  // set by ForceMerge: the background merge stops
   bool stop_ = false;                                     // GUARDED_BY(mu_)
   std::thread merger_;
 };

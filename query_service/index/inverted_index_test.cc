@@ -1,5 +1,6 @@
 #include "query_service/index/inverted_index.h"
 
+#include <atomic>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -365,6 +366,18 @@ TEST(ParallelBuildTest, PartsBuiltOnThreadsHoldTheSamePostings) {
     EXPECT_EQ(cut->posting_count, one_thread->posting_count) << threads;
   }
   EXPECT_LT(one_thread->posting_count, b->Stats().postings);
+
+  // A cancelled merge (ForceMerge cancels the background one) makes nothing;
+  // the flag left unset changes nothing.
+  std::atomic<bool> cancel{false};
+  const std::shared_ptr<const Segment> uncancelled =
+      MergeSegments(b->segments(), deleted, lengths, 2, &cancel);
+  ASSERT_NE(uncancelled, nullptr);
+  EXPECT_EQ(uncancelled->postings, one_thread->postings);
+  cancel = true;
+  for (int threads : {1, 2}) {
+    EXPECT_EQ(MergeSegments(b->segments(), deleted, lengths, threads, &cancel), nullptr) << threads;
+  }
 }
 
 TEST(SegmentedIndexBackgroundTest, BackgroundMergesPublishTheSameContents) {
@@ -391,6 +404,30 @@ TEST(SegmentedIndexBackgroundTest, BackgroundMergesPublishTheSameContents) {
     for (ListCursor c(pl); c.doc() != kNoMoreDocs; c.Next()) live += s->is_live(c.doc()) ? 1 : 0;
   }
   EXPECT_EQ(live, 64 - 22);
+}
+
+TEST(SegmentedIndexBackgroundTest, ForceMergeWhileBackgroundMergesRunGivesOneWholeSegment) {
+  // ForceMerge right after the writes, background merges due or under way
+  // (it cancels the one running, whatever the timing): the same postings as
+  // an index that merges in the writer.
+  analysis::Analyzer analyzer;
+  InvertedIndex background{&analyzer, {}, {}, {.merge_factor = 2, .min_segment_docs = 1}};
+  InvertedIndex inline_merges{
+      &analyzer, {}, {}, {.merge_factor = 2, .min_segment_docs = 1, .background = false}};
+  for (int round = 0; round < 3; ++round) {
+    for (InvertedIndex* index : {&background, &inline_merges}) {
+      for (int i = 0; i < 48; ++i) {
+        const std::string id = std::to_string(round * 40 + i);  // some come back: updates
+        ASSERT_TRUE(index->Upsert(Doc(id, "عنوان " + id, {"نص الخبر " + std::to_string(i)})).ok());
+        if (i % 4 == 3) index->Publish();
+      }
+      index->ForceMerge();
+      EXPECT_EQ(index->snapshot()->segment_count(), 1u) << round;
+    }
+    EXPECT_EQ(AllPostings(*background.snapshot(), true), AllPostings(*inline_merges.snapshot(), true))
+        << round;
+    EXPECT_EQ(background.snapshot()->live_documents(), inline_merges.snapshot()->live_documents());
+  }
 }
 
 }  // namespace
