@@ -17,10 +17,10 @@
 //    KHABAR_BENCH_BATCH (256, as khabar_eval) through search::Engine, with
 //    query_service's analysis and ranking (engine flags as query_service),
 //    until query-ready: the last batch published, then the segments merged
-//    into one (optimize_seconds: the background merge under way finished,
-//    then one merge of everything, Lucene's forceMerge(1), also timed there)
-//    or, with BENCH_OPTIMIZE=0, the background merges done
-//    (merge_wait_seconds);
+//    into one (optimize_seconds: a background merge under way is cancelled,
+//    its segments being in the one merge of everything, Lucene's
+//    forceMerge(1), also timed there) or, with BENCH_OPTIMIZE=0, the
+//    background merges done (merge_wait_seconds);
 //  - queries are bags of words (QuerySyntax PLAIN, as khabar_eval), top
 //    BENCH_K by the service's BM25F, no snippets; one timed execution = parse
 //    + analysis + search + the ids of the hits (Engine::Search returns them);
@@ -284,7 +284,7 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const Clock::time_point ti = Clock::now();
   {
-    auto index = [&](std::vector<index::Document> batch) {
+    auto upsert = [&](std::vector<index::Document> batch) {
       for (const auto& result : engine.UpsertBatch(std::move(batch))) {
         if (result.ok()) {
           ++indexed;
@@ -296,7 +296,7 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
       }
     };
     if (indexing_threads == 1) {
-      rejected += ReadBatches(docs_path, bench->batch, index);
+      rejected += ReadBatches(docs_path, bench->batch, upsert);
     } else {
       // Reading and parsing on a thread of their own, a batch or two ahead
       // of the engine (as ingest_service parses while query_service indexes).
@@ -307,14 +307,14 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
                                  [&](std::vector<index::Document> b) { queue.Push(std::move(b)); });
         queue.Close();
       });
-      while (std::optional<std::vector<index::Document>> batch = queue.Pop()) index(*std::move(batch));
+      while (std::optional<std::vector<index::Document>> batch = queue.Pop()) upsert(*std::move(batch));
       reader.join();
       rejected += unreadable;
     }
     const Clock::time_point tm = Clock::now();
     if (bench->optimize != 0) {
-      // Waits for the background merge under way, then merges everything
-      // (the merges still due are part of it).
+      // Cancels the background merge under way and merges everything (the
+      // merges still due are part of it).
       engine.ForceMerge();
       optimize_seconds = Seconds(tm, Clock::now());
     } else {

@@ -428,13 +428,15 @@ void InvertedIndex::MergeLoop() {
 }
 
 void InvertedIndex::ForceMerge() {
-  Publish();
-  // The background merger starts nothing more, and the merge it is running,
-  // if any, is cancelled: this one merges its segments anyway, on every
-  // indexing thread rather than one.
+  // No other merge starts (in the background, or inside Publish without
+  // one), and the background merge running, if any, is cancelled: this one
+  // merges their segments anyway, on every indexing thread rather than one.
   std::unique_lock<std::mutex> lock(mu_);
   ++forcing_;
   cancel_merge_ = true;
+  lock.unlock();
+  Publish();
+  lock.lock();
   merge_cv_.wait(lock, [&] { return stop_ || !merging_; });
   cancel_merge_ = false;
   lock.unlock();

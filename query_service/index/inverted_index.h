@@ -136,8 +136,9 @@ class InvertedIndex {
   void WaitForMerges();
   // Publishes, then merges every segment into one (what Lucene's
   // forceMerge(1) does; benchmarks and batch tools). Searches keep running.
-  // Cancels a background merge under way and starts no other: their
-  // segments are in the one merge, cut over the indexing threads.
+  // Cancels a background merge under way and starts no other (nor merges
+  // inside this Publish): their segments are in the one merge, cut over the
+  // indexing threads. The writer's call, like Publish (one at a time).
   void ForceMerge();
 
   // The current state, publishing pending changes first: the reader API for
