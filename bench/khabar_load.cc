@@ -51,6 +51,9 @@ ABSL_FLAG(int32_t, page_size, 10, "Search page_size");
 ABSL_FLAG(bool, highlight, false, "ask for snippets (off: ranking cost only)");
 ABSL_FLAG(int32_t, channels, 2, "gRPC channels (connections) to spread calls over");
 ABSL_FLAG(std::string, json_out, "", "also write the summary as JSON to this file");
+ABSL_FLAG(std::string, timeline_out, "",
+          "also write every counted request as a line \"sent_ms latency_ms\" (sent_ms from the "
+          "end of the warm-up, in send order), to see when slow requests happen");
 
 namespace khabar::bench {
 namespace {
@@ -83,6 +86,9 @@ struct Call {
 struct Results {
   std::mutex mu;
   std::vector<double> latencies_ms;  // counted (after warm-up) successes
+  // With --timeline_out: (sent, latency) of each, in ms, sent from count_from.
+  bool timeline = false;
+  std::vector<std::pair<double, double>> sent_and_latency_ms;
   int64_t errors = 0;
   std::string first_error;
 };
@@ -134,8 +140,12 @@ class Load {
     if (!ok || !call->status.ok()) {
       if (results->errors++ == 0) results->first_error = call->status.error_message();
     } else {
-      results->latencies_ms.push_back(
-          std::chrono::duration<double, std::milli>(now - call->start).count());
+      const double ms = std::chrono::duration<double, std::milli>(now - call->start).count();
+      results->latencies_ms.push_back(ms);
+      if (results->timeline) {
+        results->sent_and_latency_ms.emplace_back(
+            std::chrono::duration<double, std::milli>(call->start - count_from).count(), ms);
+      }
     }
     return true;
   }
@@ -187,6 +197,8 @@ int Run() {
   }
   Load load(std::move(queries), absl::GetFlag(FLAGS_channels));
   Results results;
+  const std::string timeline_path = absl::GetFlag(FLAGS_timeline_out);
+  results.timeline = !timeline_path.empty();
   const Clock::time_point start = Clock::now();
   const auto seconds = [](double s) {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
@@ -253,6 +265,17 @@ int Run() {
         "\"p90_ms\": %.4f, \"p99_ms\": %.4f, \"p999_ms\": %.4f, \"max_ms\": %.4f}\n",
         mode, lat.size(), results.errors, qps, Percentile(lat, 50), Percentile(lat, 90),
         Percentile(lat, 99), Percentile(lat, 99.9), lat.empty() ? 0.0 : lat.back());
+  }
+  if (results.timeline) {
+    std::sort(results.sent_and_latency_ms.begin(), results.sent_and_latency_ms.end());
+    std::ofstream out(timeline_path);
+    for (const auto& [sent_ms, latency_ms] : results.sent_and_latency_ms) {
+      out << absl::StrFormat("%.3f %.3f\n", sent_ms, latency_ms);
+    }
+    if (!out) {
+      std::fprintf(stderr, "khabar_load: could not write --timeline_out=%s\n", timeline_path.c_str());
+      return 1;
+    }
   }
   return results.errors > 0 && lat.empty() ? 1 : 0;
 }

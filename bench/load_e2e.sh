@@ -8,7 +8,9 @@
 #
 # CORPUS_JSONL=FILE reuses a gen_corpus.py output with at least N + 3N/8 lines
 # (e.g. /tmp/khabar_bench_1000000/docs.jsonl from scripts/bench_vs_lucene.sh)
-# instead of generating one.
+# instead of generating one. TIMELINE_DIR=DIR keeps each run's per-request
+# timeline (DIR/run0.txt closed loop, run1.txt and run2.txt the open loops:
+# "sent_ms latency_ms" per request, khabar_load --timeline_out).
 # Needs a Release build with benchmarks (build/). Prints khabar_load's summary
 # lines; the machine's two cores are shared by the service, the ingest and the
 # load generator, as the target asks.
@@ -66,12 +68,13 @@ qpid=$pid_started
   | sed -n 's/^ingested/preload: ingested/p'
 
 load() {  # label, part number, khabar_load flags...
-  local label=$1 part_file=$work/more$2; shift 2
+  local label=$1 part=$2 part_file=$work/more$2; shift 2
   "$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off \
     "$part_file" > "$work/ingest.out" 2>&1 &
   ipid=$!
   "$build/bench/khabar_load" --target="$addr" --queries="$work/queries.tsv" \
-    --duration_seconds="$secs" "$@" | sed "s#^#$label: #"
+    --duration_seconds="$secs" ${TIMELINE_DIR:+--timeline_out="$TIMELINE_DIR/run$part.txt"} "$@" |
+    sed "s#^#$label: #"
   wait "$ipid" || true; ipid=""
   sed -n 's/^ingested/  during it, ingest: ingested/p' "$work/ingest.out"
 }

@@ -1,6 +1,7 @@
 #include "query_service/index/inverted_index.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <optional>
 #include <utility>
@@ -284,7 +285,8 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::Publish() {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& segment : built) segments_.push_back(std::move(segment));
     pending_deletes_ = false;
-    published_ = snapshot = PublishLocked();
+    snapshot = PublishLocked();
+    ReplacePublishedLocked(snapshot);
     const auto [begin, end] = MergeCandidates();
     merge_due = begin != end;
   }
@@ -404,23 +406,53 @@ bool InvertedIndex::MergeOnce(bool all) {
     s->segments_ = segments_;
     s->generation_ = ++generation_;
     s->CountDeletions();
-    published_ = std::move(s);
+    ReplacePublishedLocked(std::move(s));
     merging_ = false;
   }
   merge_cv_.notify_all();
   return true;
 }
 
+void InvertedIndex::ReplacePublishedLocked(std::shared_ptr<const IndexSnapshot> s) {
+  if (merge_.background && published_ != nullptr) retired_.push_back(std::move(published_));
+  published_ = std::move(s);
+}
+
 void InvertedIndex::MergeLoop() {
   std::unique_lock<std::mutex> lock(mu_);
+  auto merge_due = [&] {
+    if (stop_) return true;
+    if (forcing_ > 0) return false;  // ForceMerge merges them all
+    const auto [b, e] = MergeCandidates();
+    return b != e;
+  };
   while (true) {
-    merge_cv_.wait(lock, [&] {
-      if (stop_) return true;
-      if (forcing_ > 0) return false;  // ForceMerge merges them all
-      const auto [b, e] = MergeCandidates();
-      return b != e;
-    });
+    if (retired_.empty()) {
+      merge_cv_.wait(lock, merge_due);
+    } else {
+      // Whoever else holds a retired snapshot (a search, a page-token pin)
+      // lets go of it within milliseconds to minutes: look again soon.
+      merge_cv_.wait_for(lock, std::chrono::milliseconds(20), merge_due);
+    }
+    // Retired snapshots held by nothing else: no one can take a new
+    // reference to them (they are not published), so use_count() == 1 is
+    // final. Released off the lock, on this (lowered) thread.
+    std::vector<std::shared_ptr<const IndexSnapshot>> unused;
+    for (auto it = retired_.begin(); it != retired_.end();) {
+      if (it->use_count() == 1) {
+        unused.push_back(std::move(*it));
+        it = retired_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (!unused.empty()) {
+      lock.unlock();
+      unused.clear();
+      lock.lock();
+    }
     if (stop_) return;
+    if (!merge_due()) continue;
     lock.unlock();
     MergeOnce();
     lock.lock();

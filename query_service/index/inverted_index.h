@@ -177,6 +177,8 @@ class InvertedIndex {
   // REQUIRES mu_.
   std::pair<size_t, size_t> MergeCandidates() const;
   void MergeLoop();
+  // Makes `s` the published snapshot, retiring the previous one (above).
+  void ReplacePublishedLocked(std::shared_ptr<const IndexSnapshot> s);
   // Runs one due merge, if any; false when none was due.
   bool MergeOnce(bool all = false);
 
@@ -226,6 +228,12 @@ class InvertedIndex {
   int forcing_ = 0;  // ForceMerge calls under way: no background merge starts  GUARDED_BY(mu_)
   std::atomic<bool> cancel_merge_{false};  // set by ForceMerge: the background merge stops
   bool stop_ = false;                                     // GUARDED_BY(mu_)
+  // Snapshots replaced as published_, kept until nothing else holds them and
+  // then released by the merger: the last holder of a snapshot whose merged-
+  // away segments it alone keeps (hundreds of MB at 100k+ documents) frees
+  // them, and that must not be a search (nor a search-side lock holder, as
+  // Engine's page-token pins were). Background merges only. GUARDED_BY(mu_)
+  std::vector<std::shared_ptr<const IndexSnapshot>> retired_;
   std::thread merger_;
 };
 

@@ -430,5 +430,21 @@ TEST(SegmentedIndexBackgroundTest, ForceMergeWhileBackgroundMergesRunGivesOneWho
   }
 }
 
+TEST(SegmentedIndexBackgroundTest, ReplacedSnapshotsAreLetGoOfByTheMerger) {
+  // With a merge thread, a snapshot replaced by a publish stays held by the
+  // index until nothing else holds it, and the merger releases it: a search
+  // (or a page-token pin) dropping the last other reference frees nothing.
+  analysis::Analyzer analyzer;
+  for (const bool background : {true, false}) {
+    InvertedIndex index{&analyzer, {}, {}, {.background = background}};
+    ASSERT_TRUE(index.Upsert(Doc("1", "عنوان", {"نص"})).ok());
+    std::shared_ptr<const IndexSnapshot> first = index.Publish();
+    ASSERT_TRUE(index.Upsert(Doc("2", "عنوان", {"نص"})).ok());
+    index.Publish();
+    EXPECT_EQ(first.use_count(), background ? 2 : 1) << background;
+    EXPECT_EQ(index.snapshot()->live_documents(), 2);
+  }
+}
+
 }  // namespace
 }  // namespace khabar::index

@@ -182,9 +182,17 @@ void Engine::ForceMerge() {
 
 void Engine::Pin(std::shared_ptr<const index::IndexSnapshot> snapshot) const {
   const absl::Time now = absl::Now();
+  // Unpinned snapshots are let go of after pins_mu_ is released: should one
+  // be the last reference, freeing it must not hold up every other search.
+  std::vector<std::shared_ptr<const index::IndexSnapshot>> unpinned;
   std::lock_guard<std::mutex> lock(pins_mu_);
   for (auto it = pins_.begin(); it != pins_.end();) {
-    it = now - it->second.last_used > options_.page_token_keepalive ? pins_.erase(it) : std::next(it);
+    if (now - it->second.last_used > options_.page_token_keepalive) {
+      unpinned.push_back(std::move(it->second.snapshot));
+      it = pins_.erase(it);
+    } else {
+      ++it;
+    }
   }
   const uint64_t generation = snapshot->generation();
   pins_[generation] = Pinned{std::move(snapshot), now};
@@ -193,6 +201,7 @@ void Engine::Pin(std::shared_ptr<const index::IndexSnapshot> snapshot) const {
     for (auto it = pins_.begin(); it != pins_.end(); ++it) {
       if (it->second.last_used < oldest->second.last_used) oldest = it;
     }
+    unpinned.push_back(std::move(oldest->second.snapshot));
     pins_.erase(oldest);
   }
 }
