@@ -86,8 +86,10 @@ struct Call {
 struct Results {
   std::mutex mu;
   std::vector<double> latencies_ms;  // counted (after warm-up) successes
-  // With --timeline_out: (sent, latency) of each, in ms, sent from count_from.
+  // With --timeline_out: (sent, latency) of each, in ms, sent from
+  // timeline_origin (the end of the warm-up).
   bool timeline = false;
+  Clock::time_point timeline_origin;
   std::vector<std::pair<double, double>> sent_and_latency_ms;
   int64_t errors = 0;
   std::string first_error;
@@ -144,7 +146,9 @@ class Load {
       results->latencies_ms.push_back(ms);
       if (results->timeline) {
         results->sent_and_latency_ms.emplace_back(
-            std::chrono::duration<double, std::milli>(call->start - count_from).count(), ms);
+            std::chrono::duration<double, std::milli>(call->start - results->timeline_origin)
+                .count(),
+            ms);
       }
     }
     return true;
@@ -205,6 +209,7 @@ int Run() {
   };
   const Clock::time_point count_from = start + seconds(warmup);
   const Clock::time_point end = count_from + seconds(duration);
+  results.timeline_origin = count_from;  // Drain counts from the start of time
   int64_t sent = 0;
 
   if (mode == "closed") {

@@ -67,6 +67,7 @@ qpid=$pid_started
 "$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off "$work/base" \
   | sed -n 's/^ingested/preload: ingested/p'
 
+if [ -n "${TIMELINE_DIR:-}" ]; then mkdir -p "$TIMELINE_DIR"; fi
 load() {  # label, part number, khabar_load flags...
   local label=$1 part=$2 part_file=$work/more$2; shift 2
   "$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off \

@@ -426,13 +426,19 @@ void InvertedIndex::MergeLoop() {
     const auto [b, e] = MergeCandidates();
     return b != e;
   };
+  // Whoever else holds a retired snapshot (a search, a page-token pin, the
+  // writer's reader_) lets go of it within milliseconds to minutes: look
+  // again after 20 ms, backing off to a second while nothing is released.
+  constexpr auto kFirstLook = std::chrono::milliseconds(20);
+  constexpr auto kLongestWait = std::chrono::milliseconds(1000);
+  auto look_again = kFirstLook;
+  size_t retired_seen = 0;
   while (true) {
     if (retired_.empty()) {
       merge_cv_.wait(lock, merge_due);
     } else {
-      // Whoever else holds a retired snapshot (a search, a page-token pin)
-      // lets go of it within milliseconds to minutes: look again soon.
-      merge_cv_.wait_for(lock, std::chrono::milliseconds(20), merge_due);
+      if (retired_.size() > retired_seen) look_again = kFirstLook;  // new ones
+      merge_cv_.wait_for(lock, look_again, merge_due);
     }
     // Retired snapshots held by nothing else: no one can take a new
     // reference to them (they are not published), so use_count() == 1 is
@@ -446,10 +452,13 @@ void InvertedIndex::MergeLoop() {
         ++it;
       }
     }
+    look_again = unused.empty() ? std::min(look_again * 2, kLongestWait) : kFirstLook;
+    retired_seen = retired_.size();
     if (!unused.empty()) {
       lock.unlock();
       unused.clear();
       lock.lock();
+      retired_seen = retired_.size();
     }
     if (stop_) return;
     if (!merge_due()) continue;

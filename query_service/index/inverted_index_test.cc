@@ -1,7 +1,9 @@
 #include "query_service/index/inverted_index.h"
 
 #include <atomic>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -443,6 +445,16 @@ TEST(SegmentedIndexBackgroundTest, ReplacedSnapshotsAreLetGoOfByTheMerger) {
     index.Publish();
     EXPECT_EQ(first.use_count(), background ? 2 : 1) << background;
     EXPECT_EQ(index.snapshot()->live_documents(), 2);
+    // Let go of here, it is released by the merger (within its 20 ms look
+    // again; waited for up to 10 s), or at once without one.
+    std::weak_ptr<const IndexSnapshot> watch = first;
+    first.reset();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (int i = 0; i < 10000 && !watch.expired() && std::chrono::steady_clock::now() < deadline;
+         ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the merger's own period
+    }
+    EXPECT_TRUE(watch.expired()) << background;
   }
 }
 
