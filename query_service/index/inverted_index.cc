@@ -414,7 +414,11 @@ bool InvertedIndex::MergeOnce(bool all) {
 }
 
 void InvertedIndex::ReplacePublishedLocked(std::shared_ptr<const IndexSnapshot> s) {
-  if (merge_.background && published_ != nullptr) retired_.push_back(std::move(published_));
+  if (merge_.background && published_ != nullptr) {
+    retired_.push_back(std::move(published_));
+    // The merger may be waiting without a timeout (nothing was retired).
+    merge_cv_.notify_all();
+  }
   published_ = std::move(s);
 }
 
@@ -435,7 +439,7 @@ void InvertedIndex::MergeLoop() {
   size_t retired_seen = 0;
   while (true) {
     if (retired_.empty()) {
-      merge_cv_.wait(lock, merge_due);
+      merge_cv_.wait(lock, [&] { return merge_due() || !retired_.empty(); });
     } else {
       if (retired_.size() > retired_seen) look_again = kFirstLook;  // new ones
       merge_cv_.wait_for(lock, look_again, merge_due);
