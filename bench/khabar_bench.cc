@@ -279,9 +279,6 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
   search::Engine engine(*options);
   int64_t indexed = 0, rejected = 0;
   double merge_wait_seconds = 0, optimize_seconds = 0;
-  const int indexing_threads = options->indexing_threads > 0
-                                   ? options->indexing_threads
-                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const Clock::time_point ti = Clock::now();
   {
     auto upsert = [&](std::vector<index::Document> batch) {
@@ -295,7 +292,7 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
         }
       }
     };
-    if (indexing_threads == 1) {
+    if (engine.indexing_threads() == 1) {
       rejected += ReadBatches(docs_path, bench->batch, upsert);
     } else {
       // Reading and parsing on a thread of their own, a batch or two ahead

@@ -48,12 +48,15 @@ else
 fi
 # Ingested in files of 20,000 lines: ingest_service refuses files over 256 MiB.
 chunk() {  # DIR FIRST COUNT: lines FIRST.. of all.jsonl, COUNT of them, as DIR/part*.jsonl
+  local last=$(($2 + $3 - 1))
   mkdir -p "$1"
-  sed -n "$2,$(($2 + $3 - 1))p" "$work/all.jsonl" |
+  # sed stops at the range's last line rather than reading the rest of the file.
+  sed -n "$2,${last}p;${last}q" "$work/all.jsonl" |
     split -l 20000 -d -a 3 --additional-suffix=.jsonl - "$1/part"
 }
 head -n "$n" "$work/all.jsonl" > "$work/base.jsonl"
-chunk "$work/base" 1 "$n"
+mkdir -p "$work/base"
+split -l 20000 -d -a 3 --additional-suffix=.jsonl "$work/base.jsonl" "$work/base/part"
 # A fresh part for each run: re-ingesting the same documents would only
 # find them unchanged.
 for k in 0 1 2; do chunk "$work/more$k" $((n + k * part + 1)) "$part"; done

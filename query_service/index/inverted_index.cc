@@ -365,7 +365,7 @@ bool InvertedIndex::MergeOnce(bool all) {
   size_t begin;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!all && forcing_ > 0) return false;  // ForceMerge takes them
+    if (!all && forcing_) return false;  // ForceMerge takes them
     auto [b, e] = MergeCandidates();
     if (all) {
       if (merging_ || segments_.size() < 2) return false;
@@ -384,7 +384,7 @@ bool InvertedIndex::MergeOnce(bool all) {
   // indexing threads. Background merges run beside the indexing and take one.
   std::shared_ptr<const Segment> merged =
       MergeSegments(inputs, basis->deleted_, [&](DocId d) { return basis->lengths(d); },
-                    all ? static_cast<int>(build_threads()) : 1, all ? nullptr : &cancel_merge_);
+                    all ? static_cast<int>(build_threads()) : 1, all ? nullptr : &forcing_);
   if (merged == nullptr) {  // cancelled by ForceMerge: the segments stay
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -426,7 +426,7 @@ void InvertedIndex::MergeLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   auto merge_due = [&] {
     if (stop_) return true;
-    if (forcing_ > 0) return false;  // ForceMerge merges them all
+    if (forcing_) return false;  // ForceMerge merges them all
     const auto [b, e] = MergeCandidates();
     return b != e;
   };
@@ -457,13 +457,12 @@ void InvertedIndex::MergeLoop() {
       }
     }
     look_again = unused.empty() ? std::min(look_again * 2, kLongestWait) : kFirstLook;
-    retired_seen = retired_.size();
     if (!unused.empty()) {
       lock.unlock();
       unused.clear();
       lock.lock();
-      retired_seen = retired_.size();
     }
+    retired_seen = retired_.size();
     if (stop_) return;
     if (!merge_due()) continue;
     lock.unlock();
@@ -477,17 +476,15 @@ void InvertedIndex::ForceMerge() {
   // one), and the background merge running, if any, is cancelled: this one
   // merges their segments anyway, on every indexing thread rather than one.
   std::unique_lock<std::mutex> lock(mu_);
-  ++forcing_;
-  cancel_merge_ = true;
+  forcing_ = true;
   lock.unlock();
   Publish();
   lock.lock();
   merge_cv_.wait(lock, [&] { return stop_ || !merging_; });
-  cancel_merge_ = false;
   lock.unlock();
   MergeOnce(/*all=*/true);
   lock.lock();
-  --forcing_;
+  forcing_ = false;
   reader_ = published_;
   lock.unlock();
   merge_cv_.notify_all();

@@ -225,8 +225,9 @@ class InvertedIndex {
   std::shared_ptr<const IndexSnapshot> published_;        // GUARDED_BY(mu_)
   uint64_t generation_ = 0;                               // GUARDED_BY(mu_)
   bool merging_ = false;                                  // GUARDED_BY(mu_)
-  int forcing_ = 0;  // ForceMerge calls under way: no background merge starts  GUARDED_BY(mu_)
-  std::atomic<bool> cancel_merge_{false};  // set by ForceMerge: the background merge stops
+  // Set by ForceMerge: no background merge starts, and the one running stops
+  // (MergeSegments reads it off the lock). Written under mu_.
+  std::atomic<bool> forcing_{false};
   bool stop_ = false;                                     // GUARDED_BY(mu_)
   // Snapshots replaced as published_, kept until nothing else holds them and
   // then released by the merger: the last holder of a snapshot whose merged-

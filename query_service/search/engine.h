@@ -208,6 +208,9 @@ class Engine {
   void ForceMerge();
 
   const EngineOptions& options() const { return options_; }
+  // The threads indexing runs on (EngineOptions::indexing_threads, 0 resolved
+  // to one per core).
+  int indexing_threads() const { return indexing_threads_; }
 
  private:
   // Page size with its default, or InvalidArgument.
