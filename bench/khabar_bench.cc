@@ -189,12 +189,14 @@ int64_t ReadBatches(const std::string& path, int64_t batch,
   return rejected;
 }
 
-// Batches from the reading thread to the indexing one, at most `capacity`
-// waiting (so reading never runs far ahead of indexing's memory).
-class BatchQueue {
+// Batches handed from one stage of indexing to the next (reading, analysis,
+// applying), at most `capacity` waiting: no stage runs far ahead of the next
+// one's memory.
+template <typename Batch>
+class Handoff {
  public:
-  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
-  void Push(std::vector<index::Document> batch) {
+  explicit Handoff(size_t capacity) : capacity_(capacity) {}
+  void Push(Batch batch) {
     std::unique_lock<std::mutex> lock(mu_);
     changed_.wait(lock, [&] { return waiting_.size() < capacity_; });
     waiting_.push_back(std::move(batch));
@@ -206,11 +208,11 @@ class BatchQueue {
     changed_.notify_all();
   }
   // The next batch; nullopt once closed and drained.
-  std::optional<std::vector<index::Document>> Pop() {
+  std::optional<Batch> Pop() {
     std::unique_lock<std::mutex> lock(mu_);
     changed_.wait(lock, [&] { return !waiting_.empty() || closed_; });
     if (waiting_.empty()) return std::nullopt;
-    std::vector<index::Document> batch = std::move(waiting_.front());
+    Batch batch = std::move(waiting_.front());
     waiting_.pop_front();
     changed_.notify_all();
     return batch;
@@ -220,7 +222,7 @@ class BatchQueue {
   const size_t capacity_;
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<std::vector<index::Document>> waiting_;
+  std::deque<Batch> waiting_;
   bool closed_ = false;
 };
 
@@ -281,8 +283,8 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
   double merge_wait_seconds = 0, optimize_seconds = 0;
   const Clock::time_point ti = Clock::now();
   {
-    auto upsert = [&](std::vector<index::Document> batch) {
-      for (const auto& result : engine.UpsertBatch(std::move(batch))) {
+    auto count = [&](const std::vector<absl::StatusOr<index::UpsertOutcome>>& results) {
+      for (const auto& result : results) {
         if (result.ok()) {
           ++indexed;
         } else {
@@ -293,18 +295,33 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
       }
     };
     if (engine.indexing_threads() == 1) {
-      rejected += ReadBatches(docs_path, bench->batch, upsert);
+      rejected += ReadBatches(docs_path, bench->batch, [&](std::vector<index::Document> batch) {
+        count(engine.UpsertBatch(std::move(batch)));
+      });
     } else {
-      // Reading and parsing on a thread of their own, a batch or two ahead
-      // of the engine (as ingest_service parses while query_service indexes).
-      BatchQueue queue(2);
+      // Three stages, each on a thread of its own and a batch or two ahead
+      // of the next: reading and parsing (as ingest_service does beside
+      // query_service), analysis (PrepareBatch), applying (ApplyBatch), so
+      // a batch is analysed while the one before it is built into segments
+      // (as query_service's IndexArticles does with a stream's messages).
+      Handoff<std::vector<index::Document>> read(2);
+      Handoff<search::Engine::PreparedBatch> prepared(1);
       int64_t unreadable = 0;
       std::thread reader([&] {
         unreadable = ReadBatches(docs_path, bench->batch,
-                                 [&](std::vector<index::Document> b) { queue.Push(std::move(b)); });
-        queue.Close();
+                                 [&](std::vector<index::Document> b) { read.Push(std::move(b)); });
+        read.Close();
       });
-      while (std::optional<std::vector<index::Document>> batch = queue.Pop()) upsert(*std::move(batch));
+      std::thread applier([&] {
+        while (std::optional<search::Engine::PreparedBatch> b = prepared.Pop()) {
+          count(engine.ApplyBatch(*std::move(b)));
+        }
+      });
+      while (std::optional<std::vector<index::Document>> batch = read.Pop()) {
+        prepared.Push(engine.PrepareBatch(*std::move(batch)));
+      }
+      prepared.Close();
+      applier.join();
       reader.join();
       rejected += unreadable;
     }

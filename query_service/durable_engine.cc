@@ -98,14 +98,18 @@ absl::Status DurableEngine::AppendUnlockAndSync(const std::vector<storage::Recor
 }
 
 absl::StatusOr<UpsertResults> DurableEngine::UpsertBatch(std::vector<index::Document> docs) {
-  if (store_ == nullptr) return engine_->UpsertBatch(std::move(docs));
+  return ApplyBatch(PrepareBatch(std::move(docs)));
+}
+
+absl::StatusOr<UpsertResults> DurableEngine::ApplyBatch(search::Engine::PreparedBatch batch) {
+  if (store_ == nullptr) return engine_->ApplyBatch(std::move(batch));
   // The engine keeps the documents; the log needs the payloads afterwards.
   std::vector<std::string> payloads;
-  payloads.reserve(docs.size());
-  for (const index::Document& d : docs) payloads.push_back(d.payload);
+  payloads.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) payloads.push_back(batch.payload(i));
 
   order_mu_.Lock();
-  UpsertResults results = engine_->UpsertBatch(std::move(docs));
+  UpsertResults results = engine_->ApplyBatch(std::move(batch));
   std::vector<storage::RecordRef> records;
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].ok() && *results[i] != index::UpsertOutcome::kUnchanged) {

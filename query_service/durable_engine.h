@@ -80,6 +80,12 @@ class DurableEngine {
   // Engine::UpsertBatch, then log and sync. An error means the batch may be
   // applied in memory but is not known to be durable: do not acknowledge it.
   absl::StatusOr<UpsertResults> UpsertBatch(std::vector<index::Document> docs);
+  // The same in two steps (Engine::PrepareBatch, then Engine::ApplyBatch and
+  // the log): a stream analyses its next batch while the last is applied.
+  search::Engine::PreparedBatch PrepareBatch(std::vector<index::Document> docs) const {
+    return engine_->PrepareBatch(std::move(docs));
+  }
+  absl::StatusOr<UpsertResults> ApplyBatch(search::Engine::PreparedBatch batch);
 
   // Engine::Delete, then log and sync; the same error contract.
   absl::StatusOr<int64_t> Delete(const std::vector<std::string>& ids,

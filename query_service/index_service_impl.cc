@@ -1,3 +1,8 @@
+#include <future>
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "grpcpp/impl/codegen/method_handler.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -37,34 +42,19 @@ grpc::Status IndexServiceImpl::IndexArticlesRaw(
   int64_t records = 0;
   int64_t rejected = 0;
   int64_t messages = 0;
-  grpc::ByteBuffer buffer;
-  while (stream->Read(&buffer)) {
-    ++messages;
-    v1::IndexArticlesRequest request;
-    const size_t bytes = buffer.Length();
-    if (!grpc::SerializationTraits<v1::IndexArticlesRequest>::Deserialize(&buffer, &request).ok()) {
-      base::LogWarning("index stream sent a message that does not parse",
-                       {{"peer", peer}, {"message", absl::StrCat(messages)}});
-      return grpc::Status(
-          grpc::StatusCode::INVALID_ARGUMENT,
-          absl::StrCat("message ", messages, " of the stream (", bytes,
-                       " bytes) is not a valid khabar.v1.IndexArticlesRequest; the records of "
-                       "earlier messages were acknowledged"));
-    }
-    if (request.records_size() > kMaxRecordsPerMessage) {
-      return grpc::Status(
-          grpc::StatusCode::INVALID_ARGUMENT,
-          absl::StrCat("message ", messages, " of the stream has ", request.records_size(),
-                       " records; at most ", kMaxRecordsPerMessage,
-                       " per IndexArticlesRequest (send more messages)"));
-    }
-    std::vector<index::Document> docs;
-    docs.reserve(request.records_size());
-    for (const v1::IndexRecord& record : request.records()) {
-      docs.push_back(ToDocument(record.article()));
-    }
+  bool client_gone = false;  // a Write failed: the client went away
+  // A message's batch is analysed on this thread while the message before it
+  // is applied, logged and acknowledged on another (gRPC's Read is safe beside
+  // one Write): `applying` is that message, at most one at a time, so acks
+  // keep the order of the messages. Its result: OK, or what ends the stream.
+  std::future<grpc::Status> applying;
+  auto settle = [&]() -> grpc::Status {
+    return applying.valid() ? applying.get() : grpc::Status::OK;
+  };
+  auto apply = [&](v1::IndexArticlesRequest request,
+                   search::Engine::PreparedBatch batch) -> grpc::Status {
     // Applied, logged and synced before any ack of the batch is written.
-    absl::StatusOr<UpsertResults> applied = engine_->UpsertBatch(std::move(docs));
+    absl::StatusOr<UpsertResults> applied = engine_->ApplyBatch(std::move(batch));
     if (!applied.ok()) {
       base::LogError("index batch not durable; stream ended without its acks",
                      {{"peer", peer}, {"error", applied.status().ToString()}});
@@ -72,7 +62,6 @@ grpc::Status IndexServiceImpl::IndexArticlesRaw(
           absl::StrCat("the batch could not be made durable: ", applied.status().message())));
     }
     const UpsertResults& results = *applied;
-
     v1::IndexArticlesResponse response;
     for (int i = 0; i < request.records_size(); ++i) {
       const v1::IndexRecord& record = request.records(i);
@@ -94,8 +83,46 @@ grpc::Status IndexServiceImpl::IndexArticlesRaw(
              .ok()) {
       return grpc::Status(grpc::StatusCode::INTERNAL, "cannot serialize the acknowledgements");
     }
-    if (!stream->Write(out)) break;  // the client went away
+    if (!stream->Write(out)) client_gone = true;
+    return grpc::Status::OK;
+  };
+  grpc::ByteBuffer buffer;
+  while (stream->Read(&buffer)) {
+    ++messages;
+    v1::IndexArticlesRequest request;
+    const size_t bytes = buffer.Length();
+    std::optional<grpc::Status> bad;
+    if (!grpc::SerializationTraits<v1::IndexArticlesRequest>::Deserialize(&buffer, &request).ok()) {
+      base::LogWarning("index stream sent a message that does not parse",
+                       {{"peer", peer}, {"message", absl::StrCat(messages)}});
+      bad = grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("message ", messages, " of the stream (", bytes,
+                       " bytes) is not a valid khabar.v1.IndexArticlesRequest; the records of "
+                       "earlier messages were acknowledged"));
+    } else if (request.records_size() > kMaxRecordsPerMessage) {
+      bad = grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("message ", messages, " of the stream has ", request.records_size(),
+                       " records; at most ", kMaxRecordsPerMessage,
+                       " per IndexArticlesRequest (send more messages)"));
+    }
+    if (bad) {
+      // The earlier messages are acknowledged first (or their error wins).
+      const grpc::Status earlier = settle();
+      return earlier.ok() ? *bad : earlier;
+    }
+    std::vector<index::Document> docs;
+    docs.reserve(request.records_size());
+    for (const v1::IndexRecord& record : request.records()) {
+      docs.push_back(ToDocument(record.article()));
+    }
+    search::Engine::PreparedBatch batch = engine_->PrepareBatch(std::move(docs));
+    if (grpc::Status earlier = settle(); !earlier.ok()) return earlier;
+    if (client_gone) break;
+    applying = std::async(std::launch::async, apply, std::move(request), std::move(batch));
   }
+  if (grpc::Status last = settle(); !last.ok()) return last;
   base::LogInfo("index stream closed", {{"peer", peer},
                                         {"records", absl::StrCat(records)},
                                         {"rejected", absl::StrCat(rejected)}});

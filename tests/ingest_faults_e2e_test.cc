@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -165,8 +166,10 @@ bool Await(grpc::CompletionQueue* cq, void* tag) {
   return got == tag && ok;
 }
 
-// Sends `messages` as raw bytes on IndexArticles and returns the final status.
-grpc::Status SendRaw(QueryServiceProcess& qs, const std::vector<std::string>& messages) {
+// Sends `messages` as raw bytes on IndexArticles, every one before reading
+// any response, and returns the final status; `responses` gets the acks.
+grpc::Status SendRaw(QueryServiceProcess& qs, const std::vector<std::string>& messages,
+                     std::vector<v1::IndexArticlesResponse>* responses = nullptr) {
   grpc::GenericStub stub(qs.Channel());
   grpc::CompletionQueue cq;
   grpc::ClientContext ctx;
@@ -188,6 +191,13 @@ grpc::Status SendRaw(QueryServiceProcess& qs, const std::vector<std::string>& me
     grpc::ByteBuffer response;
     call->Read(&response, reinterpret_cast<void*>(tag));
     if (!Await(&cq, reinterpret_cast<void*>(tag++))) break;
+    if (responses != nullptr) {
+      v1::IndexArticlesResponse parsed;
+      EXPECT_TRUE(
+          grpc::SerializationTraits<v1::IndexArticlesResponse>::Deserialize(&response, &parsed)
+              .ok());
+      responses->push_back(std::move(parsed));
+    }
   }
   grpc::Status status;
   call->Finish(&status, reinterpret_cast<void*>(tag));
@@ -210,11 +220,65 @@ TEST(IngestFaultTest, GarbageRecordStreamIsRefusedWithAClearStatus) {
   r->mutable_article()->set_title("خبر سليم");
   r->mutable_article()->add_paragraphs()->set_text("نص سليم.");
 
-  grpc::Status s = SendRaw(qs, {good.SerializeAsString(), "\xff\xff\xff\xff\x0f not a protobuf"});
+  std::vector<v1::IndexArticlesResponse> acks;
+  grpc::Status s =
+      SendRaw(qs, {good.SerializeAsString(), "\xff\xff\xff\xff\x0f not a protobuf"}, &acks);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
   EXPECT_TRUE(absl::StrContains(s.error_message(), "IndexArticlesRequest")) << s.error_message();
-  // The good message before the garbage went in; the service is up.
+  // The good message before the garbage went in and was acknowledged (the
+  // garbage came while it was being applied); the service is up.
+  ASSERT_EQ(acks.size(), 1u);
+  ASSERT_EQ(acks[0].acks_size(), 1);
+  EXPECT_EQ(acks[0].acks(0).outcome(), v1::INDEX_OUTCOME_CREATED);
   EXPECT_EQ(Stats(qs).article_count(), 1);
+  EXPECT_EQ(qs.Stop(), 0);
+}
+
+// One message per batch: query_service analyses a message while the one
+// before it is applied, and the outcomes must still be those of applying
+// them one after the other, acknowledged in order.
+TEST(IngestFaultTest, MessagesSentAheadOfTheirAcksApplyInOrder) {
+  QueryServiceProcess qs(KHABAR_QUERY_SERVICE_BIN);
+  ASSERT_TRUE(qs.Start()) << qs.error();
+  int64_t sequence = 0;
+  auto message = [&](std::vector<std::pair<std::string, std::string>> articles) {
+    v1::IndexArticlesRequest req;
+    for (const auto& [id, body] : articles) {
+      v1::IndexRecord* r = req.add_records();
+      r->set_sequence(++sequence);
+      r->mutable_article()->set_id(id);
+      r->mutable_article()->set_title(id.empty() ? "" : "خبر");
+      if (!body.empty()) r->mutable_article()->add_paragraphs()->set_text(body);
+      r->mutable_article()->set_content_hash(body);
+    }
+    return req.SerializeAsString();
+  };
+  std::vector<v1::IndexArticlesResponse> responses;
+  grpc::Status s = SendRaw(
+      qs,
+      {message({{"a", "نص أول"}, {"b", "نص أول"}}),
+       message({{"a", "نص أول"}, {"b", "نص ثان"}, {"c", "نص أول"}}),
+       message({{"b", "نص أول"}, {"c", "نص أول"}, {"", ""}}),
+       message({{"b", "نص ثالث"}, {"a", "نص ثالث"}})},
+      &responses);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  std::vector<std::string> got;
+  for (const v1::IndexArticlesResponse& r : responses) {
+    for (const v1::IndexAck& ack : r.acks()) {
+      got.push_back(absl::StrCat(ack.sequence(), ack.id(), ":", v1::IndexOutcome_Name(ack.outcome())));
+    }
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "1a:INDEX_OUTCOME_CREATED", "2b:INDEX_OUTCOME_CREATED",
+                     "3a:INDEX_OUTCOME_UNCHANGED", "4b:INDEX_OUTCOME_UPDATED",
+                     "5c:INDEX_OUTCOME_CREATED", "6b:INDEX_OUTCOME_UPDATED",
+                     "7c:INDEX_OUTCOME_UNCHANGED", "8:INDEX_OUTCOME_REJECTED",
+                     "9b:INDEX_OUTCOME_UPDATED", "10a:INDEX_OUTCOME_UPDATED"}));
+  EXPECT_EQ(Stats(qs).article_count(), 3);
+  v1::Article b;
+  ASSERT_TRUE(GetArticle(qs, "b", &b).ok());
+  ASSERT_EQ(b.paragraphs_size(), 1);
+  EXPECT_EQ(b.paragraphs(0).text(), "نص ثالث");
   EXPECT_EQ(qs.Stop(), 0);
 }
 

@@ -191,7 +191,10 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
   for (int f = 0; f < kNumFields; ++f) live_length_sum_[f] += info.length[f];
   token_count_ += info.length[static_cast<int>(Field::kTitle)] +
                   info.length[static_cast<int>(Field::kBody)];
-  live_ids_[analyzed.doc.id] = LiveId{id, analyzed.doc.content_hash};
+  {
+    std::unique_lock<std::shared_mutex> ids(ids_mu_);
+    live_ids_[analyzed.doc.id] = LiveId{id, analyzed.doc.content_hash};
+  }
   pending_.push_back({std::make_shared<const Document>(std::move(analyzed.doc)), info.length,
                       std::move(analyzed.terms)});
   info_.push_back(info);
@@ -235,8 +238,16 @@ bool InvertedIndex::Delete(absl::string_view id) {
   auto it = live_ids_.find(id);
   if (it == live_ids_.end()) return false;
   Tombstone(it->second.doc);
+  std::unique_lock<std::shared_mutex> ids(ids_mu_);
   live_ids_.erase(it);
   return true;
+}
+
+bool InvertedIndex::IsUnchanged(const Document& doc) const {
+  if (doc.content_hash.empty()) return false;
+  std::shared_lock<std::shared_mutex> ids(ids_mu_);
+  auto it = live_ids_.find(doc.id);
+  return it != live_ids_.end() && it->second.content_hash == doc.content_hash;
 }
 
 std::shared_ptr<const IndexSnapshot> InvertedIndex::PublishLocked() {

@@ -31,6 +31,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -114,11 +115,10 @@ class InvertedIndex {
   // The writer's half: commits `doc` (analysing it first if it was not).
   absl::StatusOr<UpsertOutcome> Upsert(AnalyzedDocument doc);
 
-  // The live document's content hash, or nullptr (writer thread only).
-  const std::string* LiveContentHash(absl::string_view id) const {
-    auto it = live_ids_.find(id);
-    return it == live_ids_.end() ? nullptr : &it->second.content_hash;
-  }
+  // Whether a live document has `doc`'s id and its (non-empty) content hash:
+  // a re-ingest, which Analyze need not analyse. Any thread, beside the
+  // writer (Upsert checks again when it commits).
+  bool IsUnchanged(const Document& doc) const;
 
   // Deletes the live document with `id`; false when there is none.
   bool Delete(absl::string_view id);
@@ -207,7 +207,10 @@ class InvertedIndex {
     DocId doc;
     std::string content_hash;
   };
+  // Changed by the writer under ids_mu_; read by other threads under it
+  // (IsUnchanged), by the writer without it.
   absl::flat_hash_map<std::string, LiveId> live_ids_;
+  mutable std::shared_mutex ids_mu_;
   std::shared_ptr<const IndexSnapshot> reader_;  // what reader() last returned
   int64_t live_documents_ = 0;
   std::array<int64_t, kNumFields> live_length_sum_{};

@@ -112,26 +112,35 @@ std::vector<HighlightTerm> HighlightTerms(const index::IndexSnapshot& index,
 
 std::vector<absl::StatusOr<index::UpsertOutcome>> Engine::UpsertBatch(
     std::vector<index::Document> docs) {
-  std::vector<absl::StatusOr<index::UpsertOutcome>> results;
-  results.reserve(docs.size());
-  std::lock_guard<std::mutex> lock(write_mu_);
-  // The whole batch runs below the searches' priority (on a thread of its
-  // own: the caller is a gRPC thread that serves searches next).
+  return ApplyBatch(PrepareBatch(std::move(docs)));
+}
+
+Engine::PreparedBatch Engine::PrepareBatch(std::vector<index::Document> docs) const {
+  PreparedBatch batch;
+  batch.docs_.resize(docs.size());
+  // Below the searches' priority, on a thread of its own (the caller is a
+  // gRPC thread that serves searches next).
   base::RunLowered(options_.indexing_nice, [&] {
     // Analysis on every core; documents unchanged since they were indexed
-    // (a re-ingest) are only validated. Upsert re-checks, in batch order.
-    std::vector<index::AnalyzedDocument> analyzed(docs.size());
-    // Not worth a thread below a few documents each.
+    // (a re-ingest) are only validated. Not worth a thread below a few
+    // documents each.
     base::ParallelFor(
         docs.size(), indexing_threads_,
         [&](size_t i) {
-          const std::string* hash = index_.LiveContentHash(docs[i].id);
-          const bool unchanged =
-              hash != nullptr && !docs[i].content_hash.empty() && *hash == docs[i].content_hash;
-          analyzed[i] = index_.Analyze(std::move(docs[i]), !unchanged);
+          const bool unchanged = index_.IsUnchanged(docs[i]);
+          batch.docs_[i] = index_.Analyze(std::move(docs[i]), !unchanged);
         },
         /*min_per_thread=*/8);
-    for (index::AnalyzedDocument& doc : analyzed) {
+  });
+  return batch;
+}
+
+std::vector<absl::StatusOr<index::UpsertOutcome>> Engine::ApplyBatch(PreparedBatch batch) {
+  std::vector<absl::StatusOr<index::UpsertOutcome>> results;
+  results.reserve(batch.docs_.size());
+  std::lock_guard<std::mutex> lock(write_mu_);
+  base::RunLowered(options_.indexing_nice, [&] {
+    for (index::AnalyzedDocument& doc : batch.docs_) {
       absl::StatusOr<index::UpsertOutcome> r = index_.Upsert(std::move(doc));
       if (!r.ok()) {
         ++rejected_;

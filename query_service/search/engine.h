@@ -165,8 +165,30 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Indexes each document; one result per document, in order. A bad document
-  // gets its own error and does not affect the others.
+  // gets its own error and does not affect the others. ApplyBatch(PrepareBatch(docs)).
   std::vector<absl::StatusOr<index::UpsertOutcome>> UpsertBatch(std::vector<index::Document> docs);
+
+  // A batch analysed for indexing, not yet applied (PrepareBatch).
+  class PreparedBatch {
+   public:
+    size_t size() const { return docs_.size(); }
+    // The i-th document's payload, as given.
+    const std::string& payload(size_t i) const { return docs_[i].doc.payload; }
+
+   private:
+    friend class Engine;
+    std::vector<index::AnalyzedDocument> docs_;
+  };
+  // UpsertBatch in two steps, so that a writer with several batches in hand
+  // analyses the next one while the last is applied (docs/index-snapshots.md,
+  // "Indexing on every core"). PrepareBatch validates and analyses on the
+  // indexing threads and takes no writer lock: any thread, any time.
+  // ApplyBatch commits in batch order and publishes, one batch at a time;
+  // what it finds changed since the analysis (a document re-sent unchanged,
+  // an id upserted in between) it checks again, so the outcome is that of
+  // UpsertBatch at the moment ApplyBatch runs.
+  PreparedBatch PrepareBatch(std::vector<index::Document> docs) const;
+  std::vector<absl::StatusOr<index::UpsertOutcome>> ApplyBatch(PreparedBatch batch);
 
   // Number of ids that were live and are now deleted; `not_found` gets the rest.
   int64_t Delete(const std::vector<std::string>& ids, std::vector<std::string>* not_found);

@@ -5,6 +5,7 @@
 // searchable as soon as UpsertBatch returns.
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -152,6 +153,78 @@ TEST(EngineConcurrencyTest, PageTokensPageThroughTheSnapshotOfTheFirstPage) {
   EXPECT_EQ(engine.Stats().pinned_snapshots, 1);
   // A new search sees the current index.
   EXPECT_EQ(engine.Search(Request("الاقتصاد"))->total_hits, 59);
+}
+
+// Batch b: eight new articles, one of batch b-1 sent again unchanged, one of
+// batch b-1 edited, and the edit of batch b-1 sent again (unchanged now);
+// one more of batch b-1 revised, and the revision of batch b-1 reverted to
+// the original (which its analysis, before the revision is applied, may
+// still see as unchanged).
+std::vector<index::Document> MixedBatch(int b) {
+  std::vector<index::Document> batch;
+  for (int i = 0; i < 8; ++i) batch.push_back(Article(b * 10 + i));
+  if (b > 0) {
+    batch.push_back(Article((b - 1) * 10 + 1));
+    index::Document edited = Article((b - 1) * 10 + 2);
+    edited.title = absl::StrCat("تعديل ", b);
+    edited.content_hash = absl::StrCat("edit", b);
+    edited.payload = edited.title;
+    batch.push_back(std::move(edited));
+    index::Document revised = Article((b - 1) * 10 + 3);
+    revised.paragraphs = {"مراجعة"};
+    revised.content_hash = absl::StrCat("revised", b);
+    batch.push_back(std::move(revised));
+  }
+  if (b > 1) batch.push_back(Article((b - 2) * 10 + 3));
+  if (b > 1) {
+    index::Document again = Article((b - 2) * 10 + 2);
+    again.title = absl::StrCat("تعديل ", b - 1);
+    again.content_hash = absl::StrCat("edit", b - 1);
+    again.payload = again.title;
+    batch.push_back(std::move(again));
+  }
+  return batch;
+}
+
+TEST(EngineConcurrencyTest, BatchesAnalysedWhileTheLastIsAppliedEndAsUpsertedInOrder) {
+  constexpr int kMixedBatches = 30;
+  // The reference: one batch after the other.
+  Engine sequential(Options());
+  std::vector<std::string> expected;
+  for (int b = 0; b < kMixedBatches; ++b) {
+    for (const auto& r : sequential.UpsertBatch(MixedBatch(b))) {
+      ASSERT_TRUE(r.ok());
+      expected.push_back(absl::StrCat(static_cast<int>(*r)));
+    }
+  }
+  // Pipelined as query_service's IndexArticles does it: batch b+1 is
+  // analysed while batch b is applied on another thread, so the analysis
+  // checks for unchanged documents while the writer changes the ids.
+  Engine pipelined(Options());
+  std::vector<std::string> outcomes;
+  std::future<void> applying;
+  for (int b = 0; b < kMixedBatches; ++b) {
+    Engine::PreparedBatch batch = pipelined.PrepareBatch(MixedBatch(b));
+    if (applying.valid()) applying.get();
+    applying = std::async(std::launch::async, [&pipelined, &outcomes](Engine::PreparedBatch p) {
+      for (const auto& r : pipelined.ApplyBatch(std::move(p))) {
+        outcomes.push_back(r.ok() ? absl::StrCat(static_cast<int>(*r)) : "error");
+      }
+    }, std::move(batch));
+  }
+  applying.get();
+  EXPECT_EQ(outcomes, expected);
+  EXPECT_EQ(pipelined.LivePayloads(), sequential.LivePayloads());
+  const EngineStats stats = pipelined.Stats();
+  EXPECT_EQ(stats.created, sequential.Stats().created);
+  EXPECT_EQ(stats.updated, sequential.Stats().updated);
+  EXPECT_GT(stats.unchanged, 0);
+  EXPECT_EQ(stats.unchanged, sequential.Stats().unchanged);
+  for (const char* query : {"الاقتصاد", "تعديل", "الزيتون", "مراجعة"}) {
+    EXPECT_EQ(pipelined.Search(Request(query))->total_hits,
+              sequential.Search(Request(query))->total_hits)
+        << query;
+  }
 }
 
 }  // namespace
