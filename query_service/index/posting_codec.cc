@@ -4,7 +4,6 @@
 #include <cassert>
 #include <cstring>
 
-#include "absl/numeric/bits.h"
 #include "common/base/status_macros.h"
 
 namespace khabar::index {
@@ -18,7 +17,10 @@ const uint8_t* SkipVarints(const uint8_t* p, uint64_t count) {
   while (count > 0) {
     uint64_t word;
     std::memcpy(&word, p, sizeof(word));
-    const uint64_t ends = absl::popcount(~word & 0x8080808080808080ull);
+    // The terminators' high bits moved to bit 0 of their bytes, summed into
+    // the top byte by one multiply (a popcount without -mpopcnt, which the
+    // x86-64 baseline lacks, is a libgcc call).
+    const uint64_t ends = (((~word >> 7) & 0x0101010101010101ull) * 0x0101010101010101ull) >> 56;
     if (ends >= count) break;
     p += sizeof(word);
     count -= ends;
