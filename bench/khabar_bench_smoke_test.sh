@@ -5,7 +5,8 @@
 # (qid Q0 docid rank score tag; ranks 1..n, scores not increasing, known ids),
 # that latencies_ms.txt has one line per timed execution, and, when
 # ../shared/anchors/finalize.py and python3 are there, that finalize.py
-# writes the same metrics.json byte for byte.
+# writes the same metrics.json byte for byte; then that bench/cores_ratio.sh
+# runs a round on the same files.
 #
 #   bench/khabar_bench_smoke_test.sh build/bench/khabar_bench [SOURCE_DIR]
 set -euo pipefail
@@ -78,4 +79,13 @@ if BENCH_K=zero "$bench" "$tmp/docs.jsonl" "$tmp/queries.tsv" "$tmp/out2" 2> "$t
   fail "BENCH_K=zero accepted"
 fi
 grep -q "BENCH_K" "$tmp/err2" || fail "BENCH_K=zero: message does not name BENCH_K"
+# bench/cores_ratio.sh on the same files: one round (the binary against itself
+# as the base), the ratio and the means printed.
+if command -v python3 > /dev/null; then
+  KHABAR_BENCH="$bench" "$src/bench/cores_ratio.sh" "$tmp/docs.jsonl" "$tmp/queries.tsv" 1 "$bench" \
+    > "$tmp/ratio" 2>&1 || { cat "$tmp/ratio" >&2; fail "cores_ratio.sh failed"; }
+  grep -q "^round 1: two cores .* ratio .*x, base two cores" "$tmp/ratio" ||
+    { cat "$tmp/ratio" >&2; fail "cores_ratio.sh: no round line"; }
+  grep -q "^mean: .* ratio .*x" "$tmp/ratio" || { cat "$tmp/ratio" >&2; fail "cores_ratio.sh: no mean"; }
+fi
 echo "khabar_bench smoke: ok"
