@@ -47,6 +47,9 @@ grpc::Status IndexServiceImpl::IndexArticlesRaw(
   // is applied, logged and acknowledged on another (gRPC's Read is safe beside
   // one Write): `applying` is that message, at most one at a time, so acks
   // keep the order of the messages. Its result: OK, or what ends the stream.
+  // A failure there cancels the call, or this thread's Read would wait for a
+  // client that waits for the ack (the client sees CANCELLED, which it
+  // retries as it did UNAVAILABLE; the log has the cause).
   std::future<grpc::Status> applying;
   auto settle = [&]() -> grpc::Status {
     return applying.valid() ? applying.get() : grpc::Status::OK;
@@ -58,6 +61,7 @@ grpc::Status IndexServiceImpl::IndexArticlesRaw(
     if (!applied.ok()) {
       base::LogError("index batch not durable; stream ended without its acks",
                      {{"peer", peer}, {"error", applied.status().ToString()}});
+      ctx->TryCancel();
       return rpc::ToGrpcStatus(absl::UnavailableError(
           absl::StrCat("the batch could not be made durable: ", applied.status().message())));
     }
@@ -81,6 +85,7 @@ grpc::Status IndexServiceImpl::IndexArticlesRaw(
     bool own_buffer = false;
     if (!grpc::SerializationTraits<v1::IndexArticlesResponse>::Serialize(response, &out, &own_buffer)
              .ok()) {
+      ctx->TryCancel();
       return grpc::Status(grpc::StatusCode::INTERNAL, "cannot serialize the acknowledgements");
     }
     if (!stream->Write(out)) client_gone = true;

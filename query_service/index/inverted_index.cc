@@ -163,9 +163,7 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
 
   UpsertOutcome outcome = UpsertOutcome::kCreated;
   if (auto it = live_ids_.find(doc.id); it != live_ids_.end()) {
-    if (!doc.content_hash.empty() && it->second.content_hash == doc.content_hash) {
-      return UpsertOutcome::kUnchanged;
-    }
+    if (SameContent(it->second, doc)) return UpsertOutcome::kUnchanged;
     Tombstone(it->second.doc);
     outcome = UpsertOutcome::kUpdated;
   }
@@ -244,10 +242,9 @@ bool InvertedIndex::Delete(absl::string_view id) {
 }
 
 bool InvertedIndex::IsUnchanged(const Document& doc) const {
-  if (doc.content_hash.empty()) return false;
   std::shared_lock<std::shared_mutex> ids(ids_mu_);
   auto it = live_ids_.find(doc.id);
-  return it != live_ids_.end() && it->second.content_hash == doc.content_hash;
+  return it != live_ids_.end() && SameContent(it->second, doc);
 }
 
 std::shared_ptr<const IndexSnapshot> InvertedIndex::PublishLocked() {

@@ -207,6 +207,10 @@ class InvertedIndex {
     DocId doc;
     std::string content_hash;
   };
+  // `doc` re-sends the live document `live`: a non-empty hash, the same.
+  static bool SameContent(const LiveId& live, const Document& doc) {
+    return !doc.content_hash.empty() && live.content_hash == doc.content_hash;
+  }
   // Changed by the writer under ids_mu_; read by other threads under it
   // (IsUnchanged), by the writer without it.
   absl::flat_hash_map<std::string, LiveId> live_ids_;
