@@ -30,8 +30,10 @@
 // Single-threaded queries. Indexing runs on --indexing_threads (default: one
 // per core) plus the index's background merge thread (Lucene's
 // ConcurrentMergeScheduler too); with more than one indexing thread, reading
-// and parsing run on a thread of their own, a batch or two ahead (with
-// --indexing_threads=1 they take turns with indexing on the caller's thread).
+// and parsing, analysis (Engine::PrepareBatch) and applying
+// (Engine::ApplyBatch) run on threads of their own, each a batch or two
+// ahead of the next (with --indexing_threads=1 they take turns on the
+// caller's thread).
 // index_size_mb is the index's resident memory as the index counts it
 // (StatsResponse.memory_bytes: postings with positions, dictionaries,
 // per-document arrays AND the stored title/body text); raw.json also gives

@@ -209,7 +209,7 @@ int Run() {
   };
   const Clock::time_point count_from = start + seconds(warmup);
   const Clock::time_point end = count_from + seconds(duration);
-  results.timeline_origin = count_from;  // Drain counts from the start of time
+  results.timeline_origin = count_from;  // the drained requests' too
   int64_t sent = 0;
 
   if (mode == "closed") {

@@ -187,13 +187,19 @@ std::vector<index::Document> MixedBatch(int b) {
 
 constexpr int kMixedBatches = 30;
 
-// What one batch after the other gives: outcomes, as numbers.
+// Appends a batch's outcomes to `out`, as numbers ("error" for a rejection).
+void AppendOutcomes(const std::vector<absl::StatusOr<index::UpsertOutcome>>& results,
+                    std::vector<std::string>* out) {
+  for (const auto& r : results) {
+    out->push_back(r.ok() ? absl::StrCat(static_cast<int>(*r)) : "error");
+  }
+}
+
+// What one batch after the other gives.
 std::vector<std::string> UpsertOneByOne(Engine* engine) {
   std::vector<std::string> outcomes;
   for (int b = 0; b < kMixedBatches; ++b) {
-    for (const auto& r : engine->UpsertBatch(MixedBatch(b))) {
-      outcomes.push_back(r.ok() ? absl::StrCat(static_cast<int>(*r)) : "error");
-    }
+    AppendOutcomes(engine->UpsertBatch(MixedBatch(b)), &outcomes);
   }
   return outcomes;
 }
@@ -222,9 +228,7 @@ TEST(EngineConcurrencyTest, BatchesAnalysedBeforeTheLastIsAppliedEndAsUpsertedIn
     Engine::PreparedBatch first = paired.PrepareBatch(MixedBatch(b));
     Engine::PreparedBatch second = paired.PrepareBatch(MixedBatch(b + 1));
     for (Engine::PreparedBatch* p : {&first, &second}) {
-      for (const auto& r : paired.ApplyBatch(std::move(*p))) {
-        outcomes.push_back(r.ok() ? absl::StrCat(static_cast<int>(*r)) : "error");
-      }
+      AppendOutcomes(paired.ApplyBatch(std::move(*p)), &outcomes);
     }
   }
   EXPECT_EQ(outcomes, expected);
@@ -244,9 +248,7 @@ TEST(EngineConcurrencyTest, BatchesAnalysedWhileTheLastIsAppliedEndAsUpsertedInO
     Engine::PreparedBatch batch = pipelined.PrepareBatch(MixedBatch(b));
     if (applying.valid()) applying.get();
     applying = std::async(std::launch::async, [&pipelined, &outcomes](Engine::PreparedBatch p) {
-      for (const auto& r : pipelined.ApplyBatch(std::move(p))) {
-        outcomes.push_back(r.ok() ? absl::StrCat(static_cast<int>(*r)) : "error");
-      }
+      AppendOutcomes(pipelined.ApplyBatch(std::move(p)), &outcomes);
     }, std::move(batch));
   }
   applying.get();
