@@ -570,7 +570,32 @@ ProximityPairIterator::ProximityPairIterator(const ScoringContext& ctx, const Pr
   Find(0);
 }
 
+ProximityPairIterator::ProximityPairIterator(const ScoringContext& ctx, TermIterator* first,
+                                             TermIterator* second)
+    : ctx_(ctx),
+      label_(absl::StrCat(first->key(), " ", second->key())),
+      borrowed_first_(first),
+      borrowed_second_(second) {
+  if (first->doc_freq() == 0 || second->doc_freq() == 0) return;  // doc_ stays kNoMoreDocs
+  weight_ = ctx.bm25().proximity_weight * 0.5 *
+            (Bm25Idf(ctx.doc_count(), first->doc_freq()) +
+             Bm25Idf(ctx.doc_count(), second->doc_freq()));
+  cost_ = std::min(first->doc_freq(), second->doc_freq());
+  Borrowed(0);
+}
+
+DocId ProximityPairIterator::Borrowed(DocId target) {
+  tf_known_ = false;
+  DocIterator& a = *borrowed_first_;
+  DocIterator& b = *borrowed_second_;
+  if (a.doc() < target) a.Advance(target);
+  if (b.doc() < target) b.Advance(target);
+  // Both on one document: that one; else neither can match before the later.
+  return doc_ = std::max(a.doc(), b.doc());
+}
+
 DocId ProximityPairIterator::Find(DocId target) {
+  if (borrowed_first_ != nullptr) return Borrowed(target);
   const index::IndexSnapshot& index = ctx_.index();
   tf_known_ = false;
   while (true) {
@@ -588,9 +613,22 @@ DocId ProximityPairIterator::Find(DocId target) {
 }
 
 uint32_t ProximityPairIterator::Tf() {
-  if (!tf_known_) {
+  if (tf_known_) return tf_;
+  tf_known_ = true;
+  if (borrowed_first_ == nullptr) {
     tf_ = CountOrderedNear(first_.positions(), second_.positions(), ctx_.bm25().proximity_window);
-    tf_known_ = true;
+    return tf_;
+  }
+  // doc_ may be a bound the stems have since moved past, or one they have
+  // not both reached yet (see the class comment).
+  tf_ = 0;
+  if (doc_ == kNoMoreDocs) return tf_;
+  TermIterator& a = *borrowed_first_;
+  TermIterator& b = *borrowed_second_;
+  if (a.doc() < doc_) a.Advance(doc_);
+  if (b.doc() < doc_) b.Advance(doc_);
+  if (a.doc() == doc_ && b.doc() == doc_) {
+    tf_ = CountOrderedNear(a.positions(), b.positions(), ctx_.bm25().proximity_window);
   }
   return tf_;
 }

@@ -23,6 +23,7 @@
 #include "query_service/search/doc_iterator.h"
 #include "query_service/search/posting_cursor.h"
 #include "query_service/search/scoring.h"
+#include "query_service/search/term_iterator.h"
 
 namespace khabar::search {
 
@@ -180,10 +181,29 @@ struct ProximityPair {
 // followed within proximity_window positions by `second`. Positions are read
 // only when the score is asked for. Its documents are a subset of the OR's
 // other children's, so it changes no match, only scores.
+//
+// Borrowing: in the flat OR that also holds both stems' iterators (unscoped
+// TermIterators), the pair reads documents and positions through them
+// instead of through cursors of its own, so each stem list is decoded once,
+// not once per pair it is in. doc() is then only a lower bound of the next
+// document with both stems: it equals the current document exactly when
+// both iterators are on it, and Score() is 0 otherwise. That holds for the
+// OR's two ways of visiting documents:
+//  - exhaustive: every child is at or after the OR's document, and a child
+//    on it is moved on before the OR moves past it, so a pair is refreshed
+//    (Next) whenever the OR passes its doc();
+//  - pruned: a pair is dependent (never proposes candidates) and is advanced
+//    to each candidate it may be on; Advance and Score move a stem that lags
+//    behind up to the candidate, as the OR itself would.
+// Moving the stems only to the target (never past a document with one of
+// them) keeps every document the OR must visit.
 class ProximityPairIterator final : public DocIterator {
  public:
   // An EmptyIterator-like iterator when either stem has no postings.
   ProximityPairIterator(const ScoringContext& ctx, const ProximityPair& pair);
+  // Borrowing `first` and `second` (not owned; unscoped stem iterators of the
+  // OR this pair is a child of, which must outlive it).
+  ProximityPairIterator(const ScoringContext& ctx, TermIterator* first, TermIterator* second);
   DocId Next() override;
   DocId Advance(DocId target) override;
   int64_t Cost() const override { return cost_; }
@@ -199,10 +219,16 @@ class ProximityPairIterator final : public DocIterator {
   // Ordered near occurrences in doc_ (decoded on first use).
   uint32_t Tf();
 
+  // Borrowing: both stems' iterators moved to at least `target`, doc_ their
+  // common document or a lower bound of the next one.
+  DocId Borrowed(DocId target);
+
   const ScoringContext& ctx_;
   std::string label_;
   PostingCursor first_;
   PostingCursor second_;
+  TermIterator* borrowed_first_ = nullptr;  // both set when borrowing
+  TermIterator* borrowed_second_ = nullptr;
   double weight_ = 0;  // proximity_weight * mean idf
   uint32_t tf_ = 0;    // ordered near pairs in doc_, once tf_known_
   bool tf_known_ = false;

@@ -197,8 +197,15 @@ class Compiler {
       // where both words occur near: MaxScore then bounds it per document,
       // and leaves it out where either word is missing.
       for (size_t i = 0; proximity && i < pairs.size(); ++i) {
-        its.push_back(std::make_unique<ProximityPairIterator>(ctx_, pairs[i]));
         const auto a = stems.find(pairs[i].first), b = stems.find(pairs[i].second);
+        // Both stems' iterators are children here: the pair reads through them.
+        auto* first = a != stems.end() ? dynamic_cast<TermIterator*>(its[a->second].get()) : nullptr;
+        auto* second = b != stems.end() ? dynamic_cast<TermIterator*>(its[b->second].get()) : nullptr;
+        if (first != nullptr && second != nullptr) {
+          its.push_back(std::make_unique<ProximityPairIterator>(ctx_, first, second));
+        } else {
+          its.push_back(std::make_unique<ProximityPairIterator>(ctx_, pairs[i]));
+        }
         needs.push_back({a != stems.end() ? a->second : -1, b != stems.end() ? b->second : -1});
       }
       return std::make_unique<OrIterator>(std::move(its), std::move(needs));
