@@ -49,6 +49,10 @@ ABSL_FLAG(std::string, source, "", "Publisher recorded in articles that do not n
 ABSL_FLAG(int32_t, batch_size, 256, "Records per batch on the index stream");
 ABSL_FLAG(int32_t, max_inflight_batches, 4,
           "Unacknowledged batches allowed on the wire (flow-control window)");
+ABSL_FLAG(double, max_docs_per_second, 0,
+          "Throttle file and --watch ingest: at most this many records a second on average, "
+          "whole batches with "
+          "waits in between (0: as fast as query_service acknowledges)");
 ABSL_FLAG(int32_t, connect_timeout_seconds, 10, "How long to wait for query_service at start");
 ABSL_FLAG(int32_t, retry_timeout_seconds, 60,
           "Give up when the index stream makes no progress for this long (reconnecting meanwhile)");
@@ -104,6 +108,7 @@ ingest::StreamOptions StreamOptionsFromFlags() {
       static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_max_inflight_batches)));
   o.retry_timeout = absl::Seconds(std::max(1, absl::GetFlag(FLAGS_retry_timeout_seconds)));
   o.ack_timeout = absl::Seconds(std::max(1, absl::GetFlag(FLAGS_ack_timeout_seconds)));
+  o.max_records_per_second = absl::GetFlag(FLAGS_max_docs_per_second);
   return o;
 }
 
@@ -229,6 +234,11 @@ int IngestPaths(const std::vector<std::string>& paths) {
   absl::StatusOr<ingest::Progress::Mode> progress_mode = ProgressModeFromFlag();
   if (!progress_mode.ok()) {
     std::fprintf(stderr, "ingest_service: %s\n", std::string(progress_mode.status().message()).c_str());
+    return 2;
+  }
+  if (const double rate = absl::GetFlag(FLAGS_max_docs_per_second); !(rate >= 0 && rate < 1e9)) {
+    std::fprintf(stderr, "ingest_service: --max_docs_per_second must be 0 (no limit) or a positive "
+                 "number of documents a second, got %g\n", rate);
     return 2;
   }
 

@@ -151,8 +151,27 @@ absl::Status IndexStreamClient::Send(v1::Article article, uint64_t tag) {
   return absl::OkStatus();
 }
 
+absl::Status IndexStreamClient::Pace() {
+  if (options_.max_records_per_second <= 0) return absl::OkStatus();
+  if (pace_start_ == absl::InfinitePast()) pace_start_ = absl::Now();
+  const absl::Time due =
+      pace_start_ +
+      absl::Seconds(static_cast<double>(stats_.records_sent) / options_.max_records_per_second);
+  while (absl::Now() < due) {
+    if (inflight_.empty()) {
+      absl::SleepFor(due - absl::Now());
+      break;
+    }
+    // Acks keep coming meanwhile: deliver them (the watchdog counts them as
+    // progress), and recover a stream that breaks while we wait.
+    KHABAR_RETURN_IF_ERROR(ReadAcksUntil(due));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status IndexStreamClient::SendPending() {
   if (pending_.tags.empty()) return absl::OkStatus();
+  KHABAR_RETURN_IF_ERROR(Pace());
   while (inflight_.size() >= std::max<size_t>(1, options_.max_inflight_batches)) {
     KHABAR_RETURN_IF_ERROR(ReadAcks());
   }
@@ -184,7 +203,7 @@ absl::Status IndexStreamClient::WriteBatch(const Batch& batch) {
   return absl::OkStatus();
 }
 
-absl::Status IndexStreamClient::ReadAcks() {
+absl::Status IndexStreamClient::ReadAcksUntil(absl::Time deadline) {
   if (stream_ == nullptr) return absl::FailedPreconditionError("index stream is not open");
   v1::IndexArticlesResponse response;
   bool ended = false;
@@ -193,7 +212,7 @@ absl::Status IndexStreamClient::ReadAcks() {
     auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return !responses_.empty() || reader_done_;
     };
-    mu_.Await(absl::Condition(&ready));
+    if (!mu_.AwaitWithDeadline(absl::Condition(&ready), deadline)) return absl::OkStatus();
     ended = responses_.empty();
     if (!ended) {
       response = std::move(responses_.front());

@@ -69,6 +69,11 @@ struct StreamOptions {
   absl::Duration retry_timeout = absl::Seconds(60);
   // A stream with records in flight and no ack for this long is cancelled and retried.
   absl::Duration ack_timeout = absl::Seconds(30);
+  // Throttle: 0 sends as fast as the receiver acknowledges; otherwise a batch
+  // waits until the records sent before it took this rate (like the
+  // requests_per_second of Elasticsearch's reindex: whole batches, waits in
+  // between). Acks are still delivered while waiting.
+  double max_records_per_second = 0;
 };
 
 struct StreamStats {
@@ -115,9 +120,13 @@ class IndexStreamClient {
   };
 
   absl::Status SendPending();
+  // Waits until the next batch is due under max_records_per_second.
+  absl::Status Pace();
   absl::Status WriteBatch(const Batch& batch);
   // Reads one response and delivers its acks; reconnects on a broken stream.
-  absl::Status ReadAcks();
+  absl::Status ReadAcks() { return ReadAcksUntil(absl::InfiniteFuture()); }
+  // The same, but returns OK without reading when nothing came by `deadline`.
+  absl::Status ReadAcksUntil(absl::Time deadline);
   absl::Status Deliver(v1::IndexArticlesResponse& response);
   // Reopens the stream and resends every unacknowledged batch.
   absl::Status Recover(absl::string_view what);
@@ -142,6 +151,7 @@ class IndexStreamClient {
   std::deque<Batch> inflight_;     // sent, not fully acknowledged, oldest first
   uint64_t next_sequence_ = 1;
   StreamStats stats_;
+  absl::Time pace_start_ = absl::InfinitePast();  // when the first batch went
 
   // Shared with the reader and watchdog threads.
   mutable absl::Mutex mu_;
