@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -120,6 +121,28 @@ TEST_F(IngestE2eTest, CheckpointSkipsWhatWasAcknowledgedAndResendsChanges) {
   EXPECT_TRUE(absl::StrContains(changed.out, "skipped 2 files")) << changed.out;
   EXPECT_EQ(ArticleCount(), 3);
   EXPECT_EQ(Hits("الفلفل"), 2);
+}
+
+TEST_F(IngestE2eTest, ThrottledIngestSendsEverythingAtTheRateAsked) {
+  // Six articles, two a batch, at 10 a second: the third batch may not go
+  // before 0.4 s (four records at the rate), however fast the service acks.
+  for (int i = 0; i < 6; ++i) {
+    dir_.Write(absl::StrCat("in/", i, ".txt"),
+               Article(absl::StrCat("خبر الزيتون رقم ", i), "بدأ موسم جني الزيتون في الساحل."));
+  }
+  const std::string in = (dir_.path() / "in").string();
+  const auto start = std::chrono::steady_clock::now();
+  RunResult r = Ingest({"--max_docs_per_second=10", "--batch_size=2", "--quiet", in});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "6 accepted (6 created")) << r.out;
+  EXPECT_GE(elapsed, std::chrono::milliseconds(400));
+  EXPECT_EQ(Hits("الزيتون"), 6);
+
+  RunResult bad = Ingest({"--max_docs_per_second=-3", in});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(bad.err, "--max_docs_per_second must be 0 (no limit) or a positive"))
+      << bad.err;
 }
 
 TEST_F(IngestE2eTest, WatchModeIngestsFilesAsTheyAppear) {
