@@ -43,6 +43,7 @@ trap cleanup EXIT
 
 [ "$n" -ge 8 ] || { echo "load_e2e: N_DOCS must be at least 8" >&2; exit 2; }
 read -r -a closed <<< "${CLOSED_CONCURRENCY:-8 32}"
+[ "${#closed[@]}" -gt 0 ] || { echo "load_e2e: CLOSED_CONCURRENCY is empty" >&2; exit 2; }
 for c in "${closed[@]}"; do
   [[ "$c" =~ ^[1-9][0-9]*$ ]] || { echo "load_e2e: CLOSED_CONCURRENCY: '$c' is not a positive number" >&2; exit 2; }
 done

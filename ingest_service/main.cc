@@ -50,9 +50,9 @@ ABSL_FLAG(int32_t, batch_size, 256, "Records per batch on the index stream");
 ABSL_FLAG(int32_t, max_inflight_batches, 4,
           "Unacknowledged batches allowed on the wire (flow-control window)");
 ABSL_FLAG(double, max_docs_per_second, 0,
-          "Throttle file and --watch ingest: at most this many records a second on average, "
-          "whole batches with "
-          "waits in between (0: as fast as query_service acknowledges)");
+          "Throttle file and --watch ingest: at most this many records a second, whole "
+          "batches with waits in between and no catching up after a pause (0: as fast as "
+          "query_service acknowledges)");
 ABSL_FLAG(int32_t, connect_timeout_seconds, 10, "How long to wait for query_service at start");
 ABSL_FLAG(int32_t, retry_timeout_seconds, 60,
           "Give up when the index stream makes no progress for this long (reconnecting meanwhile)");
@@ -236,9 +236,10 @@ int IngestPaths(const std::vector<std::string>& paths) {
     std::fprintf(stderr, "ingest_service: %s\n", std::string(progress_mode.status().message()).c_str());
     return 2;
   }
-  if (const double rate = absl::GetFlag(FLAGS_max_docs_per_second); !(rate >= 0 && rate < 1e9)) {
-    std::fprintf(stderr, "ingest_service: --max_docs_per_second must be 0 (no limit) or a positive "
-                 "number of documents a second, got %g\n", rate);
+  if (const double rate = absl::GetFlag(FLAGS_max_docs_per_second);
+      !(rate == 0 || (rate >= 0.01 && rate < 1e9))) {
+    std::fprintf(stderr, "ingest_service: --max_docs_per_second must be 0 (no limit) or at least "
+                 "0.01 documents a second, got %g\n", rate);
     return 2;
   }
 
@@ -369,6 +370,16 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_log_json)) khabar::base::SetLogFormat(khabar::base::LogFormat::kJson);
 
   std::vector<std::string> paths(args.begin() + 1, args.end());
+  if (!paths.empty() && !absl::GetFlag(FLAGS_watch)) {
+    // A one-off file run has nothing to shut down cleanly: Ctrl-C or SIGTERM
+    // end it at once (the checkpoint is written atomically, and what was not
+    // acknowledged is sent again next time). Unblocked before any thread starts.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  }
   if (!paths.empty()) return khabar::IngestPaths(paths);
   if (!absl::GetFlag(FLAGS_listen).empty()) return khabar::Serve();
   std::fprintf(stderr,

@@ -151,27 +151,29 @@ absl::Status IndexStreamClient::Send(v1::Article article, uint64_t tag) {
   return absl::OkStatus();
 }
 
-absl::Status IndexStreamClient::Pace() {
+absl::Status IndexStreamClient::Pace(size_t records) {
   if (options_.max_records_per_second <= 0) return absl::OkStatus();
-  if (pace_start_ == absl::InfinitePast()) pace_start_ = absl::Now();
-  const absl::Time due =
-      pace_start_ +
-      absl::Seconds(static_cast<double>(stats_.records_sent) / options_.max_records_per_second);
-  while (absl::Now() < due) {
+  using Clock = std::chrono::steady_clock;
+  // This batch's slot: when the one before allows it, or now after a pause.
+  const Clock::time_point slot = std::max(next_due_, Clock::now());
+  next_due_ = slot + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                         static_cast<double>(records) / options_.max_records_per_second));
+  for (Clock::time_point now = Clock::now(); now < slot; now = Clock::now()) {
+    const absl::Duration left = absl::FromChrono(slot - now);
     if (inflight_.empty()) {
-      absl::SleepFor(due - absl::Now());
-      break;
+      absl::SleepFor(left);
+      continue;
     }
     // Acks keep coming meanwhile: deliver them (the watchdog counts them as
     // progress), and recover a stream that breaks while we wait.
-    KHABAR_RETURN_IF_ERROR(ReadAcksUntil(due));
+    KHABAR_RETURN_IF_ERROR(ReadAcksUntil(absl::Now() + left));
   }
   return absl::OkStatus();
 }
 
 absl::Status IndexStreamClient::SendPending() {
   if (pending_.tags.empty()) return absl::OkStatus();
-  KHABAR_RETURN_IF_ERROR(Pace());
+  KHABAR_RETURN_IF_ERROR(Pace(pending_.tags.size()));
   while (inflight_.size() >= std::max<size_t>(1, options_.max_inflight_batches)) {
     KHABAR_RETURN_IF_ERROR(ReadAcks());
   }

@@ -36,6 +36,7 @@
 #ifndef KHABAR_INGEST_SERVICE_STREAM_INDEX_STREAM_CLIENT_H_
 #define KHABAR_INGEST_SERVICE_STREAM_INDEX_STREAM_CLIENT_H_
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -70,9 +71,10 @@ struct StreamOptions {
   // A stream with records in flight and no ack for this long is cancelled and retried.
   absl::Duration ack_timeout = absl::Seconds(30);
   // Throttle: 0 sends as fast as the receiver acknowledges; otherwise a batch
-  // waits until the records sent before it took this rate (like the
+  // of n records keeps the next one waiting n / rate seconds (like the
   // requests_per_second of Elasticsearch's reindex: whole batches, waits in
-  // between). Acks are still delivered while waiting.
+  // between). Idle time earns no credit: after a pause the rate holds from
+  // the next batch on, with no burst. Acks are still delivered while waiting.
   double max_records_per_second = 0;
 };
 
@@ -120,8 +122,8 @@ class IndexStreamClient {
   };
 
   absl::Status SendPending();
-  // Waits until the next batch is due under max_records_per_second.
-  absl::Status Pace();
+  // Waits until a batch of `records` may go under max_records_per_second.
+  absl::Status Pace(size_t records);
   absl::Status WriteBatch(const Batch& batch);
   // Reads one response and delivers its acks; reconnects on a broken stream.
   absl::Status ReadAcks() { return ReadAcksUntil(absl::InfiniteFuture()); }
@@ -151,7 +153,8 @@ class IndexStreamClient {
   std::deque<Batch> inflight_;     // sent, not fully acknowledged, oldest first
   uint64_t next_sequence_ = 1;
   StreamStats stats_;
-  absl::Time pace_start_ = absl::InfinitePast();  // when the first batch went
+  // The throttle's next slot (monotonic: a clock set back cannot stretch a wait).
+  std::chrono::steady_clock::time_point next_due_ = std::chrono::steady_clock::time_point::min();
 
   // Shared with the reader and watchdog threads.
   mutable absl::Mutex mu_;

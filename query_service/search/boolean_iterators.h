@@ -202,7 +202,8 @@ class ProximityPairIterator final : public DocIterator {
   // An EmptyIterator-like iterator when either stem has no postings.
   ProximityPairIterator(const ScoringContext& ctx, const ProximityPair& pair);
   // Borrowing `first` and `second` (not owned; unscoped stem iterators of the
-  // OR this pair is a child of, which must outlive it).
+  // OR this pair is a child of, which must outlive it and hold them before
+  // the pair among its children).
   ProximityPairIterator(const ScoringContext& ctx, TermIterator* first, TermIterator* second);
   DocId Next() override;
   DocId Advance(DocId target) override;

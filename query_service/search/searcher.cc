@@ -201,7 +201,8 @@ class Compiler {
         // Both stems' iterators are children here: the pair reads through them.
         auto* first = a != stems.end() ? dynamic_cast<TermIterator*>(its[a->second].get()) : nullptr;
         auto* second = b != stems.end() ? dynamic_cast<TermIterator*>(its[b->second].get()) : nullptr;
-        if (first != nullptr && second != nullptr) {
+        if (first != nullptr && second != nullptr && first->scope() == FieldScope::kAll &&
+            second->scope() == FieldScope::kAll) {
           its.push_back(std::make_unique<ProximityPairIterator>(ctx_, first, second));
         } else {
           its.push_back(std::make_unique<ProximityPairIterator>(ctx_, pairs[i]));
