@@ -153,11 +153,13 @@ absl::Status IndexStreamClient::Send(v1::Article article, uint64_t tag) {
 
 absl::Status IndexStreamClient::Pace(size_t records) {
   if (options_.max_records_per_second <= 0) return absl::OkStatus();
+  // A floor of one record in 100 s keeps the wait's arithmetic in range.
+  const double rate = std::max(options_.max_records_per_second, 0.01);
   using Clock = std::chrono::steady_clock;
   // This batch's slot: when the one before allows it, or now after a pause.
   const Clock::time_point slot = std::max(next_due_, Clock::now());
   next_due_ = slot + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                         static_cast<double>(records) / options_.max_records_per_second));
+                         static_cast<double>(records) / rate));
   for (Clock::time_point now = Clock::now(); now < slot; now = Clock::now()) {
     const absl::Duration left = absl::FromChrono(slot - now);
     if (inflight_.empty()) {
@@ -173,10 +175,12 @@ absl::Status IndexStreamClient::Pace(size_t records) {
 
 absl::Status IndexStreamClient::SendPending() {
   if (pending_.tags.empty()) return absl::OkStatus();
-  KHABAR_RETURN_IF_ERROR(Pace(pending_.tags.size()));
   while (inflight_.size() >= std::max<size_t>(1, options_.max_inflight_batches)) {
     KHABAR_RETURN_IF_ERROR(ReadAcks());
   }
+  // After the window wait: a receiver slower than the rate must not leave
+  // two batches due at once.
+  KHABAR_RETURN_IF_ERROR(Pace(pending_.tags.size()));
   inflight_.push_back(std::move(pending_));
   pending_ = Batch();
   pending_bytes_ = 0;

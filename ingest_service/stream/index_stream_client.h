@@ -75,6 +75,7 @@ struct StreamOptions {
   // requests_per_second of Elasticsearch's reindex: whole batches, waits in
   // between). Idle time earns no credit: after a pause the rate holds from
   // the next batch on, with no burst. Acks are still delivered while waiting.
+  // Rates under 0.01 count as 0.01.
   double max_records_per_second = 0;
 };
 
