@@ -560,11 +560,7 @@ ProximityPairIterator::ProximityPairIterator(const ScoringContext& ctx, const Pr
   const index::PostingsRef a = index.Postings(p.first);
   const index::PostingsRef b = index.Postings(p.second);
   if (a.empty() || b.empty()) return;  // doc_ stays kNoMoreDocs
-  const int64_t df_a = LiveDocFreq(index, a, FieldScope::kAll);
-  const int64_t df_b = LiveDocFreq(index, b, FieldScope::kAll);
-  weight_ = ctx.bm25().proximity_weight * 0.5 *
-            (Bm25Idf(ctx.doc_count(), df_a) + Bm25Idf(ctx.doc_count(), df_b));
-  cost_ = std::min(df_a, df_b);
+  SetDocFreqs(LiveDocFreq(index, a, FieldScope::kAll), LiveDocFreq(index, b, FieldScope::kAll));
   first_.Reset(a);
   second_.Reset(b);
   Find(0);
@@ -577,21 +573,27 @@ ProximityPairIterator::ProximityPairIterator(const ScoringContext& ctx, TermIter
       borrowed_first_(first),
       borrowed_second_(second) {
   if (first->doc_freq() == 0 || second->doc_freq() == 0) return;  // doc_ stays kNoMoreDocs
-  weight_ = ctx.bm25().proximity_weight * 0.5 *
-            (Bm25Idf(ctx.doc_count(), first->doc_freq()) +
-             Bm25Idf(ctx.doc_count(), second->doc_freq()));
-  cost_ = std::min(first->doc_freq(), second->doc_freq());
+  SetDocFreqs(first->doc_freq(), second->doc_freq());
   Borrowed(0);
+}
+
+void ProximityPairIterator::SetDocFreqs(int64_t df_first, int64_t df_second) {
+  weight_ = ctx_.bm25().proximity_weight * 0.5 *
+            (Bm25Idf(ctx_.doc_count(), df_first) + Bm25Idf(ctx_.doc_count(), df_second));
+  cost_ = std::min(df_first, df_second);
+}
+
+void ProximityPairIterator::CatchUp(DocId target) {
+  for (TermIterator* stem : {borrowed_first_, borrowed_second_}) {
+    if (stem->doc() < target) stem->Advance(target);
+  }
 }
 
 DocId ProximityPairIterator::Borrowed(DocId target) {
   tf_known_ = false;
-  DocIterator& a = *borrowed_first_;
-  DocIterator& b = *borrowed_second_;
-  if (a.doc() < target) a.Advance(target);
-  if (b.doc() < target) b.Advance(target);
+  CatchUp(target);
   // Both on one document: that one; else neither can match before the later.
-  return doc_ = std::max(a.doc(), b.doc());
+  return doc_ = std::max(borrowed_first_->doc(), borrowed_second_->doc());
 }
 
 DocId ProximityPairIterator::Find(DocId target) {
@@ -623,10 +625,9 @@ uint32_t ProximityPairIterator::Tf() {
   // not both reached yet (see the class comment).
   tf_ = 0;
   if (doc_ == kNoMoreDocs) return tf_;
-  TermIterator& a = *borrowed_first_;
-  TermIterator& b = *borrowed_second_;
-  if (a.doc() < doc_) a.Advance(doc_);
-  if (b.doc() < doc_) b.Advance(doc_);
+  CatchUp(doc_);
+  const TermIterator& a = *borrowed_first_;
+  const TermIterator& b = *borrowed_second_;
   if (a.doc() == doc_ && b.doc() == doc_) {
     tf_ = CountOrderedNear(a.positions(), b.positions(), ctx_.bm25().proximity_window);
   }

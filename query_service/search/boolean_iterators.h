@@ -220,8 +220,12 @@ class ProximityPairIterator final : public DocIterator {
   // Ordered near occurrences in doc_ (decoded on first use).
   uint32_t Tf();
 
-  // Borrowing: both stems' iterators moved to at least `target`, doc_ their
-  // common document or a lower bound of the next one.
+  // The bonus weight and the cost from the two stems' document frequencies.
+  void SetDocFreqs(int64_t df_first, int64_t df_second);
+  // Borrowing: moves each stem's iterator that is before `target` to it.
+  void CatchUp(DocId target);
+  // Borrowing: CatchUp, then doc_ the stems' common document or a lower
+  // bound of the next one.
   DocId Borrowed(DocId target);
 
   const ScoringContext& ctx_;

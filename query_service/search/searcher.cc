@@ -197,17 +197,13 @@ class Compiler {
       // where both words occur near: MaxScore then bounds it per document,
       // and leaves it out where either word is missing.
       for (size_t i = 0; proximity && i < pairs.size(); ++i) {
-        const auto a = stems.find(pairs[i].first), b = stems.find(pairs[i].second);
-        // Both stems' iterators are children here: the pair reads through them.
-        auto* first = a != stems.end() ? dynamic_cast<TermIterator*>(its[a->second].get()) : nullptr;
-        auto* second = b != stems.end() ? dynamic_cast<TermIterator*>(its[b->second].get()) : nullptr;
-        if (first != nullptr && second != nullptr && first->scope() == FieldScope::kAll &&
-            second->scope() == FieldScope::kAll) {
-          its.push_back(std::make_unique<ProximityPairIterator>(ctx_, first, second));
-        } else {
-          its.push_back(std::make_unique<ProximityPairIterator>(ctx_, pairs[i]));
-        }
-        needs.push_back({a != stems.end() ? a->second : -1, b != stems.end() ? b->second : -1});
+        // A pair joins two unscoped words of this OR: `stems` holds the
+        // index of each one's stem TermIterator, and the pair reads through them.
+        const int a = stems.at(pairs[i].first), b = stems.at(pairs[i].second);
+        its.push_back(std::make_unique<ProximityPairIterator>(
+            ctx_, static_cast<TermIterator*>(its[a].get()),
+            static_cast<TermIterator*>(its[b].get())));
+        needs.push_back({a, b});
       }
       return std::make_unique<OrIterator>(std::move(its), std::move(needs));
     }

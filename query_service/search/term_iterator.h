@@ -51,7 +51,6 @@ class TermIterator final : public DocIterator {
   std::string DebugString() const override;
 
   int64_t doc_freq() const { return doc_freq_; }
-  FieldScope scope() const { return scope_; }
   const std::string& key() const { return key_; }
   // Positions on doc() (REQUIRE doc() != kNoMoreDocs), valid until it moves.
   absl::Span<const uint32_t> positions() const { return cursor_.positions(); }
