@@ -12,7 +12,10 @@
 # 3. prints the figures with their Khabar/Lucene ratios and a per-query-type
 #    table (scripts/bench_compare.py), also written to OUTDIR/comparison.md.
 #
-# Env: BENCH_OUT (default /tmp/khabar_bench_N), KHABAR_BENCH (the binary;
+# Env: QUERY_SET (mixed: the 200 generated queries of 2-4 words, the default;
+# term: the first word of each, one-word queries, written to OUTDIR/term/ with
+# their own results and no relevance figures: the qrels are for the whole
+# queries), BENCH_OUT (default /tmp/khabar_bench_N), KHABAR_BENCH (the binary;
 # default build/bench/khabar_bench, built if missing), KHABAR_BENCH_FLAGS
 # (engine flags for it, e.g. --exact_hits_up_to=0), ANCHORS (default
 # ../shared/anchors), the BENCH_* knobs of both harnesses, JAVA_OPTS.
@@ -47,6 +50,21 @@ if [ ! -s "$docs" ] || [ "$(cat "$out/corpus.stamp" 2>/dev/null)" != "$n" ]; the
   echo "$n" > "$out/corpus.stamp"
 fi
 
+query_set=${QUERY_SET:-mixed}
+case "$query_set" in
+  mixed) ;;
+  term)
+    # The generated queries' first words: Lucene runs each as a one-clause
+    # BooleanQuery (a TermQuery), Khabar as a one-word query (stem + exact form).
+    mkdir -p "$out/term"
+    awk -F'\t' '{ split($2, w, " "); print $1 "\t" w[1] }' "$queries" > "$out/term/queries.tsv"
+    queries=$out/term/queries.tsv
+    qrels=""
+    out=$out/term
+    ;;
+  *) echo "bench_vs_lucene: QUERY_SET must be mixed or term, got '$query_set'" >&2; exit 2 ;;
+esac
+
 bin=${KHABAR_BENCH:-$root/build/bench/khabar_bench}
 if [ ! -x "$bin" ]; then
   echo "== building khabar_bench" >&2
@@ -61,7 +79,9 @@ cp "$anchors/run_lucene" "$anchors/LuceneBench.java" "$anchors/finalize.py" "$ou
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 note="Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; corpus: gen_corpus.py $n"
-note+=" ($(du -m "$docs" | cut -f1) MB), $(wc -l < "$queries") queries (gen_queries.py)."
+note+=" ($(du -m "$docs" | cut -f1) MB), $(wc -l < "$queries") queries (gen_queries.py"
+[ "$query_set" = term ] && note+=", first word of each"
+note+=")."
 for engine in lucene khabar; do
   mkdir -p "$out/$engine"
   rm -f "$out/$engine/metrics.json"
@@ -79,5 +99,5 @@ for engine in lucene khabar; do
   fi
   echo "   done in $(( $(date +%s) - start ))s" >&2
 done
-python3 "$root/scripts/bench_compare.py" "$out" "$queries" "$qrels" --note "$note"
+python3 "$root/scripts/bench_compare.py" "$out" "$queries" ${qrels:+"$qrels"} --note "$note"
 echo "(also in $out/comparison.md)" >&2

@@ -195,6 +195,19 @@ class ListCursor {
   // The current block's last doc (REQUIRE doc() != kNoMoreDocs).
   DocId block_last_doc() const { return block_last_; }
 
+  // The current block from the current posting on, for a scan that reads
+  // postings before moving to one (REQUIRE doc() != kNoMoreDocs): how many
+  // are left in it (the current one included), the doc and frequencies of
+  // the m-th after the current one, and a move m postings ahead in the
+  // block (REQUIRE m < ahead()).
+  uint32_t ahead() const { return n_ - i_; }
+  DocId doc_ahead(uint32_t m) const { return docs_[i_ + m]; }
+  uint32_t freq_ahead(int field, uint32_t m) const { return FreqAt(field, i_ + m); }
+  void Skip(uint32_t m) {
+    i_ += m;
+    doc_ = docs_[i_];
+  }
+
  private:
   void LoadBlock(uint32_t b);
   uint32_t FreqAt(int field, uint32_t i) const {

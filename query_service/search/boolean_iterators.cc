@@ -100,6 +100,8 @@ OrIterator::OrIterator(std::vector<DocIteratorPtr> children, Requirements needs)
   }
 }
 
+void OrIterator::SetScoreRatios(std::vector<double> ratio) { ratio_ = std::move(ratio); }
+
 DocId OrIterator::Find() {
   while (true) {
     DocId min = kNoMoreDocs;
@@ -195,6 +197,7 @@ void OrIterator::CountNonEssential() {
     }
     non_essential_ = n;
     non_essential_sum_ = sum;
+    NoteSingleEssential();
     return;
   }
   // With requirements, the non-essential set is the independent children
@@ -240,6 +243,41 @@ void OrIterator::CountNonEssential() {
   }
   non_essential_ = n;
   non_essential_sum_ = all_sum;
+  NoteSingleEssential();
+}
+
+void OrIterator::NoteSingleEssential() {
+  single_essential_ = non_essential_ + 1 == by_max_.size();
+  if (!single_essential_) return;
+  const int essential = by_max_.back().child;
+  dominated_sum_ = dominated_ratio_ = undominated_sum_ = 0;
+  for (size_t i = 0; i < non_essential_; ++i) {
+    const Bounded& c = by_max_[i];
+    if (!ratio_.empty() && ratio_[c.child] > 0 && needs_[c.child][0] == essential &&
+        needs_[c.child][1] < 0) {
+      dominated_sum_ += c.window_max;
+      dominated_ratio_ += ratio_[c.child];
+    } else {
+      undominated_sum_ += c.window_max;
+    }
+  }
+  // Room for rounding: a dominated score can equal ratio times the
+  // essential one, computed in another order.
+  dominated_ratio_ *= 1 + 1e-12;
+  // A document with the essential child's score s can reach at most
+  // f(s) = s + undominated + min(dominated, ratio * s), which grows with s:
+  // the least s with f(s) > bar_ is where ratio * s meets `dominated`, or
+  // below it.
+  double least = (bar_ - undominated_sum_) / (1 + dominated_ratio_);
+  if (dominated_ratio_ * least > dominated_sum_) least = bar_ - undominated_sum_ - dominated_sum_;
+  // Rounding may only let a document through: FindPruned checks it again.
+  single_least_ = least - 1e-9 * std::max(1.0, std::abs(least));
+}
+
+DocId OrIterator::SkipUncompetitive() {
+  DocIterator* e = by_max_.back().it;
+  if (e->doc() < floor_) e->Advance(floor_);
+  return e->NextAbove(single_least_, window_end_);
 }
 
 void OrIterator::Partition() {
@@ -283,6 +321,11 @@ bool OrIterator::NextWindow() {
 DocId OrIterator::FindPruned() {
   while (true) {
     if (floor_ >= window_end_ && !NextWindow()) return doc_ = kNoMoreDocs;
+    // One essential child (a one-word query, or a word the others cannot
+    // beat): most of its documents fail on its own score, checked here
+    // without the bookkeeping below (Lucene's MaxScoreBulkScorer has the
+    // same special case).
+    if (single_essential_) floor_ = SkipUncompetitive();
     DocId d = kNoMoreDocs;
     for (size_t i = non_essential_; i < by_max_.size(); ++i) {
       DocIterator* c = by_max_[i].it;

@@ -59,6 +59,14 @@ class OrIterator final : public DocIterator {
   // REQUIRES: needs.size() == children.size(); indices < children.size().
   using Requirements = std::vector<std::array<int, 2>>;
   OrIterator(std::vector<DocIteratorPtr> children, Requirements needs);
+  // What else the query knows: child i never scores more than ratio[i] times
+  // its requirement needs[i][0] on the same document (a word's exact form
+  // against its stem: each occurrence of the form is one of the stem, so
+  // per field its frequency is at most the stem's, and the two scores differ
+  // by their weights). 0 for none. A single candidate-proposing child then
+  // bounds its dependents from its own score, before anything is advanced.
+  // REQUIRES: the Requirements constructor; ratio.size() == children.size().
+  void SetScoreRatios(std::vector<double> ratio);
   DocId Next() override;
   DocId Advance(DocId target) override;
   int64_t Cost() const override;
@@ -100,6 +108,13 @@ class OrIterator final : public DocIterator {
   // bound) and the essential ones: without requirements the longest prefix
   // whose window bounds sum to <= bar_; non_essential_sum_ is the prefix's sum.
   void CountNonEssential();
+  // With one essential child, moves it from floor_ to its first document in
+  // the window whose own score could still lift it over the bar (the others'
+  // window bounds, or for the children it dominates ratio_ times its score).
+  // Returns that document (window_end_ or beyond when none).
+  DocId SkipUncompetitive();
+  // Sets single_essential_ and the sums after a partition.
+  void NoteSingleEssential();
   std::vector<DocIteratorPtr> children_;  // query order: the sum follows it
   const int minimum_match_;
   // Pruning state: children by increasing bound over the current window
@@ -120,6 +135,15 @@ class OrIterator final : public DocIterator {
   std::vector<Bounded> by_max_;
   size_t non_essential_ = 0;
   double non_essential_sum_ = 0;  // their window bounds, summed in by_max_ order
+  std::vector<double> ratio_;     // SetScoreRatios; empty: none
+  // With exactly one essential child (CountNonEssential): the non-essential
+  // children it dominates (ratio_), their window bounds' sum and ratios' sum,
+  // and the other non-essential children's window bounds' sum.
+  bool single_essential_ = false;
+  double dominated_sum_ = 0;
+  double dominated_ratio_ = 0;
+  double undominated_sum_ = 0;
+  double single_least_ = 0;  // the essential child's least score that can compete
   double bar_ = 0;
   bool pruning_ = false;
   DocId floor_ = 0;        // no candidate below

@@ -81,6 +81,15 @@ class DocIterator {
   virtual DocId BlockEnd(DocId /*target*/) const { return kNoMoreDocs - 1; }
   virtual double MaxScoreIn(DocId /*from*/, DocId /*to*/) const { return MaxScore(); }
   virtual void SetMinCompetitiveScore(double) {}
+  // From doc() on, the first document below `end` whose Score() exceeds
+  // `min_score` (or may: an iterator can stop early, its caller checks
+  // again); else the first at or after `end`. Pruning's inner loop when one
+  // child alone proposes candidates (OrIterator): a term iterator overrides
+  // it to test a block's postings without scoring them one call at a time.
+  virtual DocId NextAbove(double min_score, DocId end) {
+    while (doc_ < end && Score() <= min_score) Next();
+    return doc_;
+  }
   virtual Explanation Explain() = 0;
   virtual std::string DebugString() const = 0;
 

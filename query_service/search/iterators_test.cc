@@ -233,5 +233,75 @@ TEST(OrPruningTest, WordsWhoseStemsAndDependentsCannotCompeteProposeNoCandidates
   EXPECT_LE(a->advances, 3);
 }
 
+// A list of documents each with its own score.
+class ScoredListIterator final : public DocIterator {
+ public:
+  explicit ScoredListIterator(std::vector<std::pair<DocId, double>> postings)
+      : postings_(std::move(postings)) {
+    doc_ = postings_.empty() ? kNoMoreDocs : postings_[0].first;
+  }
+  DocId Next() override { return doc_ = ++i_ < postings_.size() ? postings_[i_].first : kNoMoreDocs; }
+  DocId Advance(DocId target) override {
+    ++advances;
+    while (i_ < postings_.size() && postings_[i_].first < target) ++i_;
+    return doc_ = i_ < postings_.size() ? postings_[i_].first : kNoMoreDocs;
+  }
+  int64_t Cost() const override { return static_cast<int64_t>(postings_.size()); }
+  double Score() override { return postings_[i_].second; }
+  double MaxScore() const override {
+    double m = 0;
+    for (const auto& p : postings_) m = std::max(m, p.second);
+    return m;
+  }
+  Explanation Explain() override { return {Score(), "scored list", {}}; }
+  std::string DebugString() const override { return "SCORED"; }
+  int advances = 0;
+
+ private:
+  std::vector<std::pair<DocId, double>> postings_;
+  size_t i_ = 0;
+};
+
+TEST(OrPruningTest, ASingleEssentialChildBoundsWhatItDominatesByItsOwnScore) {
+  // One word: its stem scores 1 in most documents and 2 in every 100th, its
+  // exact form (in the even documents) half the stem's score there.
+  std::vector<std::pair<DocId, double>> stem, exact;
+  for (DocId d = 0; d < 1000; ++d) {
+    const double s = d % 100 == 0 ? 2.0 : 1.0;
+    stem.emplace_back(d, s);
+    if (d % 2 == 0) exact.emplace_back(d, 0.5 * s);
+  }
+  auto make = [&](bool ratios, ScoredListIterator** exact_out) {
+    std::vector<DocIteratorPtr> children;
+    children.push_back(std::make_unique<ScoredListIterator>(stem));
+    auto e = std::make_unique<ScoredListIterator>(exact);
+    *exact_out = e.get();
+    children.push_back(std::move(e));
+    auto it = std::make_unique<OrIterator>(std::move(children), OrIterator::Requirements{{-1, -1}, {0, -1}});
+    if (ratios) it->SetScoreRatios({0, 0.5});
+    return it;
+  };
+  for (const bool ratios : {false, true}) {
+    ScoredListIterator* exact_it = nullptr;
+    std::unique_ptr<OrIterator> it = make(ratios, &exact_it);
+    ASSERT_EQ(it->doc(), 0);
+    // Over 1.8: a stem score of 1 reaches 1 + 1 by the exact form's bound
+    // (so it must be checked) but only 1 + 0.5 by the ratio.
+    it->SetMinCompetitiveScore(1.8);
+    std::vector<DocId> docs;
+    for (DocId d = it->Next(); d != kNoMoreDocs; d = it->Next()) {
+      docs.push_back(d);
+      EXPECT_EQ(it->Score(), 3.0) << d;
+    }
+    EXPECT_EQ(docs, (std::vector<DocId>{100, 200, 300, 400, 500, 600, 700, 800, 900}));
+    if (ratios) {
+      // Advanced only to the documents where the stem scores 2.
+      EXPECT_LE(exact_it->advances, 9);
+    } else {
+      EXPECT_GT(exact_it->advances, 400);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace khabar::search

@@ -55,6 +55,12 @@ class PostingCursor {
   // Whether the current list's segment has no deleted document (then no
   // liveness check is needed).
   bool all_live() const { return k_ < lists_.size() && lists_[k_].all_live; }
+  // The current list's block from the current posting on (ListCursor's
+  // scan interface; REQUIRE doc() != kNoMoreDocs). Skip(m) stays in the block.
+  uint32_t ahead() const { return cur_.ahead(); }
+  index::DocId doc_ahead(uint32_t m) const { return cur_.doc_ahead(m); }
+  uint32_t freq_ahead(int field, uint32_t m) const { return cur_.freq_ahead(field, m); }
+  void Skip(uint32_t m) { cur_.Skip(m); }
   // The lists, one per segment holding the term (for their skip records).
   absl::Span<const index::PostingList> lists() const { return lists_; }
 

@@ -122,6 +122,7 @@ class Compiler {
   // exact form's need for its stem and `stems` the index of each unscoped stem.
   std::vector<DocIteratorPtr> WordIterators(const std::vector<const QueryNode*>& terms,
                                             OrIterator::Requirements* needs = nullptr,
+                                            std::vector<double>* ratios = nullptr,
                                             absl::flat_hash_map<std::string, int>* stems = nullptr) {
     std::vector<DocIteratorPtr> out;
     for (const WordTerms& g : Group(terms)) {
@@ -143,7 +144,17 @@ class Compiler {
         its.push_back(std::make_unique<BestOfIterator>(std::move(fuzzy)));
       }
       OrIterator::Requirements word_needs(its.size(), {-1, -1});
-      for (size_t i = 1; i <= g.exacts.size(); ++i) word_needs[i] = {0, -1};
+      // An exact form's occurrences are its stem's (same positions, same
+      // fields), so its score is at most its stem's times their weights'
+      // ratio (OrIterator::SetScoreRatios).
+      std::vector<double> word_ratios(its.size(), 0.0);
+      const double stem_weight = static_cast<const TermIterator&>(*its[0]).weight();
+      for (size_t i = 1; i <= g.exacts.size(); ++i) {
+        word_needs[i] = {0, -1};
+        if (stem_weight > 0) {
+          word_ratios[i] = static_cast<const TermIterator&>(*its[i]).weight() / stem_weight;
+        }
+      }
       if (needs != nullptr) {
         // Every term apart in the caller's OR, the needs moved to its indices.
         const int stem_index = static_cast<int>(out.size());
@@ -151,11 +162,14 @@ class Compiler {
         for (const auto& [first, second] : word_needs) {
           needs->push_back({first < 0 ? -1 : stem_index + first, second});
         }
+        ratios->insert(ratios->end(), word_ratios.begin(), word_ratios.end());
         for (DocIteratorPtr& it : its) out.push_back(std::move(it));
       } else if (its.size() == 1) {
         out.push_back(std::move(its[0]));
       } else {
-        out.push_back(std::make_unique<OrIterator>(std::move(its), std::move(word_needs)));
+        auto word = std::make_unique<OrIterator>(std::move(its), std::move(word_needs));
+        word->SetScoreRatios(std::move(word_ratios));
+        out.push_back(std::move(word));
       }
     }
     return out;
@@ -183,13 +197,17 @@ class Compiler {
     }
     // The words first (in query order), then the other children.
     OrIterator::Requirements needs;
+    std::vector<double> ratios;
     absl::flat_hash_map<std::string, int> stems;
     std::vector<DocIteratorPtr> its =
-        flat ? WordIterators(terms, &needs, &stems) : WordIterators(terms);
+        flat ? WordIterators(terms, &needs, &ratios, &stems) : WordIterators(terms);
     for (const Query& c : children) {
       if (c->op() == QueryNode::Op::kTerm) continue;
       its.push_back(Build(*c));
-      if (flat) needs.push_back({-1, -1});
+      if (flat) {
+        needs.push_back({-1, -1});
+        ratios.push_back(0);
+      }
     }
     const bool proximity = bm25().proximity_weight > 0 && !pairs.empty();
     if (flat && its.size() > 1) {
@@ -204,8 +222,11 @@ class Compiler {
             ctx_, static_cast<TermIterator*>(its[a].get()),
             static_cast<TermIterator*>(its[b].get())));
         needs.push_back({a, b});
+        ratios.push_back(0);
       }
-      return std::make_unique<OrIterator>(std::move(its), std::move(needs));
+      auto it = std::make_unique<OrIterator>(std::move(its), std::move(needs));
+      it->SetScoreRatios(std::move(ratios));
+      return it;
     }
     DocIteratorPtr it;
     if (its.size() == 1) {

@@ -1,6 +1,8 @@
 #include "query_service/search/term_iterator.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -142,6 +144,54 @@ double TermIterator::MaxScoreIn(DocId from, DocId to) const {
     }
   }
   return max_tf == 0 ? 0 : idf_ * ctx_.Saturate(max_tf);
+}
+
+DocId TermIterator::NextAbove(double min_score, DocId end) {
+  // Only for the whole document (a scoped term's liveness and scope checks
+  // take the generic path) and a positive weight.
+  if (scope_ != FieldScope::kAll || idf_ <= 0) return DocIterator::NextAbove(min_score, end);
+  if (min_score != above_score_) {
+    // Score = idf * (k1 + 1) * tf / (tf + k1) > min_score  <=>  tf > tau.
+    above_score_ = min_score;
+    const double k1 = ctx_.bm25().k1;
+    const double t = min_score / idf_;
+    above_tf_ = t <= 0 ? -1 : t >= k1 + 1 ? std::numeric_limits<double>::infinity()
+                                           : k1 * t / (k1 + 1 - t);
+    // Rounding may only let a document through (the caller checks it again).
+    above_tf_ -= 1e-9 * std::abs(above_tf_);
+  }
+  const double tau = above_tf_;
+  if (tau < 0) return doc_;
+  if (std::isinf(tau)) return Advance(end);  // no frequency saturates that high
+  while (doc_ < end) {
+    if (!cursor_.all_live()) {
+      // Tombstones: one posting at a time.
+      if (Score() > min_score) return doc_;
+      Next();
+      continue;
+    }
+    const uint32_t m = cursor_.ahead();
+    for (uint32_t j = 0; j < m; ++j) {
+      const DocId d = cursor_.doc_ahead(j);
+      if (d >= end) {
+        cursor_.Skip(j);
+        return doc_ = d;
+      }
+      const double tf = ctx_.FieldTf(
+          d, {cursor_.freq_ahead(0, j), cursor_.freq_ahead(1, j), cursor_.freq_ahead(2, j)},
+          FieldScope::kAll);
+      if (tf > tau) {
+        cursor_.Skip(j);
+        // Score()'s very computation (scope kAll): the caller asks next.
+        scored_doc_ = d;
+        score_ = idf_ * ctx_.Saturate(tf);
+        return doc_ = d;
+      }
+    }
+    cursor_.Skip(m - 1);  // the block's last posting; then the next block
+    Next();
+  }
+  return doc_;
 }
 
 FieldFreqs TermIterator::Freqs() const {

@@ -10,6 +10,7 @@
 #ifndef KHABAR_QUERY_SERVICE_SEARCH_TERM_ITERATOR_H_
 #define KHABAR_QUERY_SERVICE_SEARCH_TERM_ITERATOR_H_
 
+#include <limits>
 #include <string>
 
 #include "absl/container/inlined_vector.h"
@@ -47,10 +48,17 @@ class TermIterator final : public DocIterator {
   DocId BlockEnd(DocId target) const override;
   // The largest block bound among the blocks overlapping [from, to].
   double MaxScoreIn(DocId from, DocId to) const override;
+  // Tests the current block's postings in place, against the BM25F
+  // frequency that `min_score` takes (no saturation, no call per posting).
+  DocId NextAbove(double min_score, DocId end) override;
   Explanation Explain() override;
   std::string DebugString() const override;
 
   int64_t doc_freq() const { return doc_freq_; }
+  // The term's idf times its query weight: Score() is this times the
+  // saturated BM25F frequency.
+  double weight() const { return idf_; }
+  FieldScope scope() const { return scope_; }
   const std::string& key() const { return key_; }
   // Positions on doc() (REQUIRE doc() != kNoMoreDocs), valid until it moves.
   absl::Span<const uint32_t> positions() const { return cursor_.positions(); }
@@ -78,6 +86,9 @@ class TermIterator final : public DocIterator {
   // asks again).
   DocId scored_doc_ = kNoMoreDocs;
   double score_ = 0;
+  // NextAbove's last min_score and the BM25F frequency it takes.
+  double above_score_ = std::numeric_limits<double>::quiet_NaN();
+  double above_tf_ = 0;
 };
 
 }  // namespace khabar::search
