@@ -158,13 +158,13 @@ void ToProto(const search::Highlight& h, v1::Highlight* out) {
 void ToProto(const search::Page& page, v1::SearchResponse* response) {
   for (const search::PageHit& h : page.hits) {
     v1::SearchHit* hit = response->add_hits();
-    hit->set_id(h.id);
-    hit->set_title(h.title);
+    hit->set_id(h.id.data(), h.id.size());
+    hit->set_title(h.title.data(), h.title.size());
     hit->set_score(h.score);
     hit->set_rank(h.rank);
-    hit->set_source(h.source);
-    hit->set_url(h.url);
-    hit->set_category(h.category);
+    hit->set_source(h.source.data(), h.source.size());
+    hit->set_url(h.url.data(), h.url.size());
+    hit->set_category(h.category.data(), h.category.size());
     if (h.published_time != 0) hit->mutable_published_time()->set_seconds(h.published_time);
     hit->set_cluster_id(h.cluster_id);
     hit->set_duplicate_count(h.duplicate_count);

@@ -131,8 +131,8 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
       continue;
     }
     for (const search::PageHit& h : page->hits) {
-      std::fprintf(run, "%s Q0 %s %d %.6f %s\n", cols[0].c_str(), h.id.c_str(), h.rank, h.score,
-                   tag.c_str());
+      std::fprintf(run, "%s Q0 %.*s %d %.6f %s\n", cols[0].c_str(), static_cast<int>(h.id.size()),
+                   h.id.data(), h.rank, h.score, tag.c_str());
     }
   }
   std::fclose(run);

@@ -285,6 +285,15 @@ const Document& IndexSnapshot::document(DocId doc) const {
   return *s->stored[doc - s->base];
 }
 
+std::shared_ptr<const Document> IndexSnapshot::document_ptr(DocId doc) const {
+  const Segment* s = SegmentOf(doc);
+  if (s == nullptr || s->stored[doc - s->base] == nullptr) {
+    // Not owned: EmptyDocument() lives as long as the program.
+    return std::shared_ptr<const Document>(std::shared_ptr<const Document>(), &EmptyDocument());
+  }
+  return s->stored[doc - s->base];
+}
+
 std::optional<DocId> IndexSnapshot::FindDocId(absl::string_view id) const {
   // Newest first: an updated article's live version is in a later segment.
   for (auto it = segments_.rbegin(); it != segments_.rend(); ++it) {

@@ -284,6 +284,8 @@ class IndexSnapshot {
 
   // The stored document; an empty Document once it was deleted and merged away.
   const Document& document(DocId doc) const;
+  // The same, shared: it stays valid after the snapshot is gone.
+  std::shared_ptr<const Document> document_ptr(DocId doc) const;
   const DocInfo& info(DocId doc) const { return info_[doc]; }
   // info(doc).length, from a dense array of 4 bytes a document (DocInfo
   // takes 32): scoring reads it for every candidate.

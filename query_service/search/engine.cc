@@ -305,10 +305,12 @@ Page Engine::MakePage(const std::shared_ptr<const index::IndexSnapshot>& snapsho
   page.facets = std::move(result.facets);
   std::vector<HighlightTerm> highlight_terms;
   if (highlight) highlight_terms = HighlightTerms(index, result.words);
+  page.hits.reserve(result.hits.size());
   int32_t rank = static_cast<int32_t>(offset);
   for (Hit& hit : result.hits) {
-    const index::Document& doc = index.document(hit.doc);
     PageHit& out = page.hits.emplace_back();
+    out.document = index.document_ptr(hit.doc);
+    const index::Document& doc = *out.document;
     out.id = doc.id;
     out.title = doc.title;
     out.source = doc.source;

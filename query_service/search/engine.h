@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "query_service/analysis/analyzer.h"
 #include "query_service/index/inverted_index.h"
@@ -123,11 +124,14 @@ struct MoreLikeThisPageRequest {
 };
 
 struct PageHit {
-  std::string id;
-  std::string title;
-  std::string source;
-  std::string url;
-  std::string category = "";
+  // The stored article, which id, title, source, url and category view (no
+  // copies: the pointer keeps it alive, also after its snapshot is gone).
+  std::shared_ptr<const index::Document> document;
+  absl::string_view id;
+  absl::string_view title;
+  absl::string_view source;
+  absl::string_view url;
+  absl::string_view category = "";
   int64_t published_time = 0;  // Unix seconds; 0 = unknown
   double score = 0;
   int32_t rank = 0;  // 1-based, over the whole result list

@@ -134,17 +134,17 @@ TEST(EngineConcurrencyTest, PageTokensPageThroughTheSnapshotOfTheFirstPage) {
   for (int i = 30; i < 60; ++i) batch.push_back(Article(i));
   engine.UpsertBatch(std::move(batch));
   std::vector<std::string> not_found;
-  engine.Delete({first->hits[0].id}, &not_found);
+  engine.Delete({std::string(first->hits[0].id)}, &not_found);
 
   std::vector<std::string> seen;
-  for (const PageHit& h : first->hits) seen.push_back(h.id);
+  for (const PageHit& h : first->hits) seen.emplace_back(h.id);
   std::string token = first->next_page_token;
   for (int pages = 0; !token.empty() && pages < 10; ++pages) {
     absl::StatusOr<Page> next =
         engine.Search(Request("الاقتصاد", 10, token));
     ASSERT_TRUE(next.ok()) << next.status();
     EXPECT_EQ(next->total_hits, 30);
-    for (const PageHit& h : next->hits) seen.push_back(h.id);
+    for (const PageHit& h : next->hits) seen.emplace_back(h.id);
     token = next->next_page_token;
   }
   std::sort(seen.begin(), seen.end());

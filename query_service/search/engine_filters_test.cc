@@ -45,7 +45,7 @@ class EngineFiltersTest : public ::testing::Test {
   }
   std::vector<std::string> Ids(const Page& p) {
     std::vector<std::string> ids;
-    for (const PageHit& h : p.hits) ids.push_back(h.id);
+    for (const PageHit& h : p.hits) ids.emplace_back(h.id);
     return ids;
   }
   absl::Status Error(const PageRequest& r) { return engine_.Search(r).status(); }

@@ -232,7 +232,7 @@ TEST_F(CollapseTest, SyndicatedCopiesFoldIntoOneHit) {
   ASSERT_EQ(all->hits.size(), 4u);
   std::map<std::string, std::string> cluster;
   for (const PageHit& h : all->hits) {
-    cluster[h.id] = h.cluster_id;
+    cluster[std::string(h.id)] = h.cluster_id;
     EXPECT_EQ(h.duplicate_count, 0);
   }
   EXPECT_EQ(cluster["wire"], "wire");

@@ -107,7 +107,7 @@ TEST_F(EngineFeaturesTest, MoreLikeThisPagesAndNeverReturnsTheArticle) {
   for (int page = 0; page < 5; ++page) {
     p = engine_.MoreLikeThis(req);
     ASSERT_TRUE(p.ok()) << p.status();
-    for (const PageHit& h : p->hits) EXPECT_TRUE(seen.insert(h.id).second) << h.id;
+    for (const PageHit& h : p->hits) EXPECT_TRUE(seen.emplace(h.id).second) << h.id;
     if (p->next_page_token.empty()) break;
     req.page_token = p->next_page_token;
   }

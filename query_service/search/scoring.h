@@ -66,6 +66,21 @@ class ScoringContext {
 
   // Sum over the fields in `scope` of weight * freq / (1 - b + b * len / avg).
   double FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope scope) const;
+  // Whether FieldTf(doc, freqs, FieldScope::kAll) > tf, up to rounding
+  // (a few ulps: callers leave room). No division: the fields' fractions
+  // are summed over a common (positive) denominator. A scan's test
+  // (TermIterator::NextAbove), inline for it.
+  bool TfAbove(DocId doc, const FieldFreqs& freqs, double tf) const {
+    const index::FieldLengths length = index_.lengths(doc);
+    double num = 0, den = 1;
+    for (int f = 0; f < index::kNumFields; ++f) {
+      if (freqs[f] == 0) continue;
+      const double norm = norm_base_[f] + norm_per_token_[f] * length[f];
+      num = num * norm + weight_[f] * freqs[f] * den;
+      den *= norm;
+    }
+    return num > tf * den;
+  }
   // An upper bound of FieldTf over the postings of a block with `bound`
   // (infinity when the block has no bound).
   double BoundTf(const index::BlockBound& bound, FieldScope scope) const;

@@ -177,14 +177,10 @@ DocId TermIterator::NextAbove(double min_score, DocId end) {
         cursor_.Skip(j);
         return doc_ = d;
       }
-      const double tf = ctx_.FieldTf(
-          d, {cursor_.freq_ahead(0, j), cursor_.freq_ahead(1, j), cursor_.freq_ahead(2, j)},
-          FieldScope::kAll);
-      if (tf > tau) {
+      const FieldFreqs freqs = {cursor_.freq_ahead(0, j), cursor_.freq_ahead(1, j),
+                                cursor_.freq_ahead(2, j)};
+      if (ctx_.TfAbove(d, freqs, tau)) {
         cursor_.Skip(j);
-        // Score()'s very computation (scope kAll): the caller asks next.
-        scored_doc_ = d;
-        score_ = idf_ * ctx_.Saturate(tf);
         return doc_ = d;
       }
     }
