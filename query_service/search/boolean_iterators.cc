@@ -325,7 +325,16 @@ DocId OrIterator::FindPruned() {
     // beat): most of its documents fail on its own score, checked here
     // without the bookkeeping below (Lucene's MaxScoreBulkScorer has the
     // same special case).
-    if (single_essential_) floor_ = SkipUncompetitive();
+    if (single_essential_) {
+      // The child's bound in the window may itself fall short (its
+      // dominated children's blocks bound them more loosely than the ratio).
+      if (single_least_ >= by_max_.back().window_max) {
+        if (window_end_ == kNoMoreDocs) return doc_ = kNoMoreDocs;
+        floor_ = window_end_;
+        continue;
+      }
+      floor_ = SkipUncompetitive();
+    }
     DocId d = kNoMoreDocs;
     for (size_t i = non_essential_; i < by_max_.size(); ++i) {
       DocIterator* c = by_max_[i].it;

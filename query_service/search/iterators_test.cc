@@ -266,8 +266,10 @@ TEST(OrPruningTest, ASingleEssentialChildBoundsWhatItDominatesByItsOwnScore) {
   // One word: its stem scores 1 in most documents and 2 in every 100th, its
   // exact form (in the even documents) half the stem's score there.
   std::vector<std::pair<DocId, double>> stem, exact;
+  // Document 554 has 1.3 and 0.65: 1.95 passes the bar of 1.8 below, so a
+  // threshold that forgot the exact form (1.8) would lose it.
   for (DocId d = 0; d < 1000; ++d) {
-    const double s = d % 100 == 0 ? 2.0 : 1.0;
+    const double s = d % 100 == 0 ? 2.0 : d == 554 ? 1.3 : 1.0;
     stem.emplace_back(d, s);
     if (d % 2 == 0) exact.emplace_back(d, 0.5 * s);
   }
@@ -291,16 +293,43 @@ TEST(OrPruningTest, ASingleEssentialChildBoundsWhatItDominatesByItsOwnScore) {
     std::vector<DocId> docs;
     for (DocId d = it->Next(); d != kNoMoreDocs; d = it->Next()) {
       docs.push_back(d);
-      EXPECT_EQ(it->Score(), 3.0) << d;
+      EXPECT_EQ(it->Score(), d == 554 ? 1.3 + 0.65 : 3.0) << d;
     }
-    EXPECT_EQ(docs, (std::vector<DocId>{100, 200, 300, 400, 500, 600, 700, 800, 900}));
+    EXPECT_EQ(docs, (std::vector<DocId>{100, 200, 300, 400, 500, 554, 600, 700, 800, 900}));
     if (ratios) {
-      // Advanced only to the documents where the stem scores 2.
-      EXPECT_LE(exact_it->advances, 9);
+      // Advanced only to the documents where the stem scores over 1.2.
+      EXPECT_LE(exact_it->advances, 10);
     } else {
       EXPECT_GT(exact_it->advances, 400);
     }
   }
+}
+
+TEST(OrPruningTest, OnlyTheEssentialChildsOwnDependentsAreBoundedByIt) {
+  // Two words: b alone proposes candidates; a (stem 1 and exact form 0.5,
+  // 1.5 together) cannot pass the bar of 1.55 alone. On document 55, b's stem
+  // scores 0.1 and a is there: 1.6. Word a's exact form has a ratio too, but
+  // to a's stem: bounding it by b's stem (0.5 * 0.1) would lose document 55.
+  std::vector<std::pair<DocId, double>> stem_b, exact_b;
+  for (DocId d = 0; d < 100; ++d) {
+    stem_b.emplace_back(d, d % 10 == 0 ? 2.0 : 0.1);
+    if (d % 10 == 0) exact_b.emplace_back(d, 1.0);
+  }
+  std::vector<DocIteratorPtr> children;
+  children.push_back(std::make_unique<ScoredListIterator>(std::vector<std::pair<DocId, double>>{{55, 1.0}}));
+  children.push_back(std::make_unique<ScoredListIterator>(std::vector<std::pair<DocId, double>>{{55, 0.5}}));
+  children.push_back(std::make_unique<ScoredListIterator>(stem_b));
+  children.push_back(std::make_unique<ScoredListIterator>(exact_b));
+  OrIterator it(std::move(children), OrIterator::Requirements{{-1, -1}, {0, -1}, {-1, -1}, {2, -1}});
+  it.SetScoreRatios({0, 0.5, 0, 0.5});
+  ASSERT_EQ(it.doc(), 0);
+  it.SetMinCompetitiveScore(1.55);
+  std::vector<DocId> docs;
+  for (DocId d = it.Next(); d != kNoMoreDocs; d = it.Next()) {
+    docs.push_back(d);
+    EXPECT_EQ(it.Score(), d == 55 ? 0.1 + 1.0 + 0.5 : 3.0) << d;
+  }
+  EXPECT_EQ(docs, (std::vector<DocId>{10, 20, 30, 40, 50, 55, 60, 70, 80, 90}));
 }
 
 }  // namespace

@@ -60,8 +60,9 @@ class PruningTest : public ::testing::Test {
   }
 
   // 3,000 documents of Zipf-distributed words in segments of 250; with
-  // `deletions`, every seventh document is deleted (no segment is all live).
-  void Fill(index::InvertedIndex* index, bool deletions) {
+  // `deletions`, every seventh document among the first `deleted_up_to` is
+  // deleted (all of them: no segment is all live).
+  void Fill(index::InvertedIndex* index, bool deletions, int deleted_up_to = 3000) {
     std::mt19937 rng(20261124);
     // Zipf-like: word i drawn with weight 1 / (i + 2).
     std::vector<double> weights;
@@ -80,7 +81,7 @@ class PruningTest : public ::testing::Test {
         d.paragraphs.push_back(text(10 + static_cast<int>(rng() % 120)));
       }
       ASSERT_TRUE(index->Upsert(std::move(d)).ok());
-      if (deletions && i % 7 == 3) {
+      if (deletions && i % 7 == 3 && i < deleted_up_to) {
         ASSERT_TRUE(index->Delete(absl::StrCat("d", i - 2)));
       }
       if (i % 250 == 249) index->Publish();  // segments of several blocks
@@ -167,13 +168,55 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
 TEST_F(PruningTest, PrunedTopKEqualsExhaustiveForOneWord) {
   // Segments without deletions take NextAbove's block scan, the fixture's
   // (tombstones everywhere) its posting-by-posting path.
-  index::InvertedIndex all_live{&analyzer_, {}, {},
-                                {.merge_factor = 3, .min_segment_docs = 200, .background = false}};
+  const index::MergePolicy options{
+      .merge_factor = 3, .min_segment_docs = 200, .background = false};
+  index::InvertedIndex all_live{&analyzer_, {}, {}, options};
   Fill(&all_live, /*deletions=*/false);
-  for (index::InvertedIndex* index : {&all_live, &index_}) {
-    SCOPED_TRACE(index == &index_ ? "with deletions" : "all live");
+  // Deletions in the older half only: scans cross from segments with
+  // tombstones to all-live ones.
+  index::InvertedIndex half{&analyzer_, {}, {}, options};
+  Fill(&half, /*deletions=*/true, /*deleted_up_to=*/1500);
+  for (index::InvertedIndex* index : {&all_live, &half, &index_}) {
+    SCOPED_TRACE(index == &index_ ? "with deletions" : index == &half ? "half" : "all live");
     CompareOneWordQueries(index->reader());
   }
+}
+
+// TermIterator::NextAbove against its definition: the first document below
+// `end` whose score exceeds the minimum, else the first at or after `end`;
+// thresholds under every score, in between and over any (t >= k1 + 1).
+TEST_F(PruningTest, NextAboveStopsAtTheFirstDocumentOverTheScore) {
+  const index::IndexSnapshot& snapshot = index_.reader();
+  const Bm25Options bm25;
+  ScoringContext ctx(snapshot, bm25);
+  int stops = 0;
+  for (size_t w = 0; w < 40; ++w) {
+    const std::vector<analysis::Token> tokens = analyzer_.Analyze(words_[w]);
+    if (tokens.empty()) continue;
+    const std::string stem(tokens[0].stem());
+    TermIterator probe(ctx, stem, 1.0, FieldScope::kAll);
+    if (probe.doc() == kNoMoreDocs) continue;
+    const double max = probe.MaxScore();
+    for (const double fraction : {-1.0, 0.3, 0.6, 0.9, 2.5}) {
+      for (const DocId end : {DocId{1700}, kNoMoreDocs}) {
+        const double min_score = fraction * max;
+        TermIterator fast(ctx, stem, 1.0, FieldScope::kAll);
+        TermIterator slow(ctx, stem, 1.0, FieldScope::kAll);
+        for (int steps = 0; steps < 5000 && fast.doc() < end; ++steps) {
+          const DocId got = fast.NextAbove(min_score, end);
+          DocId want = slow.doc();
+          while (want < end && slow.Score() <= min_score) want = slow.Next();
+          ASSERT_EQ(got, want) << stem << " min " << min_score << " end " << end;
+          if (got >= end) break;
+          EXPECT_EQ(fast.Score(), slow.Score());
+          ++stops;
+          fast.Next();
+          slow.Next();
+        }
+      }
+    }
+  }
+  EXPECT_GT(stops, 1000);
 }
 
 void PruningTest::CompareOneWordQueries(const index::IndexSnapshot& snapshot) {

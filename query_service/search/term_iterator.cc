@@ -158,7 +158,7 @@ DocId TermIterator::NextAbove(double min_score, DocId end) {
     above_tf_ = t <= 0 ? -1 : t >= k1 + 1 ? std::numeric_limits<double>::infinity()
                                            : k1 * t / (k1 + 1 - t);
     // Rounding may only let a document through (the caller checks it again).
-    above_tf_ -= 1e-9 * std::abs(above_tf_);
+    if (std::isfinite(above_tf_)) above_tf_ -= 1e-9 * std::abs(above_tf_);
   }
   const double tau = above_tf_;
   if (tau < 0) return doc_;
