@@ -112,11 +112,15 @@ class PruningTest : public ::testing::Test {
 
   // One-word queries, pruned and exhaustive, give the same top k.
   void CompareOneWordQueries(const index::IndexSnapshot& snapshot);
+  // TermIterator::NextAbove against a loop over Score() and Next().
+  void CompareNextAbove(const index::IndexSnapshot& snapshot);
+
+  static constexpr index::MergePolicy kSmallSegments{
+      .merge_factor = 3, .min_segment_docs = 200, .background = false};
 
   std::vector<std::string> words_;
   analysis::Analyzer analyzer_;
-  index::InvertedIndex index_{&analyzer_, {}, {},
-                              {.merge_factor = 3, .min_segment_docs = 200, .background = false}};
+  index::InvertedIndex index_{&analyzer_, {}, {}, kSmallSegments};
 };
 
 TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
@@ -168,13 +172,11 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
 TEST_F(PruningTest, PrunedTopKEqualsExhaustiveForOneWord) {
   // Segments without deletions take NextAbove's block scan, the fixture's
   // (tombstones everywhere) its posting-by-posting path.
-  const index::MergePolicy options{
-      .merge_factor = 3, .min_segment_docs = 200, .background = false};
-  index::InvertedIndex all_live{&analyzer_, {}, {}, options};
+  index::InvertedIndex all_live{&analyzer_, {}, {}, kSmallSegments};
   Fill(&all_live, /*deletions=*/false);
   // Deletions in the older half only: scans cross from segments with
   // tombstones to all-live ones.
-  index::InvertedIndex half{&analyzer_, {}, {}, options};
+  index::InvertedIndex half{&analyzer_, {}, {}, kSmallSegments};
   Fill(&half, /*deletions=*/true, /*deleted_up_to=*/1500);
   for (index::InvertedIndex* index : {&all_live, &half, &index_}) {
     SCOPED_TRACE(index == &index_ ? "with deletions" : index == &half ? "half" : "all live");
@@ -186,7 +188,19 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustiveForOneWord) {
 // `end` whose score exceeds the minimum, else the first at or after `end`;
 // thresholds under every score, in between and over any (t >= k1 + 1).
 TEST_F(PruningTest, NextAboveStopsAtTheFirstDocumentOverTheScore) {
-  const index::IndexSnapshot& snapshot = index_.reader();
+  // The fixture's segments all hold tombstones (one posting at a time); the
+  // all-live index takes the block scan, the half one both.
+  index::InvertedIndex all_live{&analyzer_, {}, {}, kSmallSegments};
+  Fill(&all_live, /*deletions=*/false);
+  index::InvertedIndex half{&analyzer_, {}, {}, kSmallSegments};
+  Fill(&half, /*deletions=*/true, /*deleted_up_to=*/1500);
+  for (index::InvertedIndex* index : {&all_live, &half, &index_}) {
+    SCOPED_TRACE(index == &index_ ? "with deletions" : index == &half ? "half" : "all live");
+    CompareNextAbove(index->reader());
+  }
+}
+
+void PruningTest::CompareNextAbove(const index::IndexSnapshot& snapshot) {
   const Bm25Options bm25;
   ScoringContext ctx(snapshot, bm25);
   int stops = 0;
