@@ -279,19 +279,23 @@ const Segment* IndexSnapshot::SegmentOf(DocId doc) const {
   return doc < s->limit ? s : nullptr;
 }
 
-const Document& IndexSnapshot::document(DocId doc) const {
+const std::shared_ptr<const Document>* IndexSnapshot::Stored(DocId doc) const {
   const Segment* s = SegmentOf(doc);
-  if (s == nullptr || s->stored[doc - s->base] == nullptr) return EmptyDocument();
-  return *s->stored[doc - s->base];
+  if (s == nullptr || s->stored[doc - s->base] == nullptr) return nullptr;
+  return &s->stored[doc - s->base];
+}
+
+const Document& IndexSnapshot::document(DocId doc) const {
+  const std::shared_ptr<const Document>* stored = Stored(doc);
+  return stored != nullptr ? **stored : EmptyDocument();
 }
 
 std::shared_ptr<const Document> IndexSnapshot::document_ptr(DocId doc) const {
-  const Segment* s = SegmentOf(doc);
-  if (s == nullptr || s->stored[doc - s->base] == nullptr) {
-    // Not owned: EmptyDocument() lives as long as the program.
-    return std::shared_ptr<const Document>(std::shared_ptr<const Document>(), &EmptyDocument());
-  }
-  return s->stored[doc - s->base];
+  const std::shared_ptr<const Document>* stored = Stored(doc);
+  // Not owned: EmptyDocument() lives as long as the program.
+  return stored != nullptr ? *stored
+                           : std::shared_ptr<const Document>(std::shared_ptr<const Document>(),
+                                                             &EmptyDocument());
 }
 
 std::optional<DocId> IndexSnapshot::FindDocId(absl::string_view id) const {

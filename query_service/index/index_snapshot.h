@@ -328,6 +328,8 @@ class IndexSnapshot {
  private:
   friend class InvertedIndex;
   const Segment* SegmentOf(DocId doc) const;
+  // Where doc's stored Document is held, or null (deleted and merged away).
+  const std::shared_ptr<const Document>* Stored(DocId doc) const;
   // Memory of the per-document arrays (info, lengths, deletions, clusters).
   int64_t PerDocumentBytes() const;
 

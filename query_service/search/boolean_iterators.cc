@@ -249,27 +249,29 @@ void OrIterator::CountNonEssential() {
 void OrIterator::NoteSingleEssential() {
   single_essential_ = non_essential_ + 1 == by_max_.size();
   if (!single_essential_) return;
+  // The non-essential children the essential one dominates (ratio_): their
+  // window bounds' sum and their ratios' sum; the others' window bounds' sum.
   const int essential = by_max_.back().child;
-  dominated_sum_ = dominated_ratio_ = undominated_sum_ = 0;
+  double dominated = 0, ratio = 0, undominated = 0;
   for (size_t i = 0; i < non_essential_; ++i) {
     const Bounded& c = by_max_[i];
     if (!ratio_.empty() && ratio_[c.child] > 0 && needs_[c.child][0] == essential &&
         needs_[c.child][1] < 0) {
-      dominated_sum_ += c.window_max;
-      dominated_ratio_ += ratio_[c.child];
+      dominated += c.window_max;
+      ratio += ratio_[c.child];
     } else {
-      undominated_sum_ += c.window_max;
+      undominated += c.window_max;
     }
   }
   // Room for rounding: a dominated score can equal ratio times the
   // essential one, computed in another order.
-  dominated_ratio_ *= 1 + 1e-12;
+  ratio *= 1 + 1e-12;
   // A document with the essential child's score s can reach at most
   // f(s) = s + undominated + min(dominated, ratio * s), which grows with s:
   // the least s with f(s) > bar_ is where ratio * s meets `dominated`, or
   // below it.
-  double least = (bar_ - undominated_sum_) / (1 + dominated_ratio_);
-  if (dominated_ratio_ * least > dominated_sum_) least = bar_ - undominated_sum_ - dominated_sum_;
+  double least = (bar_ - undominated) / (1 + ratio);
+  if (ratio * least > dominated) least = bar_ - undominated - dominated;
   // Rounding may only let a document through: FindPruned checks it again.
   single_least_ = least - 1e-9 * std::max(1.0, std::abs(least));
 }

@@ -113,7 +113,7 @@ class OrIterator final : public DocIterator {
   // window bounds, or for the children it dominates ratio_ times its score).
   // Returns that document (window_end_ or beyond when none).
   DocId SkipUncompetitive();
-  // Sets single_essential_ and the sums after a partition.
+  // Sets single_essential_ and single_least_ after a partition.
   void NoteSingleEssential();
   std::vector<DocIteratorPtr> children_;  // query order: the sum follows it
   const int minimum_match_;
@@ -136,14 +136,10 @@ class OrIterator final : public DocIterator {
   size_t non_essential_ = 0;
   double non_essential_sum_ = 0;  // their window bounds, summed in by_max_ order
   std::vector<double> ratio_;     // SetScoreRatios; empty: none
-  // With exactly one essential child (CountNonEssential): the non-essential
-  // children it dominates (ratio_), their window bounds' sum and ratios' sum,
-  // and the other non-essential children's window bounds' sum.
+  // Whether exactly one child is essential (CountNonEssential), and then the
+  // least score it needs to compete (NoteSingleEssential).
   bool single_essential_ = false;
-  double dominated_sum_ = 0;
-  double dominated_ratio_ = 0;
-  double undominated_sum_ = 0;
-  double single_least_ = 0;  // the essential child's least score that can compete
+  double single_least_ = 0;
   double bar_ = 0;
   bool pruning_ = false;
   DocId floor_ = 0;        // no candidate below

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <sstream>
@@ -110,6 +111,20 @@ class PruningTest : public ::testing::Test {
     return absl::StrJoin(q, " ");
   }
 
+  // Runs `check` on the same documents laid out three ways: no deletions
+  // (NextAbove's block scan), deletions in the older half (scans cross from
+  // segments with tombstones to all-live ones) and the fixture's deletions
+  // everywhere (one posting at a time).
+  void ForEachDeletionLayout(const std::function<void(const index::IndexSnapshot&)>& check) {
+    index::InvertedIndex all_live{&analyzer_, {}, {}, kSmallSegments};
+    Fill(&all_live, /*deletions=*/false);
+    index::InvertedIndex half{&analyzer_, {}, {}, kSmallSegments};
+    Fill(&half, /*deletions=*/true, /*deleted_up_to=*/1500);
+    for (index::InvertedIndex* index : {&all_live, &half, &index_}) {
+      SCOPED_TRACE(index == &index_ ? "with deletions" : index == &half ? "half" : "all live");
+      check(index->reader());
+    }
+  }
   // One-word queries, pruned and exhaustive, give the same top k.
   void CompareOneWordQueries(const index::IndexSnapshot& snapshot);
   // TermIterator::NextAbove against a loop over Score() and Next().
@@ -170,34 +185,14 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
 // proposes candidates, and TermIterator::NextAbove tests whole blocks of its
 // postings against the bar (tombstones included: the fixture deletes some).
 TEST_F(PruningTest, PrunedTopKEqualsExhaustiveForOneWord) {
-  // Segments without deletions take NextAbove's block scan, the fixture's
-  // (tombstones everywhere) its posting-by-posting path.
-  index::InvertedIndex all_live{&analyzer_, {}, {}, kSmallSegments};
-  Fill(&all_live, /*deletions=*/false);
-  // Deletions in the older half only: scans cross from segments with
-  // tombstones to all-live ones.
-  index::InvertedIndex half{&analyzer_, {}, {}, kSmallSegments};
-  Fill(&half, /*deletions=*/true, /*deleted_up_to=*/1500);
-  for (index::InvertedIndex* index : {&all_live, &half, &index_}) {
-    SCOPED_TRACE(index == &index_ ? "with deletions" : index == &half ? "half" : "all live");
-    CompareOneWordQueries(index->reader());
-  }
+  ForEachDeletionLayout([&](const index::IndexSnapshot& s) { CompareOneWordQueries(s); });
 }
 
 // TermIterator::NextAbove against its definition: the first document below
 // `end` whose score exceeds the minimum, else the first at or after `end`;
 // thresholds under every score, in between and over any (t >= k1 + 1).
 TEST_F(PruningTest, NextAboveStopsAtTheFirstDocumentOverTheScore) {
-  // The fixture's segments all hold tombstones (one posting at a time); the
-  // all-live index takes the block scan, the half one both.
-  index::InvertedIndex all_live{&analyzer_, {}, {}, kSmallSegments};
-  Fill(&all_live, /*deletions=*/false);
-  index::InvertedIndex half{&analyzer_, {}, {}, kSmallSegments};
-  Fill(&half, /*deletions=*/true, /*deleted_up_to=*/1500);
-  for (index::InvertedIndex* index : {&all_live, &half, &index_}) {
-    SCOPED_TRACE(index == &index_ ? "with deletions" : index == &half ? "half" : "all live");
-    CompareNextAbove(index->reader());
-  }
+  ForEachDeletionLayout([&](const index::IndexSnapshot& s) { CompareNextAbove(s); });
 }
 
 void PruningTest::CompareNextAbove(const index::IndexSnapshot& snapshot) {

@@ -58,7 +58,6 @@ class TermIterator final : public DocIterator {
   // The term's idf times its query weight: Score() is this times the
   // saturated BM25F frequency.
   double weight() const { return idf_; }
-  FieldScope scope() const { return scope_; }
   const std::string& key() const { return key_; }
   // Positions on doc() (REQUIRE doc() != kNoMoreDocs), valid until it moves.
   absl::Span<const uint32_t> positions() const { return cursor_.positions(); }
