@@ -5,9 +5,19 @@
 #   scripts/install-deps.sh --bench  also Lucene 4.10 + a JDK and hunspell-ar, for
 #                                    scripts/bench_vs_lucene.sh, and libxapian-dev for
 #                                    the anchors' run_xapian (../shared/anchors)
+#   (the two flags combine: scripts/install-deps.sh --test --bench)
 # Idempotent: only missing packages are installed; safe to re-run.
 # Runs apt-get through sudo when not root.
 set -euo pipefail
+
+want_test=0 want_bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_test=1 ;;
+    --bench) want_bench=1 ;;
+    *) echo "install-deps: unknown option '$arg' (expected --test and/or --bench)" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   build-essential cmake pkg-config git ca-certificates
@@ -29,13 +39,13 @@ done
 
 # The e2e tests drive the services with `buf curl` (npm @bufbuild/buf); Node.js may
 # come from elsewhere (e.g. NodeSource), so only install Debian's when npm is absent.
-if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null 2>&1; then
+if [ "$want_test" = 1 ] && ! command -v npm >/dev/null 2>&1; then
   missing+=(nodejs npm)
 fi
 
 # The side-by-side benchmark: run_lucene needs the Lucene 4.10 jars and javac;
 # gen_corpus.py draws its vocabulary from hunspell-ar. About 25 MB in all.
-if [ "${1:-}" = "--bench" ]; then
+if [ "$want_bench" = 1 ]; then
   for p in liblucene4.10-java default-jdk-headless hunspell-ar libxapian-dev; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$p")

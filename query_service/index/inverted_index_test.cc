@@ -211,10 +211,22 @@ TEST_F(SegmentedIndexTest, MergesKeepDocIdsAndDropDeletedPostings) {
   s = index_.snapshot();
   EXPECT_EQ(s->Postings("خبر").size(), 9);
   EXPECT_EQ(s->live_documents(), 8);
+  // The segment holding the tombstone is not all live; the new one is.
+  ASSERT_EQ(s->Postings("خبر").lists.size(), 2u);
+  EXPECT_FALSE(s->Postings("خبر").lists[0].all_live);
+  EXPECT_TRUE(s->Postings("خبر").lists[1].all_live);
   for (int i = 9; i < 16; ++i) Add({"مقال" + std::to_string(i)});
   s = index_.snapshot();
   EXPECT_EQ(s->segment_count(), 1u);
   EXPECT_EQ(s->Postings("خبر").size(), 15);  // the tombstone merged away
+  // Its bit stays set, but the segment no longer holds it: all live again
+  // (the search's fast paths need that).
+  EXPECT_FALSE(s->is_live(3));
+  EXPECT_TRUE(s->Postings("خبر").lists[0].all_live);
+  // A later deletion inside the merged range counts again.
+  ASSERT_TRUE(index_.Delete("مقال5"));
+  s = index_.Publish();
+  EXPECT_FALSE(s->Postings("خبر").lists[0].all_live);
   ASSERT_TRUE(s->FindDocId("مقال15").has_value());
   EXPECT_EQ(*s->FindDocId("مقال15"), 15u);  // doc ids survive merges
   EXPECT_EQ(s->document(15).id, "مقال15");
