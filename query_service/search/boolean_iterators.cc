@@ -248,17 +248,22 @@ void OrIterator::CountNonEssential() {
 
 void OrIterator::NoteSingleEssential() {
   single_essential_ = non_essential_ + 1 == by_max_.size();
+  single_dominated_ = nullptr;
   if (!single_essential_) return;
   // The non-essential children the essential one dominates (ratio_): their
   // window bounds' sum and their ratios' sum; the others' window bounds' sum.
   const int essential = by_max_.back().child;
   double dominated = 0, ratio = 0, undominated = 0;
+  int dominated_count = 0;
+  DocIterator* dominated_child = nullptr;
   for (size_t i = 0; i < non_essential_; ++i) {
     const Bounded& c = by_max_[i];
     if (!ratio_.empty() && ratio_[c.child] > 0 && needs_[c.child][0] == essential &&
         needs_[c.child][1] < 0) {
       dominated += c.window_max;
       ratio += ratio_[c.child];
+      ++dominated_count;
+      dominated_child = c.it;
     } else {
       undominated += c.window_max;
     }
@@ -274,12 +279,32 @@ void OrIterator::NoteSingleEssential() {
   if (ratio * least > dominated) least = bar_ - undominated - dominated;
   // Rounding may only let a document through: FindPruned checks it again.
   single_least_ = least - 1e-9 * std::max(1.0, std::abs(least));
+  if (dominated_count == 1) {
+    const double alone = bar_ - undominated;
+    single_alone_ = alone - 1e-9 * std::max(1.0, std::abs(alone));
+    if (single_alone_ > single_least_) single_dominated_ = dominated_child;
+  }
 }
 
 DocId OrIterator::SkipUncompetitive() {
   DocIterator* e = by_max_.back().it;
   if (e->doc() < floor_) e->Advance(floor_);
-  return e->NextAbove(single_least_, window_end_);
+  DocId d = e->NextAbove(single_least_, window_end_);
+  // The one child it dominates adds to a document's score only where it
+  // is (a word's exact form is on a fraction of its stem's documents): on
+  // the others the essential child needs single_alone_. Checked here, on
+  // the child's cached score and one forward move of the dominated child,
+  // instead of FindPruned's whole examination of a candidate that most
+  // often fails.
+  while (single_dominated_ != nullptr && d < window_end_) {
+    if (e->Score() > single_alone_) return d;
+    DocIterator* x = single_dominated_;
+    if (x->doc() < d) x->Advance(d);
+    if (x->doc() == d) return d;
+    e->Next();
+    d = e->NextAbove(single_least_, window_end_);
+  }
+  return d;
 }
 
 void OrIterator::Partition() {

@@ -140,6 +140,12 @@ class OrIterator final : public DocIterator {
   // least score it needs to compete (NoteSingleEssential).
   bool single_essential_ = false;
   double single_least_ = 0;
+  // When the essential child dominates exactly one child (a word's stem
+  // and its exact form): that child, and the least score the essential
+  // one needs on a document without it (then only the undominated bounds
+  // add to it). Null otherwise.
+  DocIterator* single_dominated_ = nullptr;
+  double single_alone_ = 0;
   double bar_ = 0;
   bool pruning_ = false;
   DocId floor_ = 0;        // no candidate below
