@@ -76,6 +76,7 @@ uint32_t Segment::LowerBound(absl::string_view term) const {
 }
 
 void Segment::Seal() {
+  dropped = static_cast<uint32_t>(std::count(stored.begin(), stored.end(), nullptr));
   postings.resize(postings.size() + kStreamPadding, 0);
   positions.resize(positions.size() + kStreamPadding, 0);
   postings.shrink_to_fit();
@@ -257,24 +258,21 @@ void IndexSnapshot::ForEachTermWithPrefix(
 }
 
 void IndexSnapshot::CountDeletions() {
-  // Only the deleted documents a segment still holds count: a merge drops
+  // Only the deleted documents a segment still holds count. A merge drops
   // the postings (and the stored article) of those deleted before it, but
-  // their bits stay set, and doc ids are never reused. Counting the bits
-  // alone would keep a segment that ever had a deletion off the all-live
-  // fast path for good.
+  // their bits stay set (bits are never cleared, doc ids never reused):
+  // counting the bits alone would keep a segment that ever had a deletion
+  // off the all-live fast path for good. So the segment's dropped ones are
+  // taken off, each of them a set bit in its range.
   segment_deleted_.assign(segments_.size(), 0);
   for (size_t i = 0; i < segments_.size(); ++i) {
     const Segment& s = *segments_[i];
     uint32_t n = 0;
-    for (DocId w = s.base >> 6; w <= (s.limit - 1) >> 6 && s.limit > s.base; ++w) {
-      uint64_t bits = deleted_[w];
-      while (bits != 0) {
-        const DocId d = (w << 6) + static_cast<DocId>(__builtin_ctzll(bits));
-        bits &= bits - 1;
-        if (d >= s.base && d < s.limit && s.stored[d - s.base] != nullptr) ++n;
-      }
-    }
-    segment_deleted_[i] = n;
+    DocId d = s.base;
+    for (; d < s.limit && (d & 63) != 0; ++d) n += Deleted(deleted_, d) ? 1 : 0;
+    for (; d + 64 <= s.limit; d += 64) n += static_cast<uint32_t>(__builtin_popcountll(deleted_[d >> 6]));
+    for (; d < s.limit; ++d) n += Deleted(deleted_, d) ? 1 : 0;
+    segment_deleted_[i] = n - s.dropped;
   }
 }
 

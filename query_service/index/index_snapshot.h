@@ -177,6 +177,9 @@ struct Segment {
   std::vector<std::shared_ptr<const Document>> stored;
   // Article id -> doc, for the documents in `stored` (views into their ids).
   absl::flat_hash_map<absl::string_view, DocId> ids;
+  // Null entries of `stored` (Seal counts them): documents whose deleted
+  // bits are set in the range but whose postings are gone.
+  uint32_t dropped = 0;
   int64_t posting_count = 0;
   int64_t memory_bytes = 0;
 
@@ -334,11 +337,12 @@ class IndexSnapshot {
   int64_t PerDocumentBytes() const;
 
   const analysis::Analyzer* analyzer_ = nullptr;
-  // Fills segment_deleted_ from segments_ and deleted_.
+  // Fills segment_deleted_ from segments_ and deleted_: per segment, the
+  // deleted documents it still holds (their postings are tombstones).
   void CountDeletions();
 
   std::vector<std::shared_ptr<const Segment>> segments_;  // by base
-  std::vector<uint32_t> segment_deleted_;                 // deleted docs per segment
+  std::vector<uint32_t> segment_deleted_;                 // tombstoned docs per segment
   ChunkedVector<DocInfo> info_;                           // by DocId
   ChunkedVector<PackedLengths> lengths_;                  // info_[doc].length, dense
   ChunkedVector<uint64_t> deleted_;                       // bit per DocId

@@ -110,10 +110,12 @@ class OrIterator final : public DocIterator {
   void CountNonEssential();
   // With one essential child, moves it from floor_ to its first document in
   // the window whose own score could still lift it over the bar (the others'
-  // window bounds, or for the children it dominates ratio_ times its score).
-  // Returns that document (window_end_ or beyond when none).
+  // window bounds, or for the children it dominates ratio_ times its score;
+  // when it dominates exactly one, a document without that one needs
+  // single_alone_). Returns that document (window_end_ or beyond when none).
   DocId SkipUncompetitive();
-  // Sets single_essential_ and single_least_ after a partition.
+  // Sets single_essential_, single_least_, single_dominated_ and
+  // single_alone_ after a partition.
   void NoteSingleEssential();
   std::vector<DocIteratorPtr> children_;  // query order: the sum follows it
   const int minimum_match_;

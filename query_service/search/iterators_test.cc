@@ -305,6 +305,40 @@ TEST(OrPruningTest, ASingleEssentialChildBoundsWhatItDominatesByItsOwnScore) {
   }
 }
 
+TEST(OrPruningTest, WithoutItsDominatedChildTheEssentialOneNeedsTheBarLessTheOthers) {
+  // Word a: stem 1 (2 on every 100th document), exact form on the even ones
+  // at half the stem's score. Word c, never essential: 0.3 on 555 and 557.
+  // Over 1.8, with c's bound U = 0.3, the stem needs 1.5 where its exact
+  // form is not: 555 (1.6 + 0.3) is kept, 557 (1.4 + 0.3) and 559 (1.55
+  // alone) are not; 554 (1.3 + 0.65, the form there) is kept.
+  std::vector<std::pair<DocId, double>> stem, exact;
+  for (DocId d = 0; d < 1000; ++d) {
+    const double s = d % 100 == 0 ? 2.0
+                     : d == 554   ? 1.3
+                     : d == 555   ? 1.6
+                     : d == 557   ? 1.4
+                     : d == 559   ? 1.55
+                                  : 1.0;
+    stem.emplace_back(d, s);
+    if (d % 2 == 0) exact.emplace_back(d, 0.5 * s);
+  }
+  std::vector<DocIteratorPtr> children;
+  children.push_back(std::make_unique<ScoredListIterator>(stem));
+  children.push_back(std::make_unique<ScoredListIterator>(exact));
+  children.push_back(std::make_unique<ScoredListIterator>(
+      std::vector<std::pair<DocId, double>>{{555, 0.3}, {557, 0.3}}));
+  OrIterator it(std::move(children), OrIterator::Requirements{{-1, -1}, {0, -1}, {-1, -1}});
+  it.SetScoreRatios({0, 0.5, 0});
+  ASSERT_EQ(it.doc(), 0);
+  it.SetMinCompetitiveScore(1.8);
+  std::vector<DocId> docs;
+  for (DocId d = it.Next(); d != kNoMoreDocs; d = it.Next()) {
+    docs.push_back(d);
+    EXPECT_EQ(it.Score(), d == 554 ? 1.3 + 0.65 : d == 555 ? 1.6 + 0.3 : 3.0) << d;
+  }
+  EXPECT_EQ(docs, (std::vector<DocId>{100, 200, 300, 400, 500, 554, 555, 600, 700, 800, 900}));
+}
+
 TEST(OrPruningTest, OnlyTheEssentialChildsOwnDependentsAreBoundedByIt) {
   // Two words: b alone proposes candidates; a (stem 1 and exact form 0.5,
   // 1.5 together) cannot pass the bar of 1.55 alone. On document 55, b's stem

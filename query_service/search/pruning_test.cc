@@ -62,7 +62,9 @@ class PruningTest : public ::testing::Test {
 
   // 3,000 documents of Zipf-distributed words in segments of 250; with
   // `deletions`, every seventh document among the first `deleted_up_to` is
-  // deleted (all of them: no segment is all live).
+  // deleted (all of them: no segment is all live). The deletions come after
+  // the last write: a merge after them would drop their postings, and the
+  // segment would be all live again.
   void Fill(index::InvertedIndex* index, bool deletions, int deleted_up_to = 3000) {
     std::mt19937 rng(20261124);
     // Zipf-like: word i drawn with weight 1 / (i + 2).
@@ -82,12 +84,23 @@ class PruningTest : public ::testing::Test {
         d.paragraphs.push_back(text(10 + static_cast<int>(rng() % 120)));
       }
       ASSERT_TRUE(index->Upsert(std::move(d)).ok());
-      if (deletions && i % 7 == 3 && i < deleted_up_to) {
-        ASSERT_TRUE(index->Delete(absl::StrCat("d", i - 2)));
-      }
       if (i % 250 == 249) index->Publish();  // segments of several blocks
     }
     index->Publish();
+    for (int i = 0; deletions && i < deleted_up_to; ++i) {
+      if (i % 7 == 3) ASSERT_TRUE(index->Delete(absl::StrCat("d", i - 2)));
+    }
+    index->Publish();
+  }
+  // Per segment holding `words_[0]` (in every segment), whether it is all
+  // live (no tombstone): what decides NextAbove's path.
+  std::vector<bool> AllLive(const index::IndexSnapshot& snapshot) {
+    const std::vector<analysis::Token> tokens = analyzer_.Analyze(words_[0]);
+    std::vector<bool> out;
+    for (const index::PostingList& list : snapshot.Postings(tokens.at(0).stem()).lists) {
+      out.push_back(list.all_live);
+    }
+    return out;
   }
 
   // A query of 2-5 words, frequent and rare mixed, sometimes with operators.
@@ -120,6 +133,16 @@ class PruningTest : public ::testing::Test {
     Fill(&all_live, /*deletions=*/false);
     index::InvertedIndex half{&analyzer_, {}, {}, kSmallSegments};
     Fill(&half, /*deletions=*/true, /*deleted_up_to=*/1500);
+    // The layouts are what they claim (a merge policy change could undo them).
+    const std::vector<bool> live = AllLive(all_live.reader());
+    const std::vector<bool> live_half = AllLive(half.reader());
+    const std::vector<bool> live_fixture = AllLive(index_.reader());
+    ASSERT_GT(live.size(), 1u);
+    EXPECT_EQ(live, std::vector<bool>(live.size(), true));
+    ASSERT_EQ(live_half.size(), live.size());
+    EXPECT_FALSE(live_half.front());
+    EXPECT_TRUE(live_half.back());
+    EXPECT_EQ(live_fixture, std::vector<bool>(live.size(), false));
     for (index::InvertedIndex* index : {&all_live, &half, &index_}) {
       SCOPED_TRACE(index == &index_ ? "with deletions" : index == &half ? "half" : "all live");
       check(index->reader());
