@@ -1,6 +1,7 @@
 #include "query_service/search/boolean_iterators.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -14,6 +15,11 @@ std::string Join(const std::vector<DocIteratorPtr>& children) {
     absl::StrAppend(out, c->DebugString());
   });
 }
+
+// `x` lowered by 1e-9 of its size (at least 1e-9): scores are sums of doubles
+// in another order than the bounds', and this margin keeps rounding from
+// pruning a document that ties a threshold (it may only let one through).
+double LoweredForRounding(double x) { return x - 1e-9 * std::max(1.0, std::abs(x)); }
 
 }  // namespace
 
@@ -163,9 +169,7 @@ void OrIterator::SetMinCompetitiveScore(double min_score) {
     }
     on_.assign(children_.size(), On::kUnknown);
   }
-  // Scores are sums of doubles in another order than the bounds': a margin
-  // keeps rounding from pruning a document that ties the threshold.
-  const double bar = min_score - 1e-9 * std::max(1.0, std::abs(min_score));
+  const double bar = LoweredForRounding(min_score);
   if (pruning_ && bar <= bar_) return;
   bar_ = bar;
   double total = 0;
@@ -278,10 +282,9 @@ void OrIterator::NoteSingleEssential() {
   double least = (bar_ - undominated) / (1 + ratio);
   if (ratio * least > dominated) least = bar_ - undominated - dominated;
   // Rounding may only let a document through: FindPruned checks it again.
-  single_least_ = least - 1e-9 * std::max(1.0, std::abs(least));
+  single_least_ = LoweredForRounding(least);
   if (dominated_count == 1) {
-    const double alone = bar_ - undominated;
-    single_alone_ = alone - 1e-9 * std::max(1.0, std::abs(alone));
+    single_alone_ = LoweredForRounding(bar_ - undominated);
     if (single_alone_ > single_least_) single_dominated_ = dominated_child;
   }
 }
