@@ -192,7 +192,10 @@ std::shared_ptr<const Segment> SegmentBuilder::Build() {
   seg->term_bytes.reserve(key_bytes_.size());
   seg->term_start.reserve(size_t{n_terms} + 1);
   seg->term_postings.reserve(n_terms);
-  PostingListWriter writer(&seg->postings, &seg->positions);
+  seg->impact_basis = WithAverages(impacts_, lengths_);
+  std::vector<ImpactNorms> norms(lengths_.size());
+  for (size_t i = 0; i < lengths_.size(); ++i) norms[i] = ImpactNormsOf(seg->impact_basis, lengths_[i]);
+  PostingListWriter writer(&seg->postings, &seg->positions, norms, base_);
   for (uint32_t t = 0; t < n_terms; ++t) {
     for (uint32_t k = begin[t]; k < begin[t + 1]; ++k) {
       const Record& r = sorted[k];
@@ -391,6 +394,7 @@ struct MergeContext {
   DocId base;
   std::vector<uint8_t> gone;
   std::vector<FieldLengths> length;
+  std::vector<ImpactNorms> norms;  // at the merged segment's basis
   std::vector<bool> segment_has_deletions;
   const std::atomic<bool>* cancel;  // may be null
 };
@@ -401,7 +405,7 @@ struct MergeContext {
 void MergeTermRange(const MergeContext& m, std::vector<uint32_t> next,
                     const std::vector<uint32_t>& last, Segment* out) {
   const auto& segments = m.segments;
-  PostingListWriter writer(&out->postings, &out->positions);
+  PostingListWriter writer(&out->postings, &out->positions, m.norms, m.base);
   std::vector<size_t> with_term;
   for (uint32_t terms = 0;; ++terms) {
     if (m.cancel != nullptr && terms % 1024 == 0 && m.cancel->load(std::memory_order_relaxed)) return;
@@ -494,7 +498,7 @@ std::shared_ptr<const Segment> MergeSegments(
   auto merged = std::make_shared<Segment>();
   merged->base = segments.front()->base;
   merged->limit = segments.back()->limit;
-  MergeContext m{segments, merged->base, {}, {}, {}, cancel};
+  MergeContext m{segments, merged->base, {}, {}, {}, {}, cancel};
   const DocId base = merged->base;
   merged->stored.reserve(merged->limit - base);
   // The range's deletions and field lengths, copied once into flat arrays:
@@ -514,6 +518,11 @@ std::shared_ptr<const Segment> MergeSegments(
     }
     postings += s.postings.size();
     positions += s.positions.size();
+  }
+  merged->impact_basis = WithAverages(segments.front()->impact_basis, m.length, m.gone);
+  m.norms.resize(m.length.size());
+  for (size_t i = 0; i < m.length.size(); ++i) {
+    m.norms[i] = ImpactNormsOf(merged->impact_basis, m.length[i]);
   }
   // Parts of the term range are merged on their own threads, then appended
   // in term order.

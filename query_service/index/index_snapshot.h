@@ -180,6 +180,8 @@ struct Segment {
   // Null entries of `stored` (Seal counts them): documents whose deleted
   // bits are set in the range but whose postings are gone.
   uint32_t dropped = 0;
+  // What the skip records' impacts were computed with (posting_codec.h).
+  ImpactBasis impact_basis;
   int64_t posting_count = 0;
   int64_t memory_bytes = 0;
 
@@ -192,7 +194,9 @@ struct Segment {
   void AddTerm(absl::string_view term, uint64_t offset);
   // The postings of term number t.
   PostingList List(uint32_t t) const {
-    return OpenList(base, postings.data() + term_postings[t], positions.data());
+    PostingList list = OpenList(base, postings.data() + term_postings[t], positions.data());
+    list.basis = &impact_basis;
+    return list;
   }
   // Postings in term t's list.
   uint32_t ListSize(uint32_t t) const;
@@ -235,7 +239,9 @@ inline uint64_t TermHash(absl::string_view key) { return absl::HashOf(key); }
 // One builder per thread; several build the parts of a batch in parallel.
 class SegmentBuilder {
  public:
-  explicit SegmentBuilder(DocId base) : base_(base) {}
+  // The impacts of the segment's skip records take `impacts`' b and weights
+  // and the segment's own average lengths.
+  explicit SegmentBuilder(DocId base, ImpactBasis impacts = {}) : base_(base), impacts_(impacts) {}
   // The document with the next doc id, its field lengths (DocInfo) and its
   // postings (may be null: no postings).
   void AddDocument(std::shared_ptr<const Document> doc, const FieldLengths& lengths,
@@ -257,6 +263,7 @@ class SegmentBuilder {
     const uint32_t* positions;  // freq[title] + freq[body] of them
   };
   DocId base_;
+  ImpactBasis impacts_;
   absl::string_view key(uint32_t t) const {
     return absl::string_view(key_bytes_).substr(key_start_[t], key_start_[t + 1] - key_start_[t]);
   }
@@ -362,7 +369,8 @@ class IndexSnapshot {
 // With `threads` > 1, parts of the term range (of about equal postings bytes)
 // are merged on their own threads and appended in term order: the same
 // segment, byte for byte, as one thread makes. Once `cancel` (if given) is
-// set, stops early and returns null.
+// set, stops early and returns null. The skip records' impacts take the
+// first input's b and weights and the merged documents' average lengths.
 std::shared_ptr<const Segment> MergeSegments(
     absl::Span<const std::shared_ptr<const Segment>> segments,
     const ChunkedVector<uint64_t>& deleted, absl::FunctionRef<FieldLengths(DocId)> lengths,

@@ -282,7 +282,7 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::Publish() {
   base::ParallelFor(built.size(), static_cast<int>(built.size()), [&](size_t part) {
     const size_t begin = pending_.size() * part / parts;
     const size_t end = pending_.size() * (part + 1) / parts;
-    SegmentBuilder builder(pending_base_ + static_cast<DocId>(begin));
+    SegmentBuilder builder(pending_base_ + static_cast<DocId>(begin), limits_.impacts);
     for (size_t i = begin; i < end; ++i) {
       builder.AddDocument(pending_[i].doc, pending_[i].lengths, &pending_[i].terms);
     }

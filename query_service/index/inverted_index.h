@@ -53,6 +53,9 @@ struct IndexLimits {
   uint32_t lead_tokens = 40;
   size_t max_id_bytes = 512;
   size_t max_document_bytes = 16 << 20;
+  // The BM25F b and weights the skip records' block impacts assume: the
+  // engine's scoring options (posting_codec.h, ImpactBasis).
+  ImpactBasis impacts;
 };
 
 // When segments are merged (docs/index-snapshots.md): a segment's level is

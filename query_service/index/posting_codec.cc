@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "common/base/status_macros.h"
 
@@ -77,6 +79,31 @@ void PutVarint(uint64_t v, std::vector<uint8_t>* out) {
   out->push_back(static_cast<uint8_t>(v));
 }
 
+ImpactNorms ImpactNormsOf(const ImpactBasis& basis, const std::array<uint32_t, kNumFields>& lengths) {
+  // As search::ScoringContext::FieldPart: weight / (1 - b + b / avg * length).
+  auto norm = [](double b, double avg, double weight, uint32_t length) {
+    return weight / ((1.0 - b) + b / avg * length);
+  };
+  return {norm(basis.body_b, basis.body_avg, basis.body_weight, lengths[1]),
+          norm(basis.lead_b, basis.lead_avg, basis.lead_weight, lengths[2])};
+}
+
+ImpactBasis WithAverages(ImpactBasis basis, absl::Span<const std::array<uint32_t, kNumFields>> lengths,
+                         absl::Span<const uint8_t> left_out) {
+  double body = 0, lead = 0;
+  int64_t n = 0;
+  for (size_t i = 0; i < lengths.size(); ++i) {
+    if (i < left_out.size() && left_out[i]) continue;
+    body += lengths[i][1];
+    lead += lengths[i][2];
+    ++n;
+  }
+  // At least 1, as ScoringContext takes the collection's.
+  basis.body_avg = n == 0 ? 1.0 : std::max(body / n, 1.0);
+  basis.lead_avg = n == 0 ? 1.0 : std::max(lead / n, 1.0);
+  return basis;
+}
+
 PostingList OpenList(DocId base, const uint8_t* at, const uint8_t* positions_stream) {
   PostingList pl;
   pl.base = base;
@@ -106,8 +133,14 @@ void PostingListWriter::AddPosting(DocId doc, const std::array<uint32_t, kNumFie
     BlockBound fresh;
     fresh.min_length.fill(0xFFFF);
     bounds_.push_back(fresh);
+    impacts_.push_back(norms_.empty() ? std::numeric_limits<double>::infinity() : 0.0);
   }
   docs_.push_back(doc);
+  if (!norms_.empty()) {
+    const ImpactNorms& n = norms_[doc - norms_base_];
+    double& impact = impacts_.back();
+    impact = std::max(impact, freq[1] * n.body + freq[2] * n.lead);
+  }
   BlockBound& b = bounds_.back();
   for (int f = 0; f < kNumFields; ++f) {
     freqs_[f].push_back(freq[f]);
@@ -163,8 +196,11 @@ uint64_t PostingListWriter::Finish(DocId base) {
       previous = docs_[begin + i];
     }
     KHABAR_CHECK(block_bytes_.size() <= UINT32_MAX);  // one list fits in 4 GiB
+    // Rounded up: the stored impact must never fall below a posting's share.
+    float impact = static_cast<float>(impacts_[b]);
+    if (impact < impacts_[b]) impact = std::nextafter(impact, std::numeric_limits<float>::infinity());
     skips.push_back({previous, static_cast<uint32_t>(block_bytes_.size()), block_positions_[b],
-                     bounds_[b]});
+                     bounds_[b], impact});
     const uint32_t widths[4] = {BitWidth(MaxOf(gaps, n)),
                                 BitWidth(MaxOf(freqs_[0].data() + begin, n)),
                                 BitWidth(MaxOf(freqs_[1].data() + begin, n)),
@@ -188,6 +224,7 @@ uint64_t PostingListWriter::Finish(DocId base) {
   docs_.clear();
   for (auto& f : freqs_) f.clear();
   bounds_.clear();
+  impacts_.clear();
   block_positions_.clear();
   return offset;
 }

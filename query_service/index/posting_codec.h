@@ -56,13 +56,36 @@ struct BlockBound {
   }
 };
 
+// What a segment's block impacts (BlockSkip::body_lead_max) were computed
+// with: the body's and the lead's BM25F length normalisation b and weight, as
+// the engine scores by default (search::Bm25Options; a test keeps the two
+// defaults equal), and the segment's own average field lengths (over its live
+// documents, at least 1). A search with other averages or weights rescales
+// the impacts (ImpactScale in search/scoring.h); with another b it cannot use
+// them. docs/posting-format.md, "Block impacts".
+struct ImpactBasis {
+  double body_b = 0.85;
+  double lead_b = 0.85;
+  double body_weight = 1.0;
+  double lead_weight = 1.0;
+  double body_avg = 1.0;
+  double lead_avg = 1.0;
+};
+
 // The skip record of one block of a multi-block list.
 struct BlockSkip {
   DocId last_doc;
   uint32_t bytes;      // block start, from the end of the list's skip records
   uint32_t positions;  // first position byte, from the list's positions offset
   BlockBound bound;
+  // The block's largest body + lead share of the BM25F pseudo-frequency, at
+  // the segment's ImpactBasis (rounded up): one posting's body and lead
+  // together, where `bound` pairs the largest frequency with the shortest
+  // length of possibly different postings. 0 when no posting has either;
+  // infinite when unknown (a list written without norms).
+  float body_lead_max;
 };
+static_assert(sizeof(BlockSkip) == 28);
 
 // Bit-packs n values of `width` bits (each < 2^width) and appends them.
 void PackBits(const uint32_t* values, uint32_t n, uint32_t width, std::vector<uint8_t>* out);
@@ -104,6 +127,9 @@ struct PostingList {
   // False when some document of the segment is deleted (IndexSnapshot sets
   // it): then the list may hold tombstones.
   bool all_live = false;
+  // The basis of the skip records' impacts (the segment's; null when the
+  // list was opened without its segment).
+  const ImpactBasis* basis = nullptr;
   uint32_t block_count() const { return (count + kBlockSize - 1) / kBlockSize; }
   BlockSkip skip(uint32_t b) const {
     BlockSkip s;
@@ -129,12 +155,29 @@ struct PostingList {
 // Decodes a list header at `at` (see the layout above).
 PostingList OpenList(DocId base, const uint8_t* at, const uint8_t* positions_stream);
 
+// Per document of a segment, the body's and the lead's share of the BM25F
+// pseudo-frequency per occurrence at an ImpactBasis: weight over the length
+// normalisation. A posting's body + lead share is freq(body) * body +
+// freq(lead) * lead.
+struct ImpactNorms {
+  double body = 0;
+  double lead = 0;
+};
+// The norms of a document with `lengths` at `basis`.
+ImpactNorms ImpactNormsOf(const ImpactBasis& basis, const std::array<uint32_t, kNumFields>& lengths);
+// `basis` with the averages of the documents' `lengths` (the others left out).
+ImpactBasis WithAverages(ImpactBasis basis, absl::Span<const std::array<uint32_t, kNumFields>> lengths,
+                         absl::Span<const uint8_t> left_out = {});
+
 // Appends one list at a time to a segment's streams. Postings in increasing
 // doc order; Finish() writes the list and returns its offset.
 class PostingListWriter {
  public:
-  PostingListWriter(std::vector<uint8_t>* postings, std::vector<uint8_t>* positions)
-      : postings_(postings), positions_(positions) {}
+  // `norms` (by doc - norms_base, for every doc added) give the skip records'
+  // impacts; without them every impact is infinite (no bound).
+  PostingListWriter(std::vector<uint8_t>* postings, std::vector<uint8_t>* positions,
+                    absl::Span<const ImpactNorms> norms = {}, DocId norms_base = 0)
+      : postings_(postings), positions_(positions), norms_(norms), norms_base_(norms_base) {}
   // `positions` has freq[title] + freq[body] entries, increasing; `lengths`
   // are the document's field lengths (for the block bounds).
   void Add(DocId doc, const std::array<uint32_t, kNumFields>& freq,
@@ -155,11 +198,14 @@ class PostingListWriter {
                   const std::array<uint32_t, kNumFields>& lengths);
   std::vector<uint8_t>* postings_;
   std::vector<uint8_t>* positions_;
+  absl::Span<const ImpactNorms> norms_;
+  DocId norms_base_;
   uint64_t positions_start_ = 0;
   bool started_ = false;
   std::vector<DocId> docs_;
   std::array<std::vector<uint32_t>, kNumFields> freqs_;
   std::vector<BlockBound> bounds_;
+  std::vector<double> impacts_;  // per block, the largest body + lead share
   std::vector<uint32_t> block_positions_;  // per block, from positions_start_
   std::vector<uint8_t> block_bytes_;
   std::vector<BlockSkip> skips_;
@@ -194,6 +240,11 @@ class ListCursor {
 
   // The current block's last doc (REQUIRE doc() != kNoMoreDocs).
   DocId block_last_doc() const { return block_last_; }
+  // The list, the current block's number in it, and whether some posting of
+  // the block has the term in its title (REQUIRE doc() != kNoMoreDocs).
+  const PostingList& list() const { return list_; }
+  uint32_t block() const { return block_; }
+  bool block_has_title() const { return widths_[1] != 0; }
 
   // The current block from the current posting on, for a scan that reads
   // postings before moving to one (REQUIRE doc() != kNoMoreDocs): how many

@@ -1,6 +1,7 @@
 #include "query_service/index/posting_codec.h"
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -156,6 +157,51 @@ TEST_P(PostingCodecTest, BlockBoundsCoverTheirPostings) {
         }
       }
     }
+  }
+}
+
+// A block's impact is its largest body + lead share, one posting's body and
+// lead together: never below any posting's (it is rounded up to a float),
+// reached by one of them, and without norms unknown (infinite).
+TEST_P(PostingCodecTest, BlockImpactIsTheLargestBodyAndLeadShare) {
+  std::mt19937 rng(GetParam() + 29);
+  std::vector<Posting> list = RandomList(rng, 0, GetParam(), 20, 70000);
+  for (Posting& p : list) p.lengths[2] = std::min<uint32_t>(p.lengths[1], 40);
+  std::vector<std::array<uint32_t, kNumFields>> lengths(list.back().doc + 1, {10, 300, 40});
+  for (const Posting& p : list) lengths[p.doc] = p.lengths;
+  ImpactBasis basis;
+  basis.lead_weight = 0.5;
+  basis = WithAverages(basis, lengths);
+  std::vector<ImpactNorms> norms;
+  for (const auto& l : lengths) norms.push_back(ImpactNormsOf(basis, l));
+
+  Encoded with, without;
+  for (Encoded* e : {&with, &without}) {
+    e->postings.assign(3, 0xAB);
+    PostingListWriter w(&e->postings, &e->positions,
+                        e == &with ? absl::Span<const ImpactNorms>(norms) : absl::Span<const ImpactNorms>());
+    for (const Posting& p : list) w.Add(p.doc, p.freq, p.positions, p.lengths);
+    e->offset = w.Finish(0);
+    e->postings.resize(e->postings.size() + kStreamPadding, 0);
+    e->list = OpenList(0, e->postings.data() + e->offset, e->positions.data());
+  }
+  if (with.list.skips == nullptr) return;
+  for (uint32_t b = 0; b < with.list.block_count(); ++b) {
+    const size_t end = std::min<size_t>(list.size(), (b + 1) * kBlockSize);
+    double max = 0;
+    for (size_t i = b * kBlockSize; i < end; ++i) {
+      const Posting& p = list[i];
+      // As ScoringContext::FieldPart computes it.
+      const double body = basis.body_weight * p.freq[1] /
+                          (1 - basis.body_b + basis.body_b / basis.body_avg * p.lengths[1]);
+      const double lead = basis.lead_weight * p.freq[2] /
+                          (1 - basis.lead_b + basis.lead_b / basis.lead_avg * p.lengths[2]);
+      max = std::max(max, body + lead);
+    }
+    const float impact = with.list.skip(b).body_lead_max;
+    EXPECT_GE(impact, max) << "block " << b;
+    EXPECT_LE(impact, max * (1 + 1e-6)) << "block " << b;
+    EXPECT_TRUE(std::isinf(without.list.skip(b).body_lead_max)) << "block " << b;
   }
 }
 

@@ -27,6 +27,15 @@ int IndexingThreads(const EngineOptions& o) {
 
 // The options' merge policy, with segments built on the indexing threads
 // and merges at the indexing priority.
+// The index's block impacts assume the engine's BM25F options.
+index::IndexLimits WithImpacts(index::IndexLimits limits, const Bm25Options& bm25) {
+  limits.impacts.body_b = bm25.body_b;
+  limits.impacts.lead_b = bm25.body_b;  // the lead is normalised as the body
+  limits.impacts.body_weight = bm25.body_weight;
+  limits.impacts.lead_weight = bm25.lead_weight;
+  return limits;
+}
+
 index::MergePolicy WithBuildThreads(index::MergePolicy policy, int threads, int nice) {
   policy.build_threads = static_cast<uint32_t>(threads);
   policy.nice = nice;
@@ -39,7 +48,7 @@ Engine::Engine(EngineOptions options)
     : options_(std::move(options)),
       analyzer_(options_.analyzer),
       indexing_threads_(IndexingThreads(options_)),
-      index_(&analyzer_, options_.index_limits, options_.near_duplicates,
+      index_(&analyzer_, WithImpacts(options_.index_limits, options_.bm25), options_.near_duplicates,
              WithBuildThreads(options_.merge_policy, indexing_threads_, options_.indexing_nice)) {}
 
 namespace {

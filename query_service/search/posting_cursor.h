@@ -63,6 +63,12 @@ class PostingCursor {
   void Skip(uint32_t m) { cur_.Skip(m); }
   // The lists, one per segment holding the term (for their skip records).
   absl::Span<const index::PostingList> lists() const { return lists_; }
+  // The list the cursor is in, its current block, and whether that block has
+  // the term in some title (REQUIRE doc() != kNoMoreDocs).
+  size_t list_index() const { return k_; }
+  uint32_t block() const { return cur_.block(); }
+  bool block_has_title() const { return cur_.block_has_title(); }
+  index::DocId block_last_doc() const { return cur_.block_last_doc(); }
 
  private:
   // Opens list k (lists are never empty), or ends.

@@ -149,9 +149,21 @@ class PruningTest : public ::testing::Test {
     }
   }
   // One-word queries, pruned and exhaustive, give the same top k.
-  void CompareOneWordQueries(const index::IndexSnapshot& snapshot);
+  void CompareOneWordQueries(const index::IndexSnapshot& snapshot, const Bm25Options& bm25);
   // TermIterator::NextAbove against a loop over Score() and Next().
-  void CompareNextAbove(const index::IndexSnapshot& snapshot);
+  void CompareNextAbove(const index::IndexSnapshot& snapshot, const Bm25Options& bm25);
+
+  // Scoring options the block impacts are checked under: the defaults they
+  // were computed with, other weights (rescaled), another b (not used).
+  static std::vector<std::pair<std::string, Bm25Options>> ImpactVariants() {
+    Bm25Options weights;
+    weights.lead_weight = 2.5;
+    weights.body_weight = 0.7;
+    weights.title_weight = 1.5;
+    Bm25Options b;
+    b.body_b = 0.5;
+    return {{"defaults", {}}, {"other weights", weights}, {"other b", b}};
+  }
 
   static constexpr index::MergePolicy kSmallSegments{
       .merge_factor = 3, .min_segment_docs = 200, .background = false};
@@ -208,18 +220,23 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
 // proposes candidates, and TermIterator::NextAbove tests whole blocks of its
 // postings against the bar (tombstones included: the fixture deletes some).
 TEST_F(PruningTest, PrunedTopKEqualsExhaustiveForOneWord) {
-  ForEachDeletionLayout([&](const index::IndexSnapshot& s) { CompareOneWordQueries(s); });
+  for (const auto& [name, bm25] : ImpactVariants()) {
+    SCOPED_TRACE(name);
+    ForEachDeletionLayout([&](const index::IndexSnapshot& s) { CompareOneWordQueries(s, bm25); });
+  }
 }
 
 // TermIterator::NextAbove against its definition: the first document below
 // `end` whose score exceeds the minimum, else the first at or after `end`;
 // thresholds under every score, in between and over any (t >= k1 + 1).
 TEST_F(PruningTest, NextAboveStopsAtTheFirstDocumentOverTheScore) {
-  ForEachDeletionLayout([&](const index::IndexSnapshot& s) { CompareNextAbove(s); });
+  for (const auto& [name, bm25] : ImpactVariants()) {
+    SCOPED_TRACE(name);
+    ForEachDeletionLayout([&](const index::IndexSnapshot& s) { CompareNextAbove(s, bm25); });
+  }
 }
 
-void PruningTest::CompareNextAbove(const index::IndexSnapshot& snapshot) {
-  const Bm25Options bm25;
+void PruningTest::CompareNextAbove(const index::IndexSnapshot& snapshot, const Bm25Options& bm25) {
   ScoringContext ctx(snapshot, bm25);
   int stops = 0;
   for (size_t w = 0; w < 40; ++w) {
@@ -251,9 +268,9 @@ void PruningTest::CompareNextAbove(const index::IndexSnapshot& snapshot) {
   EXPECT_GT(stops, 1000);
 }
 
-void PruningTest::CompareOneWordQueries(const index::IndexSnapshot& snapshot) {
+void PruningTest::CompareOneWordQueries(const index::IndexSnapshot& snapshot,
+                                        const Bm25Options& bm25) {
   std::mt19937 rng(11);
-  const Bm25Options bm25;
   int pruned = 0;
   for (int trial = 0; trial < 300; ++trial) {
     SearchRequest request;
@@ -328,40 +345,96 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustiveWithTypoTolerance) {
 // several blocks, segments and gaps between them.
 TEST_F(PruningTest, BlockBoundsCoverEveryScoreInTheirRange) {
   const index::IndexSnapshot& snapshot = index_.reader();
-  const Bm25Options bm25;
-  const ScoringContext ctx(snapshot, bm25);
-  std::mt19937 rng(11);
   int ranges = 0, tight = 0;
-  for (size_t w : {0, 1, 2, 5, 20, 100, 400, 3000}) {
-    const std::vector<analysis::Token> tokens = analyzer_.Analyze(words_[w]);
-    ASSERT_FALSE(tokens.empty()) << words_[w];
-    const std::string stem(tokens.front().stem());
-    for (FieldScope scope : {FieldScope::kAll, FieldScope::kTitle}) {
-      // Every (doc, score) of the term, from an iterator of its own.
-      std::vector<std::pair<DocId, double>> scores;
-      for (TermIterator it(ctx, stem, 1.0, scope); it.doc() != kNoMoreDocs; it.Next()) {
-        scores.emplace_back(it.doc(), it.Score());
-      }
-      const TermIterator probe(ctx, stem, 1.0, scope);
-      for (int trial = 0; trial < 200; ++trial) {
-        const DocId from = static_cast<DocId>(rng() % 3100);
-        const DocId end = probe.BlockEnd(from);
-        ASSERT_GE(end, from);
-        const DocId to = rng() % 2 == 0 ? end : from + static_cast<DocId>(rng() % 600);
-        const double bound = probe.MaxScoreIn(from, to);
-        double max = 0;
-        for (const auto& [doc, score] : scores) {
-          if (doc >= from && doc <= to) max = std::max(max, score);
+  for (const auto& [name, bm25] : ImpactVariants()) {
+    const ScoringContext ctx(snapshot, bm25);
+    std::mt19937 rng(11);
+    for (size_t w : {0, 1, 2, 5, 20, 100, 400, 3000}) {
+      const std::vector<analysis::Token> tokens = analyzer_.Analyze(words_[w]);
+      ASSERT_FALSE(tokens.empty()) << words_[w];
+      const std::string stem(tokens.front().stem());
+      for (FieldScope scope : {FieldScope::kAll, FieldScope::kTitle, FieldScope::kBody}) {
+        // Every (doc, score) of the term, from an iterator of its own.
+        std::vector<std::pair<DocId, double>> scores;
+        for (TermIterator it(ctx, stem, 1.0, scope); it.doc() != kNoMoreDocs; it.Next()) {
+          scores.emplace_back(it.doc(), it.Score());
         }
-        ASSERT_GE(bound, max) << stem << " [" << from << ", " << to << "]";
-        ++ranges;
-        tight += bound < probe.MaxScore() ? 1 : 0;
+        const TermIterator probe(ctx, stem, 1.0, scope);
+        for (int trial = 0; trial < 200; ++trial) {
+          const DocId from = static_cast<DocId>(rng() % 3100);
+          const DocId end = probe.BlockEnd(from);
+          ASSERT_GE(end, from);
+          const DocId to = rng() % 2 == 0 ? end : from + static_cast<DocId>(rng() % 600);
+          const double bound = probe.MaxScoreIn(from, to);
+          double max = 0;
+          for (const auto& [doc, score] : scores) {
+            if (doc >= from && doc <= to) max = std::max(max, score);
+          }
+          ASSERT_GE(bound, max) << name << " " << stem << " [" << from << ", " << to << "]";
+          ++ranges;
+          tight += bound < probe.MaxScore() ? 1 : 0;
+        }
       }
     }
   }
-  EXPECT_EQ(ranges, 8 * 2 * 200);
+  EXPECT_EQ(ranges, 3 * 8 * 3 * 200);
   // Some windows must bound lower than the whole list, or block-max is idle.
-  EXPECT_GT(tight, 100);
+  EXPECT_GT(tight, 300);
+}
+
+// The block impacts assume the engine's default BM25F options, and are
+// computed at each segment's own average lengths, which differ from the
+// collection's here (segments of ~250 random documents).
+TEST_F(PruningTest, ImpactBasisDefaultsAreTheScoringDefaults) {
+  const index::ImpactBasis basis;
+  const Bm25Options bm25;
+  EXPECT_EQ(basis.body_b, bm25.body_b);
+  EXPECT_EQ(basis.lead_b, bm25.body_b);  // the lead is normalised as the body
+  EXPECT_EQ(basis.body_weight, bm25.body_weight);
+  EXPECT_EQ(basis.lead_weight, bm25.lead_weight);
+}
+
+// Where a block's postings pair their largest frequency with their shortest
+// length from different documents, the impact (one posting's body and lead
+// together) bounds lower; it applies under other weights, not under
+// another b, and an index built for another b uses its own.
+TEST_F(PruningTest, BlockImpactsTightenTheBlockBounds) {
+  const index::IndexSnapshot& snapshot = index_.reader();
+  int blocks = 0, tighter = 0;
+  for (const auto& [name, bm25] : ImpactVariants()) {
+    const ScoringContext ctx(snapshot, bm25);
+    for (size_t w = 0; w < 10; ++w) {
+      const std::vector<analysis::Token> tokens = analyzer_.Analyze(words_[w]);
+      if (tokens.empty()) continue;
+      for (const index::PostingList& list : snapshot.Postings(tokens[0].stem()).lists) {
+        const double scale = ctx.ImpactScale(list.basis);
+        EXPECT_EQ(scale < 0, name == "other b") << name;
+        if (list.skips == nullptr || scale < 0) continue;
+        for (uint32_t b = 0; b < list.block_count(); ++b) {
+          const index::BlockSkip skip = list.skip(b);
+          const double with = ctx.BlockTf(skip, FieldScope::kAll, scale);
+          const double without = ctx.BoundTf(skip.bound, FieldScope::kAll);
+          EXPECT_LE(with, without * (1 + 1e-12));
+          ++blocks;
+          tighter += with < without * 0.9 ? 1 : 0;
+        }
+      }
+    }
+  }
+  ASSERT_GT(blocks, 50);
+  EXPECT_GT(tighter, blocks / 4);
+
+  Bm25Options b;
+  b.body_b = 0.5;
+  index::IndexLimits limits;
+  limits.impacts.body_b = limits.impacts.lead_b = 0.5;
+  index::InvertedIndex other_b{&analyzer_, limits, {}, kSmallSegments};
+  Fill(&other_b, /*deletions=*/false);
+  const ScoringContext ctx(other_b.reader(), b);
+  const std::vector<analysis::Token> tokens = analyzer_.Analyze(words_[0]);
+  for (const index::PostingList& list : other_b.reader().Postings(tokens.at(0).stem()).lists) {
+    EXPECT_GT(ctx.ImpactScale(list.basis), 0);
+  }
 }
 
 TEST_F(PruningTest, ExactTotalHitsCountsEverything) {

@@ -65,6 +65,38 @@ double ScoringContext::BoundTf(const index::BlockBound& bound, FieldScope scope)
   return tf;
 }
 
+double ScoringContext::ImpactScale(const index::ImpactBasis* basis) const {
+  if (basis == nullptr || basis->body_b != b_[1] || basis->lead_b != b_[2] ||
+      !(basis->body_weight > 0) || !(basis->lead_weight > 0)) {
+    return -1;
+  }
+  // Per field, weight * freq / (1 - b + b * len / avg) grows with avg at most
+  // in proportion (avg' / avg when avg' > avg, else not at all), and the
+  // weighted sum at most by the largest weight ratio.
+  const double lengths = std::max({1.0, avg_[1] / basis->body_avg, avg_[2] / basis->lead_avg});
+  const double weights = std::max(weight_[1] / basis->body_weight, weight_[2] / basis->lead_weight);
+  // Room for rounding: the impacts were summed in another order.
+  return lengths * weights * (1 + 1e-7);
+}
+
+double ScoringContext::BlockTf(const index::BlockSkip& skip, FieldScope scope,
+                               double impact_scale) const {
+  const index::BlockBound& bound = skip.bound;
+  double title = 0, rest = 0;
+  for (int f = 0; f < index::kNumFields; ++f) {
+    const uint32_t freq = bound.max_freq[f];
+    if (freq == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
+    const double part = freq == 0xFFFF ? std::numeric_limits<double>::infinity()
+                                       : FieldPart(f, freq, bound.min_length[f]);
+    (f == 0 ? title : rest) += part;
+  }
+  if (impact_scale >= 0) {
+    const double cap = skip.body_lead_max * impact_scale;  // NaN (inf * 0) keeps `rest`
+    if (cap < rest) rest = cap;
+  }
+  return title + rest;
+}
+
 Explanation ScoringContext::ExplainTerm(absl::string_view what, DocId doc, const FieldFreqs& freqs,
                                         FieldScope scope, Explanation idf) const {
   static constexpr const char* kNames[] = {"title", "body", "lead"};

@@ -84,6 +84,15 @@ class ScoringContext {
   // An upper bound of FieldTf over the postings of a block with `bound`
   // (infinity when the block has no bound).
   double BoundTf(const index::BlockBound& bound, FieldScope scope) const;
+  // What the block impacts (index::BlockSkip::body_lead_max) of a segment
+  // with `basis` are multiplied by to bound this search's body + lead share
+  // of FieldTf: its averages over the segment's (when larger) times its
+  // weights over the segment's (the largest ratio). Negative when they
+  // cannot be used (no basis, another b, a stored weight of 0).
+  double ImpactScale(const index::ImpactBasis* basis) const;
+  // BoundTf of the block's bound, its body + lead share capped by the
+  // block's impact times `impact_scale` (ImpactScale; negative: not used).
+  double BlockTf(const index::BlockSkip& skip, FieldScope scope, double impact_scale) const;
   // tf * (k1 + 1) / (tf + k1): at most k1 + 1 (also for an infinite tf).
   double Saturate(double tf) const {
     return std::isinf(tf) ? bm25_.k1 + 1.0 : tf * (bm25_.k1 + 1.0) / (tf + bm25_.k1);

@@ -55,6 +55,9 @@ TermIterator::TermIterator(const ScoringContext& ctx, absl::string_view key, dou
       scope_(scope) {
   const index::PostingsRef postings = ctx.index().Postings(key);  // one lookup per segment
   cursor_.Reset(postings);
+  for (const index::PostingList& list : postings.lists) {
+    impact_scale_.push_back(ctx.ImpactScale(list.basis));
+  }
   doc_freq_ = LiveDocFreq(ctx.index(), postings, scope);
   if (doc_freq_ == 0) {
     doc_ = kNoMoreDocs;
@@ -96,7 +99,7 @@ double TermIterator::ListMaxTf(size_t k) const {
   const index::PostingList& list = cursor_.lists()[k];
   if (list.skips != nullptr) {
     for (uint32_t b = 0; b < list.block_count(); ++b) {
-      max_tf = std::max(max_tf, ctx_.BoundTf(list.skip(b).bound, scope_));
+      max_tf = std::max(max_tf, ctx_.BlockTf(list.skip(b), scope_, impact_scale_[k]));
     }
     return max_tf;
   }
@@ -139,7 +142,7 @@ double TermIterator::MaxScoreIn(DocId from, DocId to) const {
     }
     for (uint32_t b = list.FirstBlockReaching(from); b < list.block_count(); ++b) {
       const index::BlockSkip skip = list.skip(b);
-      max_tf = std::max(max_tf, ctx_.BoundTf(skip.bound, scope_));
+      max_tf = std::max(max_tf, ctx_.BlockTf(skip, scope_, impact_scale_[k]));
       if (skip.last_doc >= to) break;
     }
   }
@@ -171,17 +174,51 @@ DocId TermIterator::NextAbove(double min_score, DocId end) {
       continue;
     }
     const uint32_t m = cursor_.ahead();
-    for (uint32_t j = 0; j < m; ++j) {
-      const DocId d = cursor_.doc_ahead(j);
-      if (d >= end) {
-        cursor_.Skip(j);
-        return doc_ = d;
+    // The block's skip record (a list of one block has none): where even
+    // its bound cannot pass, no posting can; where its impact, the largest
+    // body + lead share, cannot, only a posting with the term in the title
+    // can.
+    bool title_only = false;
+    const index::PostingList& list = cursor_.lists()[cursor_.list_index()];
+    if (list.skips != nullptr) {
+      const double scale = impact_scale_[cursor_.list_index()];
+      const index::BlockSkip skip = list.skip(cursor_.block());
+      if (cursor_.block_last_doc() < end && ctx_.BlockTf(skip, scope_, scale) <= tau) {
+        cursor_.Skip(m - 1);
+        Next();
+        continue;
       }
-      const FieldFreqs freqs = {cursor_.freq_ahead(0, j), cursor_.freq_ahead(1, j),
-                                cursor_.freq_ahead(2, j)};
-      if (ctx_.TfAbove(d, freqs, tau)) {
-        cursor_.Skip(j);
-        return doc_ = d;
+      title_only = scale >= 0 && skip.body_lead_max * scale <= tau;
+    }
+    if (title_only) {
+      const bool titles = cursor_.block_has_title();
+      for (uint32_t j = 0; j < m; ++j) {
+        const DocId d = cursor_.doc_ahead(j);
+        if (d >= end) {
+          cursor_.Skip(j);
+          return doc_ = d;
+        }
+        if (!titles || cursor_.freq_ahead(0, j) == 0) continue;
+        const FieldFreqs freqs = {cursor_.freq_ahead(0, j), cursor_.freq_ahead(1, j),
+                                  cursor_.freq_ahead(2, j)};
+        if (ctx_.TfAbove(d, freqs, tau)) {
+          cursor_.Skip(j);
+          return doc_ = d;
+        }
+      }
+    } else {
+      for (uint32_t j = 0; j < m; ++j) {
+        const DocId d = cursor_.doc_ahead(j);
+        if (d >= end) {
+          cursor_.Skip(j);
+          return doc_ = d;
+        }
+        const FieldFreqs freqs = {cursor_.freq_ahead(0, j), cursor_.freq_ahead(1, j),
+                                  cursor_.freq_ahead(2, j)};
+        if (ctx_.TfAbove(d, freqs, tau)) {
+          cursor_.Skip(j);
+          return doc_ = d;
+        }
       }
     }
     cursor_.Skip(m - 1);  // the block's last posting; then the next block

@@ -49,7 +49,10 @@ class TermIterator final : public DocIterator {
   // The largest block bound among the blocks overlapping [from, to].
   double MaxScoreIn(DocId from, DocId to) const override;
   // Tests the current block's postings in place, against the BM25F
-  // frequency that `min_score` takes (no saturation, no call per posting).
+  // frequency that `min_score` takes (no saturation, no call per posting);
+  // skips a block whose bound cannot pass it, and tests only the postings
+  // with the term in the title where the block's impact says the body and
+  // the lead alone cannot.
   DocId NextAbove(double min_score, DocId end) override;
   Explanation Explain() override;
   std::string DebugString() const override;
@@ -81,6 +84,8 @@ class TermIterator final : public DocIterator {
   double idf_ = 0;  // query weight included
   mutable double max_score_ = -1;  // < 0: not computed yet
   mutable absl::InlinedVector<double, 2> list_max_tf_;  // per list, < 0: not yet
+  // Per list, ScoringContext::ImpactScale of its segment (< 0: no impacts).
+  absl::InlinedVector<double, 2> impact_scale_;
   // Score() of scored_doc_ (OR scores a pruning candidate, then its caller
   // asks again).
   DocId scored_doc_ = kNoMoreDocs;
