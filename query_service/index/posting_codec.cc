@@ -137,9 +137,15 @@ void PostingListWriter::AddPosting(DocId doc, const std::array<uint32_t, kNumFie
   }
   docs_.push_back(doc);
   if (!norms_.empty()) {
+    assert(doc - norms_base_ < norms_.size());
     const ImpactNorms& n = norms_[doc - norms_base_];
+    // As ScoringContext::FieldTf, a field the term is not in adds nothing
+    // (0 * an infinite norm would be NaN, which max() would drop).
+    double share = 0;
+    if (freq[1] > 0) share += freq[1] * n.body;
+    if (freq[2] > 0) share += freq[2] * n.lead;
     double& impact = impacts_.back();
-    impact = std::max(impact, freq[1] * n.body + freq[2] * n.lead);
+    impact = std::isnan(share) ? std::numeric_limits<double>::infinity() : std::max(impact, share);
   }
   BlockBound& b = bounds_.back();
   for (int f = 0; f < kNumFields; ++f) {

@@ -6,6 +6,7 @@
 // in a separate stream as variable-byte deltas, and for lists longer than one
 // block a skip entry per block (its last doc, where it starts, and the
 // per-field maximum frequency and minimum field length its documents have,
+// and its largest body + lead share of BM25F at the segment's ImpactBasis,
 // which bound the block's BM25F score: block-max pruning).
 //
 //   PostingListWriter w(&segment.postings, &segment.positions);
@@ -23,7 +24,9 @@
 #ifndef KHABAR_QUERY_SERVICE_INDEX_POSTING_CODEC_H_
 #define KHABAR_QUERY_SERVICE_INDEX_POSTING_CODEC_H_
 
+#include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -136,13 +139,30 @@ struct PostingList {
     std::memcpy(&s, skips + size_t{b} * sizeof(BlockSkip), sizeof(BlockSkip));
     return s;
   }
-  // The first block from `from` on whose last doc is >= target, by binary
-  // search on the skip records (block_count() if none; REQUIRES skips).
+  // Block b's last doc (REQUIRES skips): the skip record's first field.
+  DocId last_doc(uint32_t b) const {
+    DocId d;
+    std::memcpy(&d, skips + size_t{b} * sizeof(BlockSkip) + offsetof(BlockSkip, last_doc), sizeof(d));
+    return d;
+  }
+  // The first block from `from` on whose last doc is >= target
+  // (block_count() if none; REQUIRES skips). Galloping from `from` (1, 2, 4,
+  // ... blocks ahead), then a binary search: cursors and pruning windows
+  // move forward a few blocks at a time.
   uint32_t FirstBlockReaching(DocId target, uint32_t from = 0) const {
-    uint32_t lo = from, hi = block_count();
+    const uint32_t n = block_count();
+    uint32_t lo = from, hi = n;  // blocks before lo end before target; hi reaches it, or is n
+    for (uint64_t step = 1; lo < n; step *= 2) {
+      const uint32_t probe = static_cast<uint32_t>(std::min<uint64_t>(lo + step - 1, n - 1));
+      if (last_doc(probe) >= target) {
+        hi = probe;
+        break;
+      }
+      lo = probe + 1;
+    }
     while (lo < hi) {
       const uint32_t mid = lo + (hi - lo) / 2;
-      if (skip(mid).last_doc < target) {
+      if (last_doc(mid) < target) {
         lo = mid + 1;
       } else {
         hi = mid;
@@ -158,7 +178,8 @@ PostingList OpenList(DocId base, const uint8_t* at, const uint8_t* positions_str
 // Per document of a segment, the body's and the lead's share of the BM25F
 // pseudo-frequency per occurrence at an ImpactBasis: weight over the length
 // normalisation. A posting's body + lead share is freq(body) * body +
-// freq(lead) * lead.
+// freq(lead) * lead, a field of frequency 0 counting 0 (its norm may be
+// infinite: a field of length 0 at b = 1).
 struct ImpactNorms {
   double body = 0;
   double lead = 0;

@@ -160,17 +160,55 @@ TEST_P(PostingCodecTest, BlockBoundsCoverTheirPostings) {
   }
 }
 
+// The skip search from any block known to end before the target (galloping,
+// then binary) finds the first block reaching it.
+TEST_P(PostingCodecTest, FirstBlockReachingFromAnEarlierBlock) {
+  std::mt19937 rng(GetParam() + 5);
+  const std::vector<Posting> list = RandomList(rng, 7, GetParam(), 30, 10);
+  const Encoded e = Encode(list, 7);
+  if (e.list.skips == nullptr) return;
+  const uint32_t n = e.list.block_count();
+  for (DocId target = 0; target <= list.back().doc + 2; target += 1 + rng() % 50) {
+    uint32_t want = 0;
+    while (want < n && e.list.skip(want).last_doc < target) ++want;
+    for (uint32_t from = 0; from <= want; from += 1 + want / 7) {
+      ASSERT_EQ(e.list.FirstBlockReaching(target, from), want) << target << " from " << from;
+    }
+    ASSERT_EQ(e.list.FirstBlockReaching(target, want), want);
+  }
+}
+
+void CheckBlockImpacts(uint32_t n, double b);
+
 // A block's impact is its largest body + lead share, one posting's body and
 // lead together: never below any posting's (it is rounded up to a float),
 // reached by one of them, and without norms unknown (infinite).
 TEST_P(PostingCodecTest, BlockImpactIsTheLargestBodyAndLeadShare) {
-  std::mt19937 rng(GetParam() + 29);
-  std::vector<Posting> list = RandomList(rng, 0, GetParam(), 20, 70000);
-  for (Posting& p : list) p.lengths[2] = std::min<uint32_t>(p.lengths[1], 40);
+  for (const double b : {0.0, 0.85, 1.0}) {
+    SCOPED_TRACE(b);
+    CheckBlockImpacts(GetParam(), b);
+  }
+}
+
+void CheckBlockImpacts(uint32_t n, double b) {
+  std::mt19937 rng(n + 29);
+  std::vector<Posting> list = RandomList(rng, 0, n, 20, 70000);
+  for (size_t i = 0; i < list.size(); ++i) {
+    Posting& p = list[i];
+    p.lengths[2] = std::min<uint32_t>(p.lengths[1], 40);
+    // Some documents have no lead (at b = 1 their lead norm is infinite),
+    // a few the term only in the title and no body at all.
+    if (i % 3 == 0) p.freq[2] = p.lengths[2] = 0;
+    if (i % 11 == 0 && p.freq[0] > 0) {
+      p.freq[1] = p.freq[2] = p.lengths[1] = p.lengths[2] = 0;
+      p.positions.resize(p.freq[0]);
+    }
+  }
   std::vector<std::array<uint32_t, kNumFields>> lengths(list.back().doc + 1, {10, 300, 40});
   for (const Posting& p : list) lengths[p.doc] = p.lengths;
   ImpactBasis basis;
   basis.lead_weight = 0.5;
+  basis.body_b = basis.lead_b = b;
   basis = WithAverages(basis, lengths);
   std::vector<ImpactNorms> norms;
   for (const auto& l : lengths) norms.push_back(ImpactNormsOf(basis, l));
@@ -192,9 +230,9 @@ TEST_P(PostingCodecTest, BlockImpactIsTheLargestBodyAndLeadShare) {
     for (size_t i = b * kBlockSize; i < end; ++i) {
       const Posting& p = list[i];
       // As ScoringContext::FieldPart computes it.
-      const double body = basis.body_weight * p.freq[1] /
+      const double body = p.freq[1] == 0 ? 0 : basis.body_weight * p.freq[1] /
                           (1 - basis.body_b + basis.body_b / basis.body_avg * p.lengths[1]);
-      const double lead = basis.lead_weight * p.freq[2] /
+      const double lead = p.freq[2] == 0 ? 0 : basis.lead_weight * p.freq[2] /
                           (1 - basis.lead_b + basis.lead_b / basis.lead_avg * p.lengths[2]);
       max = std::max(max, body + lead);
     }

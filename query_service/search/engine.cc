@@ -25,8 +25,6 @@ int IndexingThreads(const EngineOptions& o) {
                                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-// The options' merge policy, with segments built on the indexing threads
-// and merges at the indexing priority.
 // The index's block impacts assume the engine's BM25F options.
 index::IndexLimits WithImpacts(index::IndexLimits limits, const Bm25Options& bm25) {
   limits.impacts.body_b = bm25.body_b;
@@ -36,6 +34,8 @@ index::IndexLimits WithImpacts(index::IndexLimits limits, const Bm25Options& bm2
   return limits;
 }
 
+// The options' merge policy, with segments built on the indexing threads
+// and merges at the indexing priority.
 index::MergePolicy WithBuildThreads(index::MergePolicy policy, int threads, int nice) {
   policy.build_threads = static_cast<uint32_t>(threads);
   policy.nice = nice;

@@ -65,7 +65,10 @@ class PruningTest : public ::testing::Test {
   // deleted (all of them: no segment is all live). The deletions come after
   // the last write: a merge after them would drop their postings, and the
   // segment would be all live again.
-  void Fill(index::InvertedIndex* index, bool deletions, int deleted_up_to = 3000) {
+  // With `growth`, paragraphs grow longer with the doc id (up to 1 + growth
+  // times), so each segment's average lengths differ from the collection's.
+  void Fill(index::InvertedIndex* index, bool deletions, int deleted_up_to = 3000,
+            double growth = 0) {
     std::mt19937 rng(20261124);
     // Zipf-like: word i drawn with weight 1 / (i + 2).
     std::vector<double> weights;
@@ -81,7 +84,8 @@ class PruningTest : public ::testing::Test {
       d.id = absl::StrCat("d", i);
       d.title = text(4 + static_cast<int>(rng() % 8));
       for (int p = 1 + static_cast<int>(rng() % 3); p > 0; --p) {
-        d.paragraphs.push_back(text(10 + static_cast<int>(rng() % 120)));
+        const int words = 10 + static_cast<int>(rng() % 120);
+        d.paragraphs.push_back(text(static_cast<int>(words * (1 + growth * i / 3000))));
       }
       ASSERT_TRUE(index->Upsert(std::move(d)).ok());
       if (i % 250 == 249) index->Publish();  // segments of several blocks
@@ -380,6 +384,38 @@ TEST_F(PruningTest, BlockBoundsCoverEveryScoreInTheirRange) {
   EXPECT_EQ(ranges, 3 * 8 * 3 * 200);
   // Some windows must bound lower than the whole list, or block-max is idle.
   EXPECT_GT(tight, 300);
+}
+
+// An engine scoring with another b computes its impacts at that b: for
+// every b the flags accept (at b = 1 a document without a lead has an
+// infinite lead norm), on documents that grow longer with their doc id, so
+// early segments' averages fall below the collection's (the impacts are
+// rescaled); then with the longest documents deleted, so the collection's
+// averages fall below the late segments'.
+TEST_F(PruningTest, ImpactsAtTheEnginesOwnBKeepResultsExact) {
+  for (const double b : {0.0, 0.5, 1.0}) {
+    SCOPED_TRACE(absl::StrCat("b = ", b));
+    Bm25Options bm25;
+    bm25.body_b = bm25.title_b = b;
+    index::IndexLimits limits;
+    limits.impacts.body_b = limits.impacts.lead_b = b;
+    index::InvertedIndex index{&analyzer_, limits, {}, kSmallSegments};
+    Fill(&index, /*deletions=*/false, 0, /*growth=*/4.0);
+    const ScoringContext ctx(index.reader(), bm25);
+    const std::vector<analysis::Token> tokens = analyzer_.Analyze(words_[0]);
+    int rescaled = 0;
+    for (const index::PostingList& list : index.reader().Postings(tokens.at(0).stem()).lists) {
+      EXPECT_GE(ctx.ImpactScale(list.basis), 1.0);
+      rescaled += ctx.ImpactScale(list.basis) > 1.1 ? 1 : 0;
+    }
+    EXPECT_GT(rescaled, 0);
+    CompareOneWordQueries(index.reader(), bm25);
+    CompareNextAbove(index.reader(), bm25);
+    for (int i = 2000; i < 3000; i += 2) ASSERT_TRUE(index.Delete(absl::StrCat("d", i)));
+    index.Publish();
+    CompareOneWordQueries(index.reader(), bm25);
+    CompareNextAbove(index.reader(), bm25);
+  }
 }
 
 // The block impacts assume the engine's default BM25F options, and are

@@ -66,15 +66,23 @@ double ScoringContext::BoundTf(const index::BlockBound& bound, FieldScope scope)
 }
 
 double ScoringContext::ImpactScale(const index::ImpactBasis* basis) const {
-  if (basis == nullptr || basis->body_b != b_[1] || basis->lead_b != b_[2] ||
-      !(basis->body_weight > 0) || !(basis->lead_weight > 0)) {
-    return -1;
+  if (basis == nullptr || basis->body_b != b_[1] || basis->lead_b != b_[2]) return -1;
+  for (int f = 1; f < index::kNumFields; ++f) {
+    if (!(b_[f] >= 0 && b_[f] <= 1)) return -1;  // the rescaling below needs b in [0, 1]
   }
+  // This search's weight over the stored one; a field weighted 0 in both
+  // adds nothing either way.
+  auto ratio = [](double weight, double stored) {
+    if (stored > 0) return weight / stored;
+    return weight == 0 ? 0.0 : std::numeric_limits<double>::infinity();
+  };
   // Per field, weight * freq / (1 - b + b * len / avg) grows with avg at most
-  // in proportion (avg' / avg when avg' > avg, else not at all), and the
-  // weighted sum at most by the largest weight ratio.
+  // in proportion (avg' / avg when avg' > avg, else not at all; for b in
+  // [0, 1]), and the weighted sum at most by the largest weight ratio.
   const double lengths = std::max({1.0, avg_[1] / basis->body_avg, avg_[2] / basis->lead_avg});
-  const double weights = std::max(weight_[1] / basis->body_weight, weight_[2] / basis->lead_weight);
+  const double weights =
+      std::max(ratio(weight_[1], basis->body_weight), ratio(weight_[2], basis->lead_weight));
+  if (std::isinf(weights)) return -1;
   // Room for rounding: the impacts were summed in another order.
   return lengths * weights * (1 + 1e-7);
 }

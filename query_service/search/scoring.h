@@ -14,6 +14,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "query_service/index/index_snapshot.h"
 #include "query_service/search/doc_iterator.h"
@@ -84,11 +85,19 @@ class ScoringContext {
   // An upper bound of FieldTf over the postings of a block with `bound`
   // (infinity when the block has no bound).
   double BoundTf(const index::BlockBound& bound, FieldScope scope) const;
+  // The title part of BoundTf (infinity when the title has no bound).
+  double TitleBoundTf(const index::BlockBound& bound) const {
+    const uint32_t freq = bound.max_freq[0];
+    if (freq == 0) return 0;
+    return freq == 0xFFFF ? std::numeric_limits<double>::infinity()
+                         : FieldPart(0, freq, bound.min_length[0]);
+  }
   // What the block impacts (index::BlockSkip::body_lead_max) of a segment
   // with `basis` are multiplied by to bound this search's body + lead share
   // of FieldTf: its averages over the segment's (when larger) times its
   // weights over the segment's (the largest ratio). Negative when they
-  // cannot be used (no basis, another b, a stored weight of 0).
+  // cannot be used (no basis, another b or one outside [0, 1], a weight
+  // stored as 0 that this search does not also take as 0).
   double ImpactScale(const index::ImpactBasis* basis) const;
   // BoundTf of the block's bound, its body + lead share capped by the
   // block's impact times `impact_scale` (ImpactScale; negative: not used).

@@ -116,6 +116,12 @@ DocId TermIterator::ListLast(size_t k) const {
   return k + 1 < lists.size() ? lists[k + 1].base - 1 : kNoMoreDocs - 1;
 }
 
+uint32_t TermIterator::FirstBlockFrom(size_t k, DocId target) const {
+  // The cursor's block and the blocks before it end before its doc.
+  return k == cursor_.list_index() && doc_ != kNoMoreDocs && target >= cursor_.doc() ? cursor_.block()
+                                                                                       : 0;
+}
+
 DocId TermIterator::BlockEnd(DocId target) const {
   const auto lists = cursor_.lists();
   for (size_t k = 0; k < lists.size(); ++k) {
@@ -123,7 +129,7 @@ DocId TermIterator::BlockEnd(DocId target) const {
     const DocId last = ListLast(k);
     if (target > last) continue;
     if (lists[k].skips == nullptr) return last;
-    const uint32_t b = lists[k].FirstBlockReaching(target);
+    const uint32_t b = lists[k].FirstBlockReaching(target, FirstBlockFrom(k, target));
     return b < lists[k].block_count() ? lists[k].skip(b).last_doc : last;
   }
   return kNoMoreDocs - 1;
@@ -140,7 +146,7 @@ double TermIterator::MaxScoreIn(DocId from, DocId to) const {
       max_tf = std::max(max_tf, ListMaxTf(k));
       continue;
     }
-    for (uint32_t b = list.FirstBlockReaching(from); b < list.block_count(); ++b) {
+    for (uint32_t b = list.FirstBlockReaching(from, FirstBlockFrom(k, from)); b < list.block_count(); ++b) {
       const index::BlockSkip skip = list.skip(b);
       max_tf = std::max(max_tf, ctx_.BlockTf(skip, scope_, impact_scale_[k]));
       if (skip.last_doc >= to) break;
@@ -178,17 +184,23 @@ DocId TermIterator::NextAbove(double min_score, DocId end) {
     // its bound cannot pass, no posting can; where its impact, the largest
     // body + lead share, cannot, only a posting with the term in the title
     // can.
+    // (The window's bound, from the same records, was checked by the caller:
+    // this matters where a window spans several blocks.)
     bool title_only = false;
     const index::PostingList& list = cursor_.lists()[cursor_.list_index()];
-    if (list.skips != nullptr) {
-      const double scale = impact_scale_[cursor_.list_index()];
+    const double scale = impact_scale_[cursor_.list_index()];
+    if (list.skips != nullptr && scale >= 0) {
       const index::BlockSkip skip = list.skip(cursor_.block());
-      if (cursor_.block_last_doc() < end && ctx_.BlockTf(skip, scope_, scale) <= tau) {
-        cursor_.Skip(m - 1);
-        Next();
-        continue;
+      const double body_lead = skip.body_lead_max * scale;
+      if (body_lead <= tau) {
+        title_only = true;
+        if (cursor_.block_last_doc() < end &&
+            (!cursor_.block_has_title() || ctx_.TitleBoundTf(skip.bound) + body_lead <= tau)) {
+          cursor_.Skip(m - 1);
+          Next();
+          continue;
+        }
       }
-      title_only = scale >= 0 && skip.body_lead_max * scale <= tau;
     }
     if (title_only) {
       const bool titles = cursor_.block_has_title();

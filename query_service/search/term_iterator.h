@@ -72,6 +72,9 @@ class TermIterator final : public DocIterator {
   // The largest FieldTf a posting of list k can have: its blocks' bounds, or
   // for a list without skip records (one block) its postings' own maximum.
   double ListMaxTf(size_t k) const;
+  // Where a search of list k's skip records for `target` may start: the
+  // cursor's block when the cursor is in list k at or before `target`.
+  uint32_t FirstBlockFrom(size_t k, DocId target) const;
   // Doc range of list k: its segment's first doc up to the next list's.
   DocId ListLast(size_t k) const;
 
