@@ -82,7 +82,9 @@ void PutVarint(uint64_t v, std::vector<uint8_t>* out) {
 ImpactNorms ImpactNormsOf(const ImpactBasis& basis, const std::array<uint32_t, kNumFields>& lengths) {
   // As search::ScoringContext::FieldPart: weight / (1 - b + b / avg * length).
   auto norm = [](double b, double avg, double weight, uint32_t length) {
-    return weight / ((1.0 - b) + b / avg * length);
+    const double exact = weight / ((1.0 - b) + b / avg * length);
+    const float up = static_cast<float>(exact);
+    return up < exact ? std::nextafter(up, std::numeric_limits<float>::infinity()) : up;
   };
   return {norm(basis.body_b, basis.body_avg, basis.body_weight, lengths[1]),
           norm(basis.lead_b, basis.lead_avg, basis.lead_weight, lengths[2])};
@@ -133,20 +135,8 @@ void PostingListWriter::AddPosting(DocId doc, const std::array<uint32_t, kNumFie
     BlockBound fresh;
     fresh.min_length.fill(0xFFFF);
     bounds_.push_back(fresh);
-    impacts_.push_back(norms_.empty() ? std::numeric_limits<double>::infinity() : 0.0);
   }
   docs_.push_back(doc);
-  if (!norms_.empty()) {
-    assert(doc - norms_base_ < norms_.size());
-    const ImpactNorms& n = norms_[doc - norms_base_];
-    // As ScoringContext::FieldTf, a field the term is not in adds nothing
-    // (0 * an infinite norm would be NaN, which max() would drop).
-    double share = 0;
-    if (freq[1] > 0) share += freq[1] * n.body;
-    if (freq[2] > 0) share += freq[2] * n.lead;
-    double& impact = impacts_.back();
-    impact = std::isnan(share) ? std::numeric_limits<double>::infinity() : std::max(impact, share);
-  }
   BlockBound& b = bounds_.back();
   for (int f = 0; f < kNumFields; ++f) {
     freqs_[f].push_back(freq[f]);
@@ -186,6 +176,27 @@ void PostingListWriter::AddEncoded(DocId doc, const std::array<uint32_t, kNumFie
   positions_->insert(positions_->end(), position_bytes.begin(), position_bytes.end());
 }
 
+float PostingListWriter::BlockImpact(uint32_t begin, uint32_t n) const {
+  if (norms_.empty()) return std::numeric_limits<float>::infinity();
+  double impact = 0;
+  for (uint32_t i = begin; i < begin + n; ++i) {
+    assert(docs_[i] - norms_base_ < norms_.size());
+    const ImpactNorms& norm = norms_[docs_[i] - norms_base_];
+    // As ScoringContext::FieldTf, a field the term is not in adds nothing:
+    // 0 * an infinite norm would be NaN, which max() would drop. (A norm is
+    // infinite only for a field of length 0 at b = 1, where a frequency > 0
+    // cannot be; if it were, the share is infinite, not NaN.)
+    const uint32_t body = freqs_[1][i], lead = freqs_[2][i];
+    const double share = (body > 0 ? body * double{norm.body} : 0.0) +
+                         (lead > 0 ? lead * double{norm.lead} : 0.0);
+    impact = std::max(impact, share);
+  }
+  // Rounded up: the stored impact must never fall below a posting's share.
+  float rounded = static_cast<float>(impact);
+  if (rounded < impact) rounded = std::nextafter(rounded, std::numeric_limits<float>::infinity());
+  return rounded;
+}
+
 uint64_t PostingListWriter::Finish(DocId base) {
   const uint32_t count = static_cast<uint32_t>(docs_.size());
   const uint32_t blocks = (count + kBlockSize - 1) / kBlockSize;
@@ -202,11 +213,10 @@ uint64_t PostingListWriter::Finish(DocId base) {
       previous = docs_[begin + i];
     }
     KHABAR_CHECK(block_bytes_.size() <= UINT32_MAX);  // one list fits in 4 GiB
-    // Rounded up: the stored impact must never fall below a posting's share.
-    float impact = static_cast<float>(impacts_[b]);
-    if (impact < impacts_[b]) impact = std::nextafter(impact, std::numeric_limits<float>::infinity());
-    skips.push_back({previous, static_cast<uint32_t>(block_bytes_.size()), block_positions_[b],
-                     bounds_[b], impact});
+    if (blocks > 1) {
+      skips.push_back({previous, static_cast<uint32_t>(block_bytes_.size()), block_positions_[b],
+                       bounds_[b], BlockImpact(begin, n)});
+    }
     const uint32_t widths[4] = {BitWidth(MaxOf(gaps, n)),
                                 BitWidth(MaxOf(freqs_[0].data() + begin, n)),
                                 BitWidth(MaxOf(freqs_[1].data() + begin, n)),
@@ -230,7 +240,6 @@ uint64_t PostingListWriter::Finish(DocId base) {
   docs_.clear();
   for (auto& f : freqs_) f.clear();
   bounds_.clear();
-  impacts_.clear();
   block_positions_.clear();
   return offset;
 }

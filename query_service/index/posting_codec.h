@@ -180,9 +180,11 @@ PostingList OpenList(DocId base, const uint8_t* at, const uint8_t* positions_str
 // normalisation. A posting's body + lead share is freq(body) * body +
 // freq(lead) * lead, a field of frequency 0 counting 0 (its norm may be
 // infinite: a field of length 0 at b = 1).
+// Floats rounded up (8 bytes a document: merges read them for every posting
+// of a long list), so a share computed from them is never below the exact one.
 struct ImpactNorms {
-  double body = 0;
-  double lead = 0;
+  float body = 0;
+  float lead = 0;
 };
 // The norms of a document with `lengths` at `basis`.
 ImpactNorms ImpactNormsOf(const ImpactBasis& basis, const std::array<uint32_t, kNumFields>& lengths);
@@ -214,6 +216,10 @@ class PostingListWriter {
   uint64_t Finish(DocId base);
 
  private:
+  // The skip record's impact of the n postings from `begin` (only lists of
+  // more than one block have skip records: the norms of the rare terms'
+  // scattered documents are never read).
+  float BlockImpact(uint32_t begin, uint32_t n) const;
   // The doc, its frequencies and the block bound; positions are the caller's.
   void AddPosting(DocId doc, const std::array<uint32_t, kNumFields>& freq,
                   const std::array<uint32_t, kNumFields>& lengths);
@@ -226,7 +232,6 @@ class PostingListWriter {
   std::vector<DocId> docs_;
   std::array<std::vector<uint32_t>, kNumFields> freqs_;
   std::vector<BlockBound> bounds_;
-  std::vector<double> impacts_;  // per block, the largest body + lead share
   std::vector<uint32_t> block_positions_;  // per block, from positions_start_
   std::vector<uint8_t> block_bytes_;
   std::vector<BlockSkip> skips_;
