@@ -321,6 +321,9 @@ void OrIterator::Partition() {
 bool OrIterator::NextWindow() {
   // Windows smaller than this cost more to bound than to score.
   constexpr DocId kMinWindow = 256;
+  // A single essential child's scan checks each of its blocks itself
+  // (TermIterator::NextAbove): its windows may span several.
+  constexpr int kSingleWindowBlocks = 16;
   DocId start = std::max(window_end_, floor_);
   // Each pass moves `start` forward (to the end of a skipped window).
   while (start != kNoMoreDocs) {
@@ -331,6 +334,12 @@ bool OrIterator::NextWindow() {
     for (size_t i = std::min(non_essential_, by_max_.size() - 1); i < by_max_.size(); ++i) {
       const DocIterator* c = by_max_[i].it;
       if (c->doc() != kNoMoreDocs) last = std::min(last, c->BlockEnd(std::max(c->doc(), start)));
+    }
+    if (single_essential_) {
+      const DocIterator* c = by_max_.back().it;
+      for (int more = 0; more < kSingleWindowBlocks - 1 && last < kNoMoreDocs - 1; ++more) {
+        last = c->BlockEnd(last + 1);
+      }
     }
     last = std::max(last, start > kNoMoreDocs - kMinWindow ? kNoMoreDocs - 1 : start + kMinWindow - 1);
     bool any = false;
