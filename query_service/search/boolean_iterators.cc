@@ -321,8 +321,8 @@ void OrIterator::Partition() {
 bool OrIterator::NextWindow() {
   // Windows smaller than this cost more to bound than to score.
   constexpr DocId kMinWindow = 256;
-  // A single essential child's scan checks each of its blocks itself
-  // (TermIterator::NextAbove): its windows may span several.
+  // A single essential child whose scan checks each of its blocks itself
+  // (TermIterator::NextAbove) may have windows spanning several.
   constexpr int kSingleWindowBlocks = 16;
   DocId start = std::max(window_end_, floor_);
   // Each pass moves `start` forward (to the end of a skipped window).
@@ -335,7 +335,7 @@ bool OrIterator::NextWindow() {
       const DocIterator* c = by_max_[i].it;
       if (c->doc() != kNoMoreDocs) last = std::min(last, c->BlockEnd(std::max(c->doc(), start)));
     }
-    if (single_essential_) {
+    if (single_essential_ && by_max_.back().it->NextAboveSkipsBlocks()) {
       const DocIterator* c = by_max_.back().it;
       for (int more = 0; more < kSingleWindowBlocks - 1 && last < kNoMoreDocs - 1; ++more) {
         last = c->BlockEnd(last + 1);

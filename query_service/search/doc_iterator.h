@@ -90,6 +90,9 @@ class DocIterator {
     while (doc_ < end && Score() <= min_score) Next();
     return doc_;
   }
+  // Whether NextAbove passes over the blocks (skip data) that cannot reach
+  // its minimum by itself: then a caller's window may span several blocks.
+  virtual bool NextAboveSkipsBlocks() const { return false; }
   virtual Explanation Explain() = 0;
   virtual std::string DebugString() const = 0;
 

@@ -156,9 +156,7 @@ double TermIterator::MaxScoreIn(DocId from, DocId to) const {
 }
 
 DocId TermIterator::NextAbove(double min_score, DocId end) {
-  // Only for the whole document (a scoped term's liveness and scope checks
-  // take the generic path) and a positive weight.
-  if (scope_ != FieldScope::kAll || idf_ <= 0) return DocIterator::NextAbove(min_score, end);
+  if (idf_ <= 0) return DocIterator::NextAbove(min_score, end);
   if (min_score != above_score_) {
     // Score = idf * (k1 + 1) * tf / (tf + k1) > min_score  <=>  tf > tau.
     above_score_ = min_score;
@@ -173,34 +171,46 @@ DocId TermIterator::NextAbove(double min_score, DocId end) {
   if (tau < 0) return doc_;
   if (std::isinf(tau)) return Advance(end);  // no frequency saturates that high
   while (doc_ < end) {
-    if (!cursor_.all_live()) {
-      // Tombstones: one posting at a time.
-      if (Score() > min_score) return doc_;
-      Next();
-      continue;
-    }
     const uint32_t m = cursor_.ahead();
     // The block's skip record (a list of one block has none): where even
-    // its bound cannot pass, no posting can; where its impact, the largest
-    // body + lead share, cannot, only a posting with the term in the title
-    // can.
-    // (The window's bound, from the same records, was checked by the caller:
-    // this matters where a window spans several blocks.)
+    // its bound cannot pass, no posting can (tombstones and other scopes
+    // included: the bound covers every posting); where its impact, the
+    // largest body + lead share, cannot, only a posting with the term in
+    // the title can. The caller's window may span several blocks
+    // (OrIterator, kSingleWindowBlocks).
+    const bool whole = scope_ == FieldScope::kAll;
     bool title_only = false;
     const index::PostingList& list = cursor_.lists()[cursor_.list_index()];
-    const double scale = impact_scale_[cursor_.list_index()];
-    if (list.skips != nullptr && scale >= 0) {
+    if (list.skips != nullptr) {
+      const double scale = impact_scale_[cursor_.list_index()];
       const index::BlockSkip skip = list.skip(cursor_.block());
-      const double body_lead = skip.body_lead_max * scale;
-      if (body_lead <= tau) {
-        title_only = true;
-        if (cursor_.block_last_doc() < end &&
-            (!cursor_.block_has_title() || ctx_.TitleBoundTf(skip.bound) + body_lead <= tau)) {
-          cursor_.Skip(m - 1);
-          Next();
-          continue;
+      bool pass_over = false;
+      if (whole && scale >= 0) {
+        // The whole bound is the title's plus at most the impact: where the
+        // impact alone passes, so does the bound (no need to compute it).
+        const double body_lead = skip.body_lead_max * scale;
+        if (body_lead <= tau) {
+          title_only = true;
+          pass_over = !cursor_.block_has_title() || ctx_.TitleBoundTf(skip.bound) + body_lead <= tau;
         }
+      } else {
+        pass_over = ctx_.BlockTf(skip, scope_, scale) <= tau;
       }
+      if (pass_over && cursor_.block_last_doc() < end) {
+        cursor_.Skip(m - 1);
+        Next();
+        continue;
+      }
+    }
+    if (!whole || !cursor_.all_live()) {
+      // Tombstones or a scope: one posting at a time through Score(), to
+      // the block's end (Next() checks liveness and scope).
+      const DocId last = cursor_.block_last_doc();
+      while (doc_ < end && doc_ <= last) {
+        if (Score() > min_score) return doc_;
+        Next();
+      }
+      continue;
     }
     if (title_only) {
       const bool titles = cursor_.block_has_title();

@@ -52,8 +52,10 @@ class TermIterator final : public DocIterator {
   // frequency that `min_score` takes (no saturation, no call per posting);
   // skips a block whose bound cannot pass it, and tests only the postings
   // with the term in the title where the block's impact says the body and
-  // the lead alone cannot.
+  // the lead alone cannot. A scoped term, or a segment with deletions, skips
+  // blocks alike and scores the others one posting at a time.
   DocId NextAbove(double min_score, DocId end) override;
+  bool NextAboveSkipsBlocks() const override { return idf_ > 0; }
   Explanation Explain() override;
   std::string DebugString() const override;
 
