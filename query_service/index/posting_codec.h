@@ -62,8 +62,8 @@ struct BlockBound {
 // What a segment's block impacts (BlockSkip::body_lead_max) were computed
 // with: the body's and the lead's BM25F length normalisation b and weight, as
 // the engine scores by default (search::Bm25Options; a test keeps the two
-// defaults equal), and the segment's own average field lengths (over its live
-// documents, at least 1). A search with other averages or weights rescales
+// defaults equal), and the segment's own average field lengths (over the
+// batch's documents when built, its live ones when merged; at least 1). A search with other averages or weights rescales
 // the impacts (ImpactScale in search/scoring.h); with another b it cannot use
 // them. docs/posting-format.md, "Block impacts".
 struct ImpactBasis {

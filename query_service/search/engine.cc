@@ -27,10 +27,7 @@ int IndexingThreads(const EngineOptions& o) {
 
 // The index's block impacts assume the engine's BM25F options.
 index::IndexLimits WithImpacts(index::IndexLimits limits, const Bm25Options& bm25) {
-  limits.impacts.body_b = bm25.body_b;
-  limits.impacts.lead_b = bm25.body_b;  // the lead is normalised as the body
-  limits.impacts.body_weight = bm25.body_weight;
-  limits.impacts.lead_weight = bm25.lead_weight;
+  limits.impacts = ImpactBasisOf(bm25);
   return limits;
 }
 

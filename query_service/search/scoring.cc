@@ -54,19 +54,18 @@ double ScoringContext::FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope sc
   return tf;
 }
 
-double ScoringContext::BoundTf(const index::BlockBound& bound, FieldScope scope) const {
-  if (!bound.bounded()) return std::numeric_limits<double>::infinity();
-  double tf = 0;
-  for (int f = 0; f < index::kNumFields; ++f) {
-    const uint32_t freq = bound.max_freq[f];
-    if (freq == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
-    tf += FieldPart(f, freq, bound.min_length[f]);
-  }
-  return tf;
+index::ImpactBasis ImpactBasisOf(const Bm25Options& bm25) {
+  index::ImpactBasis basis;
+  basis.body_b = bm25.body_b;
+  basis.lead_b = bm25.body_b;  // the lead is normalised as the body
+  basis.body_weight = bm25.body_weight;
+  basis.lead_weight = bm25.lead_weight;
+  return basis;
 }
 
 double ScoringContext::ImpactScale(const index::ImpactBasis* basis) const {
-  if (basis == nullptr || basis->body_b != b_[1] || basis->lead_b != b_[2]) return -1;
+  const index::ImpactBasis own = ImpactBasisOf(bm25_);
+  if (basis == nullptr || basis->body_b != own.body_b || basis->lead_b != own.lead_b) return -1;
   for (int f = 1; f < index::kNumFields; ++f) {
     if (!(b_[f] >= 0 && b_[f] <= 1)) return -1;  // the rescaling below needs b in [0, 1]
   }
@@ -80,8 +79,8 @@ double ScoringContext::ImpactScale(const index::ImpactBasis* basis) const {
   // in proportion (avg' / avg when avg' > avg, else not at all; for b in
   // [0, 1]), and the weighted sum at most by the largest weight ratio.
   const double lengths = std::max({1.0, avg_[1] / basis->body_avg, avg_[2] / basis->lead_avg});
-  const double weights =
-      std::max(ratio(weight_[1], basis->body_weight), ratio(weight_[2], basis->lead_weight));
+  const double weights = std::max(ratio(own.body_weight, basis->body_weight),
+                                  ratio(own.lead_weight, basis->lead_weight));
   if (std::isinf(weights)) return -1;
   // Room for rounding: the impacts were summed in another order.
   return lengths * weights * (1 + 1e-7);
@@ -90,13 +89,13 @@ double ScoringContext::ImpactScale(const index::ImpactBasis* basis) const {
 double ScoringContext::BlockTf(const index::BlockSkip& skip, FieldScope scope,
                                double impact_scale) const {
   const index::BlockBound& bound = skip.bound;
-  double title = 0, rest = 0;
-  for (int f = 0; f < index::kNumFields; ++f) {
+  const double title = InScope(scope, index::Field::kTitle) ? TitleBoundTf(bound) : 0;
+  double rest = 0;
+  for (int f = 1; f < index::kNumFields; ++f) {
     const uint32_t freq = bound.max_freq[f];
     if (freq == 0 || !InScope(scope, static_cast<index::Field>(f))) continue;
-    const double part = freq == 0xFFFF ? std::numeric_limits<double>::infinity()
-                                       : FieldPart(f, freq, bound.min_length[f]);
-    (f == 0 ? title : rest) += part;
+    rest += freq == 0xFFFF ? std::numeric_limits<double>::infinity()
+                           : FieldPart(f, freq, bound.min_length[f]);
   }
   if (impact_scale >= 0) {
     const double cap = skip.body_lead_max * impact_scale;  // NaN (inf * 0) keeps `rest`

@@ -47,6 +47,10 @@ struct Bm25Options {
   double body_b = 0.85;
 };
 
+// The b and weights of `bm25` that block impacts are computed with (the
+// engine passes them to the index; a search compares them with its own).
+index::ImpactBasis ImpactBasisOf(const Bm25Options& bm25);
+
 // Lucene's BM25 idf: log(1 + (N - df + 0.5) / (df + 0.5)), never negative.
 double Bm25Idf(int64_t doc_count, int64_t doc_freq);
 
@@ -82,10 +86,7 @@ class ScoringContext {
     }
     return num > tf * den;
   }
-  // An upper bound of FieldTf over the postings of a block with `bound`
-  // (infinity when the block has no bound).
-  double BoundTf(const index::BlockBound& bound, FieldScope scope) const;
-  // The title part of BoundTf (infinity when the title has no bound).
+  // The title part of BlockTf (infinity when the title has no bound).
   double TitleBoundTf(const index::BlockBound& bound) const {
     const uint32_t freq = bound.max_freq[0];
     if (freq == 0) return 0;
@@ -99,7 +100,9 @@ class ScoringContext {
   // cannot be used (no basis, another b or one outside [0, 1], a weight
   // stored as 0 that this search does not also take as 0).
   double ImpactScale(const index::ImpactBasis* basis) const;
-  // BoundTf of the block's bound, its body + lead share capped by the
+  // An upper bound of FieldTf over the postings of a block: per field in
+  // `scope`, its largest frequency over its shortest length (infinity where
+  // a frequency was too large to store), the body + lead share capped by the
   // block's impact times `impact_scale` (ImpactScale; negative: not used).
   double BlockTf(const index::BlockSkip& skip, FieldScope scope, double impact_scale) const;
   // tf * (k1 + 1) / (tf + k1): at most k1 + 1 (also for an infinite tf).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -212,37 +213,30 @@ DocId TermIterator::NextAbove(double min_score, DocId end) {
       }
       continue;
     }
-    if (title_only) {
-      const bool titles = cursor_.block_has_title();
+    // The block's postings from the current one, in place; with
+    // `kTitleOnly` (a compile-time choice: the two scans stay branch-free)
+    // only those with the term in the title. True when one is at `end` or
+    // passes: the cursor is then on it.
+    const bool titles = cursor_.block_has_title();
+    auto scan = [&](auto title_only_tag) {
+      constexpr bool kTitleOnly = decltype(title_only_tag)::value;
       for (uint32_t j = 0; j < m; ++j) {
         const DocId d = cursor_.doc_ahead(j);
         if (d >= end) {
           cursor_.Skip(j);
-          return doc_ = d;
+          return true;
         }
-        if (!titles || cursor_.freq_ahead(0, j) == 0) continue;
+        if (kTitleOnly && (!titles || cursor_.freq_ahead(0, j) == 0)) continue;
         const FieldFreqs freqs = {cursor_.freq_ahead(0, j), cursor_.freq_ahead(1, j),
                                   cursor_.freq_ahead(2, j)};
         if (ctx_.TfAbove(d, freqs, tau)) {
           cursor_.Skip(j);
-          return doc_ = d;
+          return true;
         }
       }
-    } else {
-      for (uint32_t j = 0; j < m; ++j) {
-        const DocId d = cursor_.doc_ahead(j);
-        if (d >= end) {
-          cursor_.Skip(j);
-          return doc_ = d;
-        }
-        const FieldFreqs freqs = {cursor_.freq_ahead(0, j), cursor_.freq_ahead(1, j),
-                                  cursor_.freq_ahead(2, j)};
-        if (ctx_.TfAbove(d, freqs, tau)) {
-          cursor_.Skip(j);
-          return doc_ = d;
-        }
-      }
-    }
+      return false;
+    };
+    if (title_only ? scan(std::true_type{}) : scan(std::false_type{})) return doc_ = cursor_.doc();
     cursor_.Skip(m - 1);  // the block's last posting; then the next block
     Next();
   }
