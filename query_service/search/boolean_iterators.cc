@@ -191,6 +191,12 @@ void OrIterator::SetMinCompetitiveScore(double min_score) {
   CountNonEssential();
 }
 
+namespace {
+// A stem taken alone lets the dependents it completes propose candidates
+// only if they are this many times rarer than it (A/B, docs/query-processing.md).
+constexpr int64_t kProposerCostRatio = 3;
+}  // namespace
+
 void OrIterator::CountNonEssential() {
   if (dependent_.empty()) {
     // The longest prefix of by_max_ whose bounds sum to <= bar_.
@@ -214,31 +220,53 @@ void OrIterator::CountNonEssential() {
   // words' stems never left the essential set.
   std::sort(by_max_.begin(), by_max_.end(),
             [](const Bounded& a, const Bounded& b) { return a.window_max < b.window_max; });
+  // An independent child whose dependents do not fit beside it may still be
+  // taken alone: its dependents then propose the candidates instead (a rare
+  // exact form of a frequent stem, whose other documents cannot win).
   std::vector<bool>& taken = non_essential_child_;
   taken.assign(children_.size(), false);
+  proposer_.assign(children_.size(), false);
+  // Whether dependent `o` has all its requirements taken, the last being `c`.
+  auto completed_by = [&](const Bounded& o, int c) {
+    bool newly = false, all = true;
+    for (int r : needs_[o.child]) {
+      if (r < 0) continue;
+      all &= taken[r];
+      newly |= r == c;
+    }
+    return all && newly;
+  };
   double sum = 0;
   for (const Bounded& c : by_max_) {
     if (dependent_[c.child]) continue;
+    if (sum + c.window_max > bar_) break;
     taken[c.child] = true;
     double with = sum + c.window_max;
+    int64_t completed_cost = 0;
     for (const Bounded& o : by_max_) {
-      if (!dependent_[o.child]) continue;
-      bool newly = false, all = true;
-      for (int r : needs_[o.child]) {
-        if (r < 0) continue;
-        all &= taken[r];
-        newly |= r == c.child;
+      if (dependent_[o.child] && completed_by(o, c.child)) {
+        with += o.window_max;
+        completed_cost += o.it->Cost();
       }
-      if (all && newly) with += o.window_max;
     }
-    if (with > bar_) {
+    if (with <= bar_) {
+      sum = with;
+      continue;
+    }
+    // Alone, if the dependents it completed are much rarer: they propose.
+    if (completed_cost * kProposerCostRatio > c.it->Cost()) {
       taken[c.child] = false;
       break;
     }
-    sum = with;
+    for (const Bounded& o : by_max_) {
+      if (dependent_[o.child] && completed_by(o, c.child)) proposer_[o.child] = true;
+    }
+    sum += c.window_max;
   }
   // Non-essential first (increasing bound), then the essential ones.
-  auto non_essential = [&](const Bounded& c) { return dependent_[c.child] || taken[c.child]; };
+  auto non_essential = [&](const Bounded& c) {
+    return (dependent_[c.child] && !proposer_[c.child]) || taken[c.child];
+  };
   std::stable_partition(by_max_.begin(), by_max_.end(), non_essential);
   size_t n = 0;
   double all_sum = 0;

@@ -131,6 +131,9 @@ class OrIterator final : public DocIterator {
   Requirements needs_;  // empty: none known
   std::vector<bool> dependent_;  // per child; empty when needs_ is
   std::vector<bool> non_essential_child_;  // CountNonEssential's scratch
+  // Dependents that propose candidates because their requirements were
+  // taken into the non-essential set without them (CountNonEssential).
+  std::vector<bool> proposer_;
   // Per child, while a candidate is examined: on it, not on it, or unknown.
   enum class On : int8_t { kUnknown, kYes, kNo };
   std::vector<On> on_;

@@ -233,6 +233,32 @@ TEST(OrPruningTest, WordsWhoseStemsAndDependentsCannotCompeteProposeNoCandidates
   EXPECT_LE(a->advances, 3);
 }
 
+TEST(OrPruningTest, ARareDependentProposesWhenItsStemCannotWinAlone) {
+  // One word: its stem in every document (1.0), its exact form, as typed,
+  // in three (0.8). Over 1.5 the stem alone cannot win but stem + form can:
+  // the form proposes the candidates and the stem is only advanced to them
+  // (a query such as الفيه, whose stem في is in nearly every document).
+  std::vector<DocId> every;
+  for (DocId d = 0; d < 1000; ++d) every.push_back(d);
+  auto stem = std::make_unique<ScriptedIterator>(every, 1.0);
+  auto exact = std::make_unique<ScriptedIterator>(std::vector<DocId>{10, 400, 777}, 0.8);
+  ScriptedIterator* s = stem.get();
+  std::vector<DocIteratorPtr> children;
+  children.push_back(std::move(stem));
+  children.push_back(std::move(exact));
+  OrIterator it(std::move(children), OrIterator::Requirements{{-1, -1}, {0, -1}});
+  ASSERT_EQ(it.doc(), 0);
+  it.SetMinCompetitiveScore(1.5);
+  std::vector<DocId> docs;
+  for (DocId d = it.Next(); d != kNoMoreDocs; d = it.Next()) {
+    docs.push_back(d);
+    EXPECT_EQ(it.Score(), 1.0 + 0.8) << d;
+  }
+  EXPECT_EQ(docs, (std::vector<DocId>{10, 400, 777}));
+  EXPECT_LE(s->nexts, 4);  // off doc 0, then off each candidate
+  EXPECT_LE(s->advances, 3);
+}
+
 // A list of documents each with its own score.
 class ScoredListIterator final : public DocIterator {
  public:
