@@ -5,10 +5,21 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 #include "common/base/status_macros.h"
 
 namespace khabar::index {
+
+namespace internal {
+namespace {
+template <size_t... W>
+constexpr std::array<UnpackFn, sizeof...(W)> UnpackTable(std::index_sequence<W...>) {
+  return {&UnpackFixed<static_cast<uint32_t>(W)>...};
+}
+}  // namespace
+const std::array<UnpackFn, 33> kUnpackByWidth = UnpackTable(std::make_index_sequence<33>());
+}  // namespace internal
 namespace {
 
 // `p` moved past `count` varints. Eight bytes at a time while more varints

@@ -94,18 +94,36 @@ static_assert(sizeof(BlockSkip) == 28);
 void PackBits(const uint32_t* values, uint32_t n, uint32_t width, std::vector<uint8_t>* out);
 inline size_t PackedBytes(uint32_t n, uint32_t width) { return (size_t{n} * width + 7) / 8; }
 // Unpacks n values; `in` must have kStreamPadding readable bytes past the data.
+// Widths are specialised (UnpackFixed): with the width a constant, each group
+// of eight values is W whole bytes and every shift is known at compile time.
+namespace internal {
+template <uint32_t W>
+void UnpackFixed(const uint8_t* in, uint32_t n, uint32_t* out) {
+  constexpr uint64_t kMask = (uint64_t{1} << W) - 1;
+  uint32_t i = 0;
+  for (; i + 8 <= n; i += 8, in += W) {
+    for (uint32_t j = 0; j < 8; ++j) {
+      uint64_t word;
+      std::memcpy(&word, in + (j * W >> 3), sizeof(word));
+      out[i + j] = static_cast<uint32_t>((word >> ((j * W) & 7)) & kMask);
+    }
+  }
+  for (uint32_t j = 0; i < n; ++i, ++j) {
+    uint64_t word;
+    std::memcpy(&word, in + (j * W >> 3), sizeof(word));
+    out[i] = static_cast<uint32_t>((word >> ((j * W) & 7)) & kMask);
+  }
+}
+using UnpackFn = void (*)(const uint8_t*, uint32_t, uint32_t*);
+extern const std::array<UnpackFn, 33> kUnpackByWidth;  // by width
+}  // namespace internal
+
 inline void UnpackBits(const uint8_t* in, uint32_t n, uint32_t width, uint32_t* out) {
   if (width == 0) {
     std::memset(out, 0, n * sizeof(uint32_t));
     return;
   }
-  const uint64_t mask = (uint64_t{1} << width) - 1;
-  uint64_t bit = 0;
-  for (uint32_t i = 0; i < n; ++i, bit += width) {
-    uint64_t word;
-    std::memcpy(&word, in + (bit >> 3), sizeof(word));
-    out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
-  }
+  internal::kUnpackByWidth[width](in, n, out);
 }
 void PutVarint(uint64_t v, std::vector<uint8_t>* out);
 inline const uint8_t* GetVarint(const uint8_t* p, uint64_t* v) {
