@@ -92,7 +92,9 @@ class PruningTest : public ::testing::Test {
     }
     index->Publish();
     for (int i = 0; deletions && i < deleted_up_to; ++i) {
-      if (i % 7 == 3) ASSERT_TRUE(index->Delete(absl::StrCat("d", i - 2)));
+      if (i % 7 == 3) {
+        ASSERT_TRUE(index->Delete(absl::StrCat("d", i - 2)));
+      }
     }
     index->Publish();
   }
