@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -123,6 +124,7 @@ inline void UnpackBits(const uint8_t* in, uint32_t n, uint32_t width, uint32_t* 
     std::memset(out, 0, n * sizeof(uint32_t));
     return;
   }
+  assert(width <= 32);
   internal::kUnpackByWidth[width](in, n, out);
 }
 void PutVarint(uint64_t v, std::vector<uint8_t>* out);

@@ -214,8 +214,8 @@ void OrIterator::CountNonEssential() {
   // with the smallest bounds, taken while they and the dependents all of
   // whose requirements are among them sum to <= bar_: a document matching
   // none of the other (essential) independents scores no more than that. A
-  // dependent never proposes candidates: what it matches, its requirements
-  // match. Lucene's MaxScore has no such notion; without it every word's
+  // dependent need not propose candidates while a requirement of it is
+  // essential: what it matches, its requirements match. Lucene's MaxScore has no such notion; without it every word's
   // exact form and every pair bonus sat in the non-essential sum, and the
   // words' stems never left the essential set.
   std::sort(by_max_.begin(), by_max_.end(),

@@ -223,9 +223,12 @@ struct ProximityPair {
 //  - exhaustive: every child is at or after the OR's document, and a child
 //    on it is moved on before the OR moves past it, so a pair is refreshed
 //    (Next) whenever the OR passes its doc();
-//  - pruned: a pair is dependent (never proposes candidates) and is advanced
-//    to each candidate it may be on; Advance and Score move a stem that lags
-//    behind up to the candidate, as the OR itself would.
+//  - pruned: a pair is dependent and is advanced to each candidate it may
+//    be on; Advance and Score move a stem that lags behind up to the
+//    candidate, as the OR itself would. When both its stems were taken into
+//    the non-essential set without it (OrIterator::CountNonEssential), it
+//    proposes candidates itself: its doc() is then a lower bound (the later
+//    of its stems), and a document without both scores 0 here.
 // Moving the stems only to the target (never past a document with one of
 // them) keeps every document the OR must visit.
 class ProximityPairIterator final : public DocIterator {

@@ -222,8 +222,9 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
   EXPECT_GT(pruned, 100);
 }
 
-// A one-word query is the word's stem and its exact form: the stem alone
-// proposes candidates, and TermIterator::NextAbove tests whole blocks of its
+// A one-word query is the word's stem and its exact form: the stem proposes
+// candidates (its exact form instead, where the stem alone cannot pass and
+// the form is rare), and TermIterator::NextAbove tests whole blocks of its
 // postings against the bar (tombstones included: the fixture deletes some).
 TEST_F(PruningTest, PrunedTopKEqualsExhaustiveForOneWord) {
   for (const auto& [name, bm25] : ImpactVariants()) {
