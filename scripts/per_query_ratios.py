@@ -16,12 +16,13 @@ import statistics
 import sys
 from pathlib import Path
 
+from bench_compare import read_latencies, read_queries  # as the harnesses read them
+
 
 def per_query(path, n):
     runs = {}
-    with open(path) as f:
-        for i, line in enumerate(f):
-            runs.setdefault(i % n, []).append(float(line))
+    for i, ms in enumerate(read_latencies(path)):
+        runs.setdefault(i % n, []).append(ms)
     if len(runs) != n:
         sys.exit(f"{path}: {len(runs)} queries timed, {n} in the query file")
     return [statistics.median(runs[q]) for q in range(n)]
@@ -34,7 +35,7 @@ def main():
     ap.add_argument("--top", type=int, default=15)
     a = ap.parse_args()
     d = a.dir / "term" if a.set == "term" else a.dir
-    queries = [l.rstrip("\n").split("\t", 1)[1] for l in open(d / "queries.tsv", encoding="utf-8") if l.strip()]
+    queries = [text for _, text in read_queries(d / "queries.tsv")]
     n = len(queries)
     k = per_query(d / "khabar" / "latencies_ms.txt", n)
     lu = per_query(d / "lucene" / "latencies_ms.txt", n)

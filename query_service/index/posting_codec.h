@@ -64,9 +64,10 @@ struct BlockBound {
 // with: the body's and the lead's BM25F length normalisation b and weight, as
 // the engine scores by default (search::Bm25Options; a test keeps the two
 // defaults equal), and the segment's own average field lengths (over the
-// batch's documents when built, its live ones when merged; at least 1). A search with other averages or weights rescales
-// the impacts (ImpactScale in search/scoring.h); with another b it cannot use
-// them. docs/posting-format.md, "Block impacts".
+// batch's documents when built, its live ones when merged; at least 1). A
+// search with other averages or weights rescales the impacts (ImpactScale in
+// search/scoring.h); with another b it cannot use them.
+// docs/posting-format.md, "Block impacts".
 struct ImpactBasis {
   double body_b = 0.85;
   double lead_b = 0.85;
@@ -98,22 +99,20 @@ inline size_t PackedBytes(uint32_t n, uint32_t width) { return (size_t{n} * widt
 // Widths are specialised (UnpackFixed): with the width a constant, each group
 // of eight values is W whole bytes and every shift is known at compile time.
 namespace internal {
+// The j-th value of W bits from `in`.
+template <uint32_t W>
+inline uint32_t UnpackOne(const uint8_t* in, uint32_t j) {
+  uint64_t word;
+  std::memcpy(&word, in + (j * W >> 3), sizeof(word));
+  return static_cast<uint32_t>((word >> ((j * W) & 7)) & ((uint64_t{1} << W) - 1));
+}
 template <uint32_t W>
 void UnpackFixed(const uint8_t* in, uint32_t n, uint32_t* out) {
-  constexpr uint64_t kMask = (uint64_t{1} << W) - 1;
   uint32_t i = 0;
   for (; i + 8 <= n; i += 8, in += W) {
-    for (uint32_t j = 0; j < 8; ++j) {
-      uint64_t word;
-      std::memcpy(&word, in + (j * W >> 3), sizeof(word));
-      out[i + j] = static_cast<uint32_t>((word >> ((j * W) & 7)) & kMask);
-    }
+    for (uint32_t j = 0; j < 8; ++j) out[i + j] = UnpackOne<W>(in, j);
   }
-  for (uint32_t j = 0; i < n; ++i, ++j) {
-    uint64_t word;
-    std::memcpy(&word, in + (j * W >> 3), sizeof(word));
-    out[i] = static_cast<uint32_t>((word >> ((j * W) & 7)) & kMask);
-  }
+  for (uint32_t j = 0; i < n; ++i, ++j) out[i] = UnpackOne<W>(in, j);
 }
 using UnpackFn = void (*)(const uint8_t*, uint32_t, uint32_t*);
 extern const std::array<UnpackFn, 33> kUnpackByWidth;  // by width

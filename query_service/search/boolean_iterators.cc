@@ -215,9 +215,10 @@ void OrIterator::CountNonEssential() {
   // whose requirements are among them sum to <= bar_: a document matching
   // none of the other (essential) independents scores no more than that. A
   // dependent need not propose candidates while a requirement of it is
-  // essential: what it matches, its requirements match. Lucene's MaxScore has no such notion; without it every word's
-  // exact form and every pair bonus sat in the non-essential sum, and the
-  // words' stems never left the essential set.
+  // essential: what it matches, its requirements match. Lucene's MaxScore
+  // has no such notion; without it every word's exact form and every pair
+  // bonus sat in the non-essential sum, and the words' stems never left the
+  // essential set.
   std::sort(by_max_.begin(), by_max_.end(),
             [](const Bounded& a, const Bounded& b) { return a.window_max < b.window_max; });
   // An independent child whose dependents do not fit beside it may still be
@@ -243,10 +244,12 @@ void OrIterator::CountNonEssential() {
     taken[c.child] = true;
     double with = sum + c.window_max;
     int64_t completed_cost = 0;
+    completed_.clear();
     for (const Bounded& o : by_max_) {
       if (dependent_[o.child] && completed_by(o, c.child)) {
         with += o.window_max;
         completed_cost += o.it->Cost();
+        completed_.push_back(o.child);
       }
     }
     if (with <= bar_) {
@@ -258,9 +261,7 @@ void OrIterator::CountNonEssential() {
       taken[c.child] = false;
       break;
     }
-    for (const Bounded& o : by_max_) {
-      if (dependent_[o.child] && completed_by(o, c.child)) proposer_[o.child] = true;
-    }
+    for (int o : completed_) proposer_[o] = true;
     sum += c.window_max;
   }
   // Non-essential first (increasing bound), then the essential ones.

@@ -134,6 +134,7 @@ class OrIterator final : public DocIterator {
   // Dependents that propose candidates because their requirements were
   // taken into the non-essential set without them (CountNonEssential).
   std::vector<bool> proposer_;
+  std::vector<int> completed_;  // CountNonEssential's scratch
   // Per child, while a candidate is examined: on it, not on it, or unknown.
   enum class On : int8_t { kUnknown, kYes, kNo };
   std::vector<On> on_;
