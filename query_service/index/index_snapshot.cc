@@ -425,8 +425,8 @@ void MergeTermRange(const MergeContext& m, std::vector<uint32_t> next,
       for (ListCursor c(segments[k]->List(next[k])); c.doc() != kNoMoreDocs; c.Next()) {
         const DocId d = c.doc();
         if (check && m.gone[d - m.base]) continue;
-        writer.AddEncoded(d, {c.freq(0), c.freq(1), c.freq(2)}, c.position_bytes(),
-                          m.length[d - m.base]);
+        writer.AddDeltas(d, {c.freq(0), c.freq(1), c.freq(2)}, c.position_deltas(),
+                         m.length[d - m.base]);
       }
     }
     if (writer.size() > 0) {  // else every document with the term was deleted

@@ -147,7 +147,7 @@ struct MemoryBreakdown {
     int64_t terms = 0;
     int64_t postings = 0;
     int64_t posting_bytes = 0;   // headers, skip records, packed gaps and freqs
-    int64_t position_bytes = 0;  // the varint positions
+    int64_t position_bytes = 0;  // the packed positions
   };
   Lists stems;
   Lists exact;

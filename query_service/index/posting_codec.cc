@@ -22,29 +22,6 @@ const std::array<UnpackFn, 33> kUnpackByWidth = UnpackTable(std::make_index_sequ
 }  // namespace internal
 namespace {
 
-// `p` moved past `count` varints. Eight bytes at a time while more varints
-// end further on than in those bytes (a byte < 0x80 ends one), then byte by
-// byte. The load never passes the stream's padding: it is made only while a
-// varint still to skip starts at or after p.
-const uint8_t* SkipVarints(const uint8_t* p, uint64_t count) {
-  while (count > 0) {
-    uint64_t word;
-    std::memcpy(&word, p, sizeof(word));
-    // The terminators' high bits moved to bit 0 of their bytes, summed into
-    // the top byte by one multiply (a popcount without -mpopcnt, which the
-    // x86-64 baseline lacks, is a libgcc call).
-    const uint64_t ends = (((~word >> 7) & 0x0101010101010101ull) * 0x0101010101010101ull) >> 56;
-    if (ends >= count) break;
-    p += sizeof(word);
-    count -= ends;
-  }
-  for (; count > 0; --count) {
-    while (*p++ >= 0x80) {
-    }
-  }
-  return p;
-}
-
 uint32_t BitWidth(uint32_t max_value) {
   return max_value == 0 ? 0 : 32 - static_cast<uint32_t>(__builtin_clz(max_value));
 }
@@ -140,6 +117,7 @@ void PostingListWriter::AddPosting(DocId doc, const std::array<uint32_t, kNumFie
     positions_start_ = positions_->size();
   }
   if (docs_.size() % kBlockSize == 0) {
+    if (!docs_.empty()) FlushPositions();
     const uint64_t rel = positions_->size() - positions_start_;
     KHABAR_CHECK(rel <= UINT32_MAX);  // one list's positions fit in 4 GiB
     block_positions_.push_back(static_cast<uint32_t>(rel));
@@ -163,28 +141,28 @@ void PostingListWriter::Add(DocId doc, const std::array<uint32_t, kNumFields>& f
                             const std::array<uint32_t, kNumFields>& lengths) {
   assert(positions.size() == size_t{freq[0]} + freq[1]);
   AddPosting(doc, freq, lengths);
-  // Varints written straight into the grown stream (at most 5 bytes each).
-  const size_t at = positions_->size();
-  positions_->resize(at + positions.size() * 5);
-  uint8_t* out = positions_->data() + at;
   uint32_t previous = 0;
   for (uint32_t p : positions) {
-    uint32_t v = p - previous;
+    assert(p >= previous);
+    block_deltas_.push_back(p - previous);
     previous = p;
-    while (v >= 0x80) {
-      *out++ = static_cast<uint8_t>(v | 0x80);
-      v >>= 7;
-    }
-    *out++ = static_cast<uint8_t>(v);
   }
-  positions_->resize(static_cast<size_t>(out - positions_->data()));
 }
 
-void PostingListWriter::AddEncoded(DocId doc, const std::array<uint32_t, kNumFields>& freq,
-                                   absl::Span<const uint8_t> position_bytes,
-                                   const std::array<uint32_t, kNumFields>& lengths) {
+void PostingListWriter::AddDeltas(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+                                  absl::Span<const uint32_t> position_deltas,
+                                  const std::array<uint32_t, kNumFields>& lengths) {
+  assert(position_deltas.size() == size_t{freq[0]} + freq[1]);
   AddPosting(doc, freq, lengths);
-  positions_->insert(positions_->end(), position_bytes.begin(), position_bytes.end());
+  block_deltas_.insert(block_deltas_.end(), position_deltas.begin(), position_deltas.end());
+}
+
+void PostingListWriter::FlushPositions() {
+  const uint32_t n = static_cast<uint32_t>(block_deltas_.size());
+  const uint32_t width = BitWidth(MaxOf(block_deltas_.data(), n));
+  positions_->push_back(static_cast<uint8_t>(width));
+  PackBits(block_deltas_.data(), n, width, positions_);
+  block_deltas_.clear();
 }
 
 float PostingListWriter::BlockImpact(uint32_t begin, uint32_t n) const {
@@ -209,6 +187,7 @@ float PostingListWriter::BlockImpact(uint32_t begin, uint32_t n) const {
 }
 
 uint64_t PostingListWriter::Finish(DocId base) {
+  FlushPositions();
   const uint32_t count = static_cast<uint32_t>(docs_.size());
   const uint32_t blocks = (count + kBlockSize - 1) / kBlockSize;
   block_bytes_.clear();
@@ -294,8 +273,8 @@ void ListCursor::LoadBlock(uint32_t b) {
     freq_data_[f] = p;
     p += PackedBytes(n_, widths_[f + 1]);
   }
-  pos_at_ = block_positions_;
-  pos_i_ = 0;
+  pos_loaded_ = false;
+  pos_i_ = pos_off_ = 0;
   pos_cached_ = UINT32_MAX;
 }
 
@@ -311,37 +290,30 @@ void ListCursor::Advance(DocId target) {
   doc_ = docs_[i_];  // i_ < n_: the block's last doc is >= target
 }
 
-const uint8_t* ListCursor::SkipToPositions() const {
-  uint64_t count = 0;
-  for (; pos_i_ < i_; ++pos_i_) count += FreqAt(0, pos_i_) + FreqAt(1, pos_i_);
-  pos_at_ = SkipVarints(pos_at_, count);
-  return pos_at_;
+absl::Span<const uint32_t> ListCursor::CurrentDeltas() const {
+  if (!pos_loaded_) {
+    // The block's value count is the sum of its title and body frequencies.
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < n_; ++i) n += FreqAt(0, i) + FreqAt(1, i);
+    pos_deltas_.resize(n);
+    UnpackBits(block_positions_ + 1, n, block_positions_[0], pos_deltas_.data());
+    pos_loaded_ = true;
+  }
+  for (; pos_i_ < i_; ++pos_i_) pos_off_ += FreqAt(0, pos_i_) + FreqAt(1, pos_i_);
+  return absl::Span<const uint32_t>(pos_deltas_.data() + pos_off_, FreqAt(0, i_) + FreqAt(1, i_));
 }
 
-absl::Span<const uint8_t> ListCursor::position_bytes() const {
-  const uint8_t* const begin = SkipToPositions();
-  const uint8_t* const p = SkipVarints(begin, FreqAt(0, i_) + FreqAt(1, i_));
-  pos_last_begin_ = begin;
-  pos_at_ = p;
-  pos_i_ = i_ + 1;
-  return absl::Span<const uint8_t>(begin, static_cast<size_t>(p - begin));
-}
+absl::Span<const uint32_t> ListCursor::position_deltas() const { return CurrentDeltas(); }
 
 absl::Span<const uint32_t> ListCursor::positions() const {
   if (pos_cached_ == i_) return pos_buf_;
-  // position_bytes() may have passed this posting already.
-  const uint8_t* p = pos_i_ == i_ + 1 ? pos_last_begin_ : SkipToPositions();
-  const uint32_t k = FreqAt(0, i_) + FreqAt(1, i_);
-  pos_buf_.resize(k);
+  const absl::Span<const uint32_t> deltas = CurrentDeltas();
+  pos_buf_.resize(deltas.size());
   uint32_t position = 0;
-  for (uint32_t j = 0; j < k; ++j) {
-    uint64_t delta;
-    p = GetVarint(p, &delta);
-    position += static_cast<uint32_t>(delta);
+  for (size_t j = 0; j < deltas.size(); ++j) {
+    position += deltas[j];
     pos_buf_[j] = position;
   }
-  pos_at_ = p;
-  pos_i_ = i_ + 1;
   pos_cached_ = i_;
   return pos_buf_;
 }

@@ -3,8 +3,8 @@
 // The compressed posting list format of a Segment (docs/posting-format.md):
 // postings in blocks of kBlockSize, doc-id gaps and the three per-field
 // frequencies bit-packed per block (each with its own bit width), positions
-// in a separate stream as variable-byte deltas, and for lists longer than one
-// block a skip entry per block (its last doc, where it starts, and the
+// in a separate stream, bit-packed per block too, and for lists longer than
+// one block a skip entry per block (its last doc, where it starts, and the
 // per-field maximum frequency and minimum field length its documents have,
 // and its largest body + lead share of BM25F at the segment's ImpactBasis,
 // which bound the block's BM25F score: block-max pruning).
@@ -19,8 +19,11 @@
 //   then the blocks: 4 bit widths (gap, title, body, lead), then the packed
 //   gaps (doc - previous doc - 1; the first doc of a list counts from the
 //   segment base), then the three packed frequency arrays.
-// Positions of a posting: freq(title) + freq(body) varints, the first
-// absolute, the others as increases.
+// Positions of a block, in the positions stream: one bit width, then its
+// postings' freq(title) + freq(body) position deltas packed at that width
+// (per posting the first position absolute, the others as increases; the
+// block's frequencies tell where each posting's start). A block whose
+// postings have no position has only the width byte (0).
 #ifndef KHABAR_QUERY_SERVICE_INDEX_POSTING_CODEC_H_
 #define KHABAR_QUERY_SERVICE_INDEX_POSTING_CODEC_H_
 
@@ -81,7 +84,7 @@ struct ImpactBasis {
 struct BlockSkip {
   DocId last_doc;
   uint32_t bytes;      // block start, from the end of the list's skip records
-  uint32_t positions;  // first position byte, from the list's positions offset
+  uint32_t positions;  // its positions' first byte, from the list's positions offset
   BlockBound bound;
   // The block's largest body + lead share of the BM25F pseudo-frequency, at
   // the segment's ImpactBasis (rounded up): one posting's body and lead
@@ -224,11 +227,12 @@ class PostingListWriter {
   // are the document's field lengths (for the block bounds).
   void Add(DocId doc, const std::array<uint32_t, kNumFields>& freq,
            absl::Span<const uint32_t> positions, const std::array<uint32_t, kNumFields>& lengths);
-  // Add() with the positions already encoded (ListCursor::position_bytes):
-  // merges copy them instead of decoding and encoding again.
-  void AddEncoded(DocId doc, const std::array<uint32_t, kNumFields>& freq,
-                  absl::Span<const uint8_t> position_bytes,
-                  const std::array<uint32_t, kNumFields>& lengths);
+  // Add() with the positions as stored (ListCursor::position_deltas: the
+  // first absolute, then increases): merges copy them without summing and
+  // differencing again.
+  void AddDeltas(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+                 absl::Span<const uint32_t> position_deltas,
+                 const std::array<uint32_t, kNumFields>& lengths);
   size_t size() const { return docs_.size(); }
   // Writes the pending list (REQUIRES size() > 0); returns its offset in
   // the postings stream and starts a new list.
@@ -239,9 +243,12 @@ class PostingListWriter {
   // more than one block have skip records: the norms of the rare terms'
   // scattered documents are never read).
   float BlockImpact(uint32_t begin, uint32_t n) const;
-  // The doc, its frequencies and the block bound; positions are the caller's.
+  // The doc, its frequencies and the block bound; positions are the caller's
+  // (appended to block_deltas_ after this).
   void AddPosting(DocId doc, const std::array<uint32_t, kNumFields>& freq,
                   const std::array<uint32_t, kNumFields>& lengths);
+  // Packs the pending block's position deltas into the positions stream.
+  void FlushPositions();
   std::vector<uint8_t>* postings_;
   std::vector<uint8_t>* positions_;
   absl::Span<const ImpactNorms> norms_;
@@ -252,6 +259,7 @@ class PostingListWriter {
   std::array<std::vector<uint32_t>, kNumFields> freqs_;
   std::vector<BlockBound> bounds_;
   std::vector<uint32_t> block_positions_;  // per block, from positions_start_
+  std::vector<uint32_t> block_deltas_;     // the pending block's positions
   std::vector<uint8_t> block_bytes_;
   std::vector<BlockSkip> skips_;
 };
@@ -280,8 +288,9 @@ class ListCursor {
   // Positions of the current posting; valid until the cursor moves.
   absl::Span<const uint32_t> positions() const;
   // The current posting's positions as stored (freq(title) + freq(body)
-  // varints, the first absolute): valid while the list's segment is.
-  absl::Span<const uint8_t> position_bytes() const;
+  // values, the first absolute, the others as increases); valid until the
+  // cursor moves to another block.
+  absl::Span<const uint32_t> position_deltas() const;
 
   // The current block's last doc (REQUIRE doc() != kNoMoreDocs).
   DocId block_last_doc() const { return block_last_; }
@@ -327,15 +336,14 @@ class ListCursor {
   uint8_t widths_[4] = {0, 0, 0, 0};
   const uint8_t* freq_data_[kNumFields] = {nullptr, nullptr, nullptr};
   uint32_t docs_[kBlockSize];
-  // Where the current posting's positions start: skips the varints of the
-  // postings passed since the last call.
-  const uint8_t* SkipToPositions() const;
-  // Lazily decoded positions: pos_at_ is where posting pos_i_'s positions
-  // start; pos_buf_ holds those of posting pos_cached_ (or none).
-  mutable const uint8_t* pos_at_ = nullptr;
+  // The current posting's deltas in pos_deltas_ (the block's, unpacked on
+  // the first call in the block): pos_off_ is where posting pos_i_'s start.
+  absl::Span<const uint32_t> CurrentDeltas() const;
+  mutable bool pos_loaded_ = false;
   mutable uint32_t pos_i_ = 0;
-  mutable uint32_t pos_cached_ = UINT32_MAX;
-  mutable const uint8_t* pos_last_begin_ = nullptr;  // where posting pos_i_ - 1's start
+  mutable uint32_t pos_off_ = 0;
+  mutable uint32_t pos_cached_ = UINT32_MAX;  // the posting pos_buf_ holds
+  mutable std::vector<uint32_t> pos_deltas_;
   mutable std::vector<uint32_t> pos_buf_;
 };
 

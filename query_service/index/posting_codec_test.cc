@@ -80,9 +80,9 @@ TEST_P(PostingCodecTest, RoundTripsDocsFreqsAndPositions) {
   }
 }
 
-// What merges do: copy each kept posting's encoded positions into a new list,
-// dropping some postings, and read the copy back.
-TEST_P(PostingCodecTest, CopiesEncodedPositionsIntoANewList) {
+// What merges do: copy each kept posting's stored position deltas into a new
+// list, dropping some postings, and read the copy back.
+TEST_P(PostingCodecTest, CopiesStoredPositionsIntoANewList) {
   std::mt19937 rng(GetParam() + 7);
   const std::vector<Posting> list = RandomList(rng, 0, GetParam(), 50, 70000);
   const Encoded e = Encode(list, 0);
@@ -92,12 +92,16 @@ TEST_P(PostingCodecTest, CopiesEncodedPositionsIntoANewList) {
   ListCursor c(e.list);
   for (size_t i = 0; i < list.size(); ++i, c.Next()) {
     if (i % 3 == 1) continue;  // a deleted document: its positions are passed over
-    // Asking for the bytes first must not spoil the decoded positions.
-    const absl::Span<const uint8_t> bytes = c.position_bytes();
+    // Asking for the deltas first must not spoil the decoded positions, nor
+    // the positions the deltas.
+    if (i % 4 == 0) {
+      ASSERT_THAT(c.positions(), ::testing::ElementsAreArray(list[i].positions)) << i;
+    }
+    const absl::Span<const uint32_t> deltas = c.position_deltas();
     if (i % 2 == 0) {
       ASSERT_THAT(c.positions(), ::testing::ElementsAreArray(list[i].positions)) << i;
     }
-    w.AddEncoded(c.doc(), {c.freq(0), c.freq(1), c.freq(2)}, bytes, list[i].lengths);
+    w.AddDeltas(c.doc(), {c.freq(0), c.freq(1), c.freq(2)}, deltas, list[i].lengths);
     kept.push_back(list[i]);
   }
   copy.offset = w.Finish(0);
@@ -112,6 +116,31 @@ TEST_P(PostingCodecTest, CopiesEncodedPositionsIntoANewList) {
     k.Next();
   }
   EXPECT_EQ(k.doc(), kNoMoreDocs);
+}
+
+// A block's positions are packed at the width of its largest delta: 300
+// postings at positions {5, 9} (deltas 5 and 4: 3 bits) take a width byte and
+// 256 * 3 bits for each full block, and the last block's one large position
+// widens only that block.
+TEST(PostingCodecLayoutTest, PacksABlocksPositionsAtItsWidestDelta) {
+  std::vector<Posting> list;
+  for (DocId d = 0; d < 300; ++d) list.push_back({d, {0, 2, 0}, {5, 9}, {3, 50, 10}});
+  list.back().positions = {5, 0xFFFFFFFF};  // a delta of 32 bits
+  list.push_back({300, {1, 0, 0}, {0}, {3, 50, 10}});  // a title-only posting
+  const Encoded e = Encode(list, 0);
+  const size_t full = 1 + PackedBytes(2 * kBlockSize, 3);
+  const size_t last = 1 + PackedBytes(2 * 44 + 1, 32);
+  EXPECT_EQ(e.positions.size(), 2 * full + last + kStreamPadding);
+  ListCursor c(e.list);
+  for (const Posting& p : list) {
+    ASSERT_EQ(c.doc(), p.doc);
+    ASSERT_THAT(c.positions(), ::testing::ElementsAreArray(p.positions)) << p.doc;
+    c.Next();
+  }
+  // A block without positions is its width byte alone.
+  const Encoded none = Encode({{4, {0, 0, 1}, {}, {3, 50, 10}}}, 0);
+  EXPECT_EQ(none.positions.size(), 1 + kStreamPadding);
+  EXPECT_TRUE(ListCursor(none.list).positions().empty());
 }
 
 TEST_P(PostingCodecTest, AdvanceFindsTheFirstDocAtOrAfterTheTarget) {
