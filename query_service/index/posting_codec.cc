@@ -290,29 +290,43 @@ void ListCursor::Advance(DocId target) {
   doc_ = docs_[i_];  // i_ < n_: the block's last doc is >= target
 }
 
-absl::Span<const uint32_t> ListCursor::CurrentDeltas() const {
+uint32_t ListCursor::PositionOffset() const {
+  for (; pos_i_ < i_; ++pos_i_) pos_off_ += FreqAt(0, pos_i_) + FreqAt(1, pos_i_);
+  return pos_off_;
+}
+
+absl::Span<const uint32_t> ListCursor::position_deltas() const {
   if (!pos_loaded_) {
-    // The block's value count is the sum of its title and body frequencies.
+    // The whole block's: its value count is the sum of its title and body
+    // frequencies.
     uint32_t n = 0;
     for (uint32_t i = 0; i < n_; ++i) n += FreqAt(0, i) + FreqAt(1, i);
     pos_deltas_.resize(n);
     UnpackBits(block_positions_ + 1, n, block_positions_[0], pos_deltas_.data());
     pos_loaded_ = true;
   }
-  for (; pos_i_ < i_; ++pos_i_) pos_off_ += FreqAt(0, pos_i_) + FreqAt(1, pos_i_);
-  return absl::Span<const uint32_t>(pos_deltas_.data() + pos_off_, FreqAt(0, i_) + FreqAt(1, i_));
+  return absl::Span<const uint32_t>(pos_deltas_.data() + PositionOffset(), FreqAt(0, i_) + FreqAt(1, i_));
 }
-
-absl::Span<const uint32_t> ListCursor::position_deltas() const { return CurrentDeltas(); }
 
 absl::Span<const uint32_t> ListCursor::positions() const {
   if (pos_cached_ == i_) return pos_buf_;
-  const absl::Span<const uint32_t> deltas = CurrentDeltas();
-  pos_buf_.resize(deltas.size());
+  const uint32_t k = FreqAt(0, i_) + FreqAt(1, i_);
+  pos_buf_.resize(k);
   uint32_t position = 0;
-  for (size_t j = 0; j < deltas.size(); ++j) {
-    position += deltas[j];
-    pos_buf_[j] = position;
+  if (pos_loaded_) {
+    const absl::Span<const uint32_t> deltas = position_deltas();
+    for (uint32_t j = 0; j < k; ++j) pos_buf_[j] = position += deltas[j];
+  } else {
+    // A posting's few values straight from the packed block (a query asks
+    // for the positions of a candidate here and there, not the block's).
+    const uint32_t width = block_positions_[0];
+    const uint64_t mask = (uint64_t{1} << width) - 1;
+    uint64_t bit = uint64_t{PositionOffset()} * width;
+    for (uint32_t j = 0; j < k; ++j, bit += width) {
+      uint64_t word;
+      std::memcpy(&word, block_positions_ + 1 + (bit >> 3), sizeof(word));
+      pos_buf_[j] = position += static_cast<uint32_t>((word >> (bit & 7)) & mask);
+    }
   }
   pos_cached_ = i_;
   return pos_buf_;

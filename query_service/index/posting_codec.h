@@ -336,9 +336,10 @@ class ListCursor {
   uint8_t widths_[4] = {0, 0, 0, 0};
   const uint8_t* freq_data_[kNumFields] = {nullptr, nullptr, nullptr};
   uint32_t docs_[kBlockSize];
-  // The current posting's deltas in pos_deltas_ (the block's, unpacked on
-  // the first call in the block): pos_off_ is where posting pos_i_'s start.
-  absl::Span<const uint32_t> CurrentDeltas() const;
+  // Where the current posting's values start among its block's: pos_off_
+  // is where posting pos_i_'s start, moved forward over the frequencies.
+  uint32_t PositionOffset() const;
+  // pos_deltas_ holds the block's values once position_deltas() unpacked them.
   mutable bool pos_loaded_ = false;
   mutable uint32_t pos_i_ = 0;
   mutable uint32_t pos_off_ = 0;
