@@ -8,6 +8,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "common/base/parallel.h"
+#include "common/base/status_macros.h"
 
 namespace khabar::index {
 namespace {
@@ -43,7 +44,7 @@ void Segment::AddTerm(absl::string_view term, uint64_t offset) {
 uint32_t Segment::ListSize(uint32_t t) const {
   uint64_t count;
   GetVarint(postings.data() + term_postings[t], &count);
-  return static_cast<uint32_t>(count);
+  return static_cast<uint32_t>(count >> 1);  // count * 2 + selection (posting_codec.h)
 }
 
 std::optional<uint32_t> Segment::FindTerm(absl::string_view term) const {
@@ -119,8 +120,16 @@ void SegmentBuilder::AddDocument(std::shared_ptr<const Document> doc, const Fiel
   stored_.push_back(std::move(doc));
   lengths_.push_back(lengths);
   if (terms == nullptr) return;
+  const uint32_t* positions = terms->positions.data();
   for (const DocumentTerms::Term& t : terms->terms) {
-    records_.push_back({Intern(t.key, t.hash), id, t.freq, terms->positions.data() + t.pos_begin});
+    int32_t within = Record::kStem;
+    if (t.stem != DocumentTerms::Term::kNone) {
+      const DocumentTerms::Term& stem = terms->terms[t.stem];
+      within = t.freq[0] + t.freq[1] == stem.freq[0] + stem.freq[1]
+                   ? Record::kAll
+                   : static_cast<int32_t>(int64_t{stem.pos_begin} - t.pos_begin);
+    }
+    records_.push_back({Intern(t.key, t.hash), id, t.freq, within, positions + t.pos_begin});
   }
 }
 
@@ -199,9 +208,14 @@ std::shared_ptr<const Segment> SegmentBuilder::Build() {
   for (uint32_t t = 0; t < n_terms; ++t) {
     for (uint32_t k = begin[t]; k < begin[t + 1]; ++k) {
       const Record& r = sorted[k];
-      writer.Add(r.doc, r.freq,
-                 absl::Span<const uint32_t>(r.positions, size_t{r.freq[0]} + r.freq[1]),
-                 lengths_[r.doc - base_]);
+      const absl::Span<const uint32_t> positions(r.positions, size_t{r.freq[0]} + r.freq[1]);
+      if (r.within != Record::kStem) {
+        writer.AddSelection(r.doc, r.freq, positions,
+                            r.within == Record::kAll ? nullptr : r.positions + r.within,
+                            lengths_[r.doc - base_]);
+      } else {
+        writer.Add(r.doc, r.freq, positions, lengths_[r.doc - base_]);
+      }
     }
     seg->AddTerm(key(order[t].second), writer.Finish(base_));
   }
@@ -219,9 +233,18 @@ std::shared_ptr<const Segment> SegmentBuilder::Build() {
 
 PostingsRef IndexSnapshot::Postings(absl::string_view term) const {
   PostingsRef ref;
+  // An exact key's positions are read through its stem's list (posting_codec.h,
+  // selection lists), found once a segment has the key.
+  std::optional<std::string> stem;
   for (size_t i = 0; i < segments_.size(); ++i) {
     if (std::optional<PostingList> pl = segments_[i]->Find(term); pl && pl->count > 0) {
       pl->all_live = segment_deleted_[i] == 0;
+      if (pl->selection) {
+        if (!stem) stem.emplace(analyzer_->StemOfTerm(term.substr(1)));
+        const std::optional<uint32_t> t = segments_[i]->FindTerm(*stem);
+        KHABAR_CHECK(t.has_value());  // a segment with an exact key has its stem
+        pl->stem = segments_[i]->postings.data() + segments_[i]->term_postings[*t];
+      }
       ref.lists.push_back(*pl);
     }
   }
@@ -406,6 +429,7 @@ void MergeTermRange(const MergeContext& m, std::vector<uint32_t> next,
                     const std::vector<uint32_t>& last, Segment* out) {
   const auto& segments = m.segments;
   PostingListWriter writer(&out->postings, &out->positions, m.norms, m.base);
+  ListCursor c;  // reused: its buffers stay allocated
   std::vector<size_t> with_term;
   for (uint32_t terms = 0;; ++terms) {
     if (m.cancel != nullptr && terms % 1024 == 0 && m.cancel->load(std::memory_order_relaxed)) return;
@@ -422,11 +446,11 @@ void MergeTermRange(const MergeContext& m, std::vector<uint32_t> next,
     }
     for (size_t k : with_term) {
       const bool check = m.segment_has_deletions[k];
-      for (ListCursor c(segments[k]->List(next[k])); c.doc() != kNoMoreDocs; c.Next()) {
+      for (c.Reset(segments[k]->List(next[k])); c.doc() != kNoMoreDocs; c.Next()) {
         const DocId d = c.doc();
         if (check && m.gone[d - m.base]) continue;
-        writer.AddDeltas(d, {c.freq(0), c.freq(1), c.freq(2)}, c.position_deltas(),
-                         m.length[d - m.base]);
+        writer.AddStored(d, {c.freq(0), c.freq(1), c.freq(2)}, c.list().selection,
+                         c.position_deltas(), m.length[d - m.base]);
       }
     }
     if (writer.size() > 0) {  // else every document with the term was deleted

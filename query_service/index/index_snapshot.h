@@ -227,6 +227,10 @@ struct DocumentTerms {
     uint64_t hash = 0;  // TermHash(key)
     std::array<uint32_t, kNumFields> freq{};
     uint32_t pos_begin = 0;  // freq[title] + freq[body] increasing positions from here
+    // An exact key's stem: its number in `terms` (the exact key's positions
+    // are some of the stem's; the segment stores which). kNone for a stem.
+    static constexpr uint32_t kNone = UINT32_MAX;
+    uint32_t stem = kNone;
   };
   std::vector<Term> terms;
   std::vector<uint32_t> positions;
@@ -260,6 +264,11 @@ class SegmentBuilder {
     uint32_t term;
     DocId doc;
     std::array<uint32_t, kNumFields> freq;
+    // An exact key's: where its stem's positions in the document start, from
+    // `positions`; kAll when they are all its own, kStem for a stem. (32
+    // bytes a record: millions are sorted per batch.)
+    static constexpr int32_t kAll = INT32_MIN, kStem = INT32_MAX;
+    int32_t within;
     const uint32_t* positions;  // freq[title] + freq[body] of them
   };
   DocId base_;

@@ -124,6 +124,7 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
         const auto [stem, new_stem] = by_stem.try_emplace(t.stem);
         if (new_stem) stem->second = new_term("", t.stem);
         it->second = {new_term(absl::string_view(&kExactMarker, 1), t.term), stem->second};
+        terms[it->second.first].stem = stem->second;
       }
       const auto [exact, stem] = it->second;
       count(stem, t.position, in_lead);

@@ -100,8 +100,10 @@ PostingList OpenList(DocId base, const uint8_t* at, const uint8_t* positions_str
   uint64_t count, positions;
   at = GetVarint(at, &count);
   at = GetVarint(at, &positions);
-  pl.count = static_cast<uint32_t>(count);
+  pl.count = static_cast<uint32_t>(count >> 1);
+  pl.selection = (count & 1) != 0;
   pl.positions = positions_stream + positions;
+  pl.positions_stream = positions_stream;
   if (pl.count > kBlockSize) {
     pl.skips = at;
     at += size_t{pl.block_count()} * sizeof(BlockSkip);
@@ -149,20 +151,57 @@ void PostingListWriter::Add(DocId doc, const std::array<uint32_t, kNumFields>& f
   }
 }
 
-void PostingListWriter::AddDeltas(DocId doc, const std::array<uint32_t, kNumFields>& freq,
-                                  absl::Span<const uint32_t> position_deltas,
-                                  const std::array<uint32_t, kNumFields>& lengths) {
-  assert(position_deltas.size() == size_t{freq[0]} + freq[1]);
+void PostingListWriter::AddSelection(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+                                     absl::Span<const uint32_t> positions, const uint32_t* within,
+                                     const std::array<uint32_t, kNumFields>& lengths) {
+  assert(positions.size() == size_t{freq[0]} + freq[1]);
+  assert(!positions.empty());
+  assert(docs_.empty() || selection_);
+  selection_ = true;
   AddPosting(doc, freq, lengths);
-  block_deltas_.insert(block_deltas_.end(), position_deltas.begin(), position_deltas.end());
+  if (within == nullptr) return;  // all of the stem's
+  const uint32_t i = static_cast<uint32_t>((docs_.size() - 1) % kBlockSize);
+  block_selects_[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+  // Both increasing: one pass finds each position's index in `within`.
+  uint32_t j = 0, previous = 0;
+  for (uint32_t p : positions) {
+    while (within[j] < p) ++j;
+    assert(within[j] == p);
+    block_deltas_.push_back(j - previous);
+    previous = j;
+  }
+}
+
+void PostingListWriter::AddStored(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+                                  bool selection, absl::Span<const uint32_t> stored,
+                                  const std::array<uint32_t, kNumFields>& lengths) {
+  assert(stored.size() == (selection && stored.empty() ? 0 : size_t{freq[0]} + freq[1]));
+  assert(docs_.empty() || selection_ == selection);
+  selection_ = selection;
+  AddPosting(doc, freq, lengths);
+  if (selection && !stored.empty()) {
+    const uint32_t i = static_cast<uint32_t>((docs_.size() - 1) % kBlockSize);
+    block_selects_[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+  }
+  block_deltas_.insert(block_deltas_.end(), stored.begin(), stored.end());
 }
 
 void PostingListWriter::FlushPositions() {
   const uint32_t n = static_cast<uint32_t>(block_deltas_.size());
   const uint32_t width = BitWidth(MaxOf(block_deltas_.data(), n));
-  positions_->push_back(static_cast<uint8_t>(width));
+  if (!selection_) {
+    positions_->push_back(static_cast<uint8_t>(width));
+  } else if (n == 0) {
+    positions_->push_back(0);  // every posting has all its stem's occurrences
+  } else {
+    positions_->push_back(static_cast<uint8_t>(width | 0x80));
+    const uint32_t postings = static_cast<uint32_t>((docs_.size() - 1) % kBlockSize + 1);
+    positions_->insert(positions_->end(), block_selects_.begin(),
+                       block_selects_.begin() + (postings + 7) / 8);
+  }
   PackBits(block_deltas_.data(), n, width, positions_);
   block_deltas_.clear();
+  block_selects_.fill(0);
 }
 
 float PostingListWriter::BlockImpact(uint32_t begin, uint32_t n) const {
@@ -218,7 +257,7 @@ uint64_t PostingListWriter::Finish(DocId base) {
     }
   }
   const uint64_t offset = postings_->size();
-  PutVarint(count, postings_);
+  PutVarint(uint64_t{count} * 2 + (selection_ ? 1 : 0), postings_);
   PutVarint(positions_start_, postings_);
   if (blocks > 1) {
     const size_t at = postings_->size();
@@ -227,6 +266,7 @@ uint64_t PostingListWriter::Finish(DocId base) {
   }
   postings_->insert(postings_->end(), block_bytes_.begin(), block_bytes_.end());
   started_ = false;
+  selection_ = false;
   docs_.clear();
   for (auto& f : freqs_) f.clear();
   bounds_.clear();
@@ -236,6 +276,7 @@ uint64_t PostingListWriter::Finish(DocId base) {
 
 void ListCursor::Reset(const PostingList& list) {
   list_ = list;
+  stem_.open = false;
   block_ = n_ = i_ = 0;
   doc_ = block_last_ = kNoMoreDocs;
   if (list_.count > 0) LoadBlock(0);
@@ -273,7 +314,7 @@ void ListCursor::LoadBlock(uint32_t b) {
     freq_data_[f] = p;
     p += PackedBytes(n_, widths_[f + 1]);
   }
-  pos_loaded_ = false;
+  pos_loaded_ = pos_header_ = false;
   pos_i_ = pos_off_ = 0;
   pos_cached_ = UINT32_MAX;
 }
@@ -290,26 +331,73 @@ void ListCursor::Advance(DocId target) {
   doc_ = docs_[i_];  // i_ < n_: the block's last doc is >= target
 }
 
+void ListCursor::LoadPositionsHeader() const {
+  const uint8_t header = block_positions_[0];
+  pos_width_ = header & 0x3F;
+  pos_bitmap_ = nullptr;
+  pos_values_ = block_positions_ + 1;
+  if (header & 0x80) {
+    pos_bitmap_ = pos_values_;
+    pos_values_ += (n_ + 7) / 8;
+  }
+  pos_header_ = true;
+}
+
 uint32_t ListCursor::PositionOffset() const {
-  for (; pos_i_ < i_; ++pos_i_) pos_off_ += FreqAt(0, pos_i_) + FreqAt(1, pos_i_);
+  if (!pos_header_) LoadPositionsHeader();
+  for (; pos_i_ < i_; ++pos_i_) pos_off_ += StoredCount(pos_i_);
   return pos_off_;
 }
 
 absl::Span<const uint32_t> ListCursor::position_deltas() const {
   if (!pos_loaded_) {
-    // The whole block's: its value count is the sum of its title and body
-    // frequencies.
+    if (!pos_header_) LoadPositionsHeader();
     uint32_t n = 0;
-    for (uint32_t i = 0; i < n_; ++i) n += FreqAt(0, i) + FreqAt(1, i);
-    pos_deltas_.resize(n);
-    UnpackBits(block_positions_ + 1, n, block_positions_[0], pos_deltas_.data());
+    for (uint32_t i = 0; i < n_; ++i) n += StoredCount(i);
+    if (pos_deltas_.size() < n) pos_deltas_.resize(n);
+    if (n > 0) UnpackBits(pos_values_, n, pos_width_, pos_deltas_.data());
     pos_loaded_ = true;
   }
-  return absl::Span<const uint32_t>(pos_deltas_.data() + PositionOffset(), FreqAt(0, i_) + FreqAt(1, i_));
+  const uint32_t at = PositionOffset();
+  return absl::Span<const uint32_t>(pos_deltas_.data() + at, StoredCount(i_));
+}
+
+void ListCursor::SelectPositions() const {
+  assert(list_.stem != nullptr);  // opened through IndexSnapshot::Postings
+  if (!stem_.open) {
+    if (stem_.cursor == nullptr) stem_.cursor = std::make_unique<ListCursor>();
+    stem_.cursor->Reset(OpenList(list_.base, list_.stem, list_.positions_stream));
+    stem_.open = true;
+  }
+  stem_.cursor->Advance(doc_);
+  assert(stem_.cursor->doc() == doc_);  // an exact form's documents are its stem's
+  const absl::Span<const uint32_t> within = stem_.cursor->positions();
+  const uint32_t at = PositionOffset();  // reads the block's header first
+  const uint32_t k = StoredCount(i_);
+  if (k == 0) {
+    pos_buf_.assign(within.begin(), within.end());
+    return;
+  }
+  pos_buf_.resize(k);
+  const uint64_t mask = (uint64_t{1} << pos_width_) - 1;
+  uint64_t bit = uint64_t{at} * pos_width_;
+  uint32_t j = 0;
+  for (uint32_t m = 0; m < k; ++m, bit += pos_width_) {
+    uint64_t word;
+    std::memcpy(&word, pos_values_ + (bit >> 3), sizeof(word));
+    j += static_cast<uint32_t>((word >> (bit & 7)) & mask);
+    assert(j < within.size());
+    pos_buf_[m] = within[j];
+  }
 }
 
 absl::Span<const uint32_t> ListCursor::positions() const {
   if (pos_cached_ == i_) return pos_buf_;
+  pos_cached_ = i_;
+  if (list_.selection) {
+    SelectPositions();
+    return pos_buf_;
+  }
   const uint32_t k = FreqAt(0, i_) + FreqAt(1, i_);
   pos_buf_.resize(k);
   uint32_t position = 0;
@@ -319,16 +407,14 @@ absl::Span<const uint32_t> ListCursor::positions() const {
   } else {
     // A posting's few values straight from the packed block (a query asks
     // for the positions of a candidate here and there, not the block's).
-    const uint32_t width = block_positions_[0];
-    const uint64_t mask = (uint64_t{1} << width) - 1;
-    uint64_t bit = uint64_t{PositionOffset()} * width;
-    for (uint32_t j = 0; j < k; ++j, bit += width) {
+    uint64_t bit = uint64_t{PositionOffset()} * pos_width_;  // reads the header first
+    const uint64_t mask = (uint64_t{1} << pos_width_) - 1;
+    for (uint32_t j = 0; j < k; ++j, bit += pos_width_) {
       uint64_t word;
-      std::memcpy(&word, block_positions_ + 1 + (bit >> 3), sizeof(word));
+      std::memcpy(&word, pos_values_ + (bit >> 3), sizeof(word));
       pos_buf_[j] = position += static_cast<uint32_t>((word >> (bit & 7)) & mask);
     }
   }
-  pos_cached_ = i_;
   return pos_buf_;
 }
 

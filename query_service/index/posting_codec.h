@@ -14,7 +14,8 @@
 //   for (ListCursor c(segment.List(t)); c.doc() != kNoMoreDocs; c.Next()) ...
 //
 // Layout of one list at `postings[offset]`:
-//   varint count, varint positions offset (into the positions stream),
+//   varint count * 2 + (1 for a selection list, below), varint positions
+//   offset (into the positions stream),
 //   if count > kBlockSize: ceil(count / kBlockSize) BlockSkip records,
 //   then the blocks: 4 bit widths (gap, title, body, lead), then the packed
 //   gaps (doc - previous doc - 1; the first doc of a list counts from the
@@ -24,6 +25,13 @@
 // (per posting the first position absolute, the others as increases; the
 // block's frequencies tell where each posting's start). A block whose
 // postings have no position has only the width byte (0).
+// A selection list (an exact form's: its occurrences are some of its stem's,
+// in the same segment) stores for each posting not positions but which of
+// the stem's occurrences in the document are its own: nothing when all of
+// them are (most postings), else their indices among the stem's positions
+// (the first absolute, the others as increases). Its block: a byte with the
+// width, plus 0x80 when some posting stores indices; then, if so, a bitmap
+// of the postings that do (bit i of byte i / 8), and their indices packed.
 #ifndef KHABAR_QUERY_SERVICE_INDEX_POSTING_CODEC_H_
 #define KHABAR_QUERY_SERVICE_INDEX_POSTING_CODEC_H_
 
@@ -34,6 +42,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -155,6 +164,13 @@ struct PostingList {
   // The basis of the skip records' impacts (the segment's; null when the
   // list was opened without its segment).
   const ImpactBasis* basis = nullptr;
+  // A selection list (see the layout above): its positions are read through
+  // its stem's list in the same segment, `stem` (the list header;
+  // IndexSnapshot::Postings sets it), whose positions are in
+  // `positions_stream` (as this list's).
+  bool selection = false;
+  const uint8_t* stem = nullptr;
+  const uint8_t* positions_stream = nullptr;
   uint32_t block_count() const { return (count + kBlockSize - 1) / kBlockSize; }
   BlockSkip skip(uint32_t b) const {
     BlockSkip s;
@@ -227,12 +243,18 @@ class PostingListWriter {
   // are the document's field lengths (for the block bounds).
   void Add(DocId doc, const std::array<uint32_t, kNumFields>& freq,
            absl::Span<const uint32_t> positions, const std::array<uint32_t, kNumFields>& lengths);
-  // Add() with the positions as stored (ListCursor::position_deltas: the
-  // first absolute, then increases): merges copy them without summing and
-  // differencing again.
-  void AddDeltas(DocId doc, const std::array<uint32_t, kNumFields>& freq,
-                 absl::Span<const uint32_t> position_deltas,
-                 const std::array<uint32_t, kNumFields>& lengths);
+  // Add() to a selection list (the layout above): `within` are the positions
+  // of the term's stem in the document, which hold `positions` in order;
+  // null when `positions` are all of them. A list is written by Add() or by
+  // AddSelection(), not both.
+  void AddSelection(DocId doc, const std::array<uint32_t, kNumFields>& freq,
+                    absl::Span<const uint32_t> positions, const uint32_t* within,
+                    const std::array<uint32_t, kNumFields>& lengths);
+  // Add() or AddSelection() with the values as stored (ListCursor::
+  // position_deltas of a list of the same kind, `selection`): merges copy
+  // them without decoding them.
+  void AddStored(DocId doc, const std::array<uint32_t, kNumFields>& freq, bool selection,
+                 absl::Span<const uint32_t> stored, const std::array<uint32_t, kNumFields>& lengths);
   size_t size() const { return docs_.size(); }
   // Writes the pending list (REQUIRES size() > 0); returns its offset in
   // the postings stream and starts a new list.
@@ -260,6 +282,8 @@ class PostingListWriter {
   std::vector<BlockBound> bounds_;
   std::vector<uint32_t> block_positions_;  // per block, from positions_start_
   std::vector<uint32_t> block_deltas_;     // the pending block's positions
+  bool selection_ = false;                 // the pending list is a selection list
+  std::array<uint8_t, kBlockSize / 8> block_selects_{};  // its block's postings that store indices
   std::vector<uint8_t> block_bytes_;
   std::vector<BlockSkip> skips_;
 };
@@ -288,8 +312,9 @@ class ListCursor {
   // Positions of the current posting; valid until the cursor moves.
   absl::Span<const uint32_t> positions() const;
   // The current posting's positions as stored (freq(title) + freq(body)
-  // values, the first absolute, the others as increases); valid until the
-  // cursor moves to another block.
+  // values, the first absolute, the others as increases; in a selection
+  // list its indices, none when it has all its stem's occurrences); valid
+  // until the cursor moves to another block.
   absl::Span<const uint32_t> position_deltas() const;
 
   // The current block's last doc (REQUIRE doc() != kNoMoreDocs).
@@ -336,10 +361,39 @@ class ListCursor {
   uint8_t widths_[4] = {0, 0, 0, 0};
   const uint8_t* freq_data_[kNumFields] = {nullptr, nullptr, nullptr};
   uint32_t docs_[kBlockSize];
+  // How many values posting i of the block stores.
+  uint32_t StoredCount(uint32_t i) const {
+    if (list_.selection && (pos_bitmap_ == nullptr || (pos_bitmap_[i >> 3] >> (i & 7) & 1) == 0)) {
+      return 0;
+    }
+    return FreqAt(0, i) + FreqAt(1, i);
+  }
+  // Reads the block's positions header (once per block).
+  void LoadPositionsHeader() const;
   // Where the current posting's values start among its block's: pos_off_
-  // is where posting pos_i_'s start, moved forward over the frequencies.
+  // is where posting pos_i_'s start, moved forward over the earlier ones.
   uint32_t PositionOffset() const;
+  // The current posting's positions in a selection list: its stem's (from
+  // stem_cursor_, on the same document), all or those it selects.
+  void SelectPositions() const;
   // pos_deltas_ holds the block's values once position_deltas() unpacked them.
+  mutable bool pos_header_ = false;
+  mutable uint32_t pos_width_ = 0;
+  mutable const uint8_t* pos_bitmap_ = nullptr;  // selection lists: who stores indices
+  mutable const uint8_t* pos_values_ = nullptr;
+  // Selection lists: a cursor on the stem's list, made and opened on first
+  // use. A copied cursor opens its own.
+  struct StemCursor {
+    std::unique_ptr<ListCursor> cursor;
+    bool open = false;
+    StemCursor() = default;
+    StemCursor(const StemCursor&) {}
+    StemCursor& operator=(const StemCursor&) {
+      open = false;
+      return *this;
+    }
+  };
+  mutable StemCursor stem_;
   mutable bool pos_loaded_ = false;
   mutable uint32_t pos_i_ = 0;
   mutable uint32_t pos_off_ = 0;

@@ -101,7 +101,7 @@ TEST_P(PostingCodecTest, CopiesStoredPositionsIntoANewList) {
     if (i % 2 == 0) {
       ASSERT_THAT(c.positions(), ::testing::ElementsAreArray(list[i].positions)) << i;
     }
-    w.AddDeltas(c.doc(), {c.freq(0), c.freq(1), c.freq(2)}, deltas, list[i].lengths);
+    w.AddStored(c.doc(), {c.freq(0), c.freq(1), c.freq(2)}, false, deltas, list[i].lengths);
     kept.push_back(list[i]);
   }
   copy.offset = w.Finish(0);
