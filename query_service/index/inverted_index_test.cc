@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -327,6 +328,71 @@ std::vector<std::string> AllPostings(const IndexSnapshot& s, bool live = false) 
     return true;
   });
   return out;
+}
+
+// The positions of doc `d` in `ref` (found false when absent).
+struct PostingCursorForTest {
+  bool found = false;
+  std::vector<uint32_t> positions;
+  PostingCursorForTest(const PostingsRef& ref, DocId d) {
+    for (const PostingList& list : ref.lists) {
+      ListCursor c(list);
+      c.Advance(d);
+      if (c.doc() != d) continue;
+      found = true;
+      positions.assign(c.positions().begin(), c.positions().end());
+    }
+  }
+};
+
+// An exact form's positions are stored as a selection of its stem's
+// (posting_codec.h): several forms of one stem in a document, across
+// segments, after merges and a deletion, read back as the positions the
+// analyzer gives each form (an oracle independent of the storage).
+TEST(ExactPositionsTest, AreEachFormsOwnAcrossSegmentsAndMerges) {
+  analysis::Analyzer analyzer;
+  InvertedIndex index{&analyzer, {}, {}, {.merge_factor = 3, .min_segment_docs = 1, .background = false}};
+  const std::vector<std::pair<std::string, std::string>> texts = {
+      {"الكتاب", "كتاب الكتاب وكتاب للكتاب كتاب"},
+      {"كتاب جديد", "الكتاب الجديد كتاب جديد والكتاب"},
+      {"المكتبة", "كتب الكتاب في المكتبة كتبا"},
+      {"الكتب", "كتاب"},
+  };
+  // Expected: per exact form, "doc: positions" lines.
+  std::map<std::string, std::vector<std::string>> want;
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < texts.size(); ++i) {
+      const std::string id = absl::StrCat(round, "-", i);
+      ASSERT_TRUE(index.Upsert(Doc(id, texts[i].first, {texts[i].second})).ok());
+    }
+    index.Publish();
+  }
+  ASSERT_TRUE(index.Delete("1-1"));
+  std::shared_ptr<const IndexSnapshot> s = index.Publish();
+  index.ForceMerge();
+  for (const std::shared_ptr<const IndexSnapshot>& snapshot : {s, index.snapshot()}) {
+    for (DocId d = 0; d < 12; ++d) {
+      if (!snapshot->is_live(d)) continue;
+      const Document* doc = snapshot->Find(absl::StrCat(d / 4, "-", d % 4));
+      ASSERT_NE(doc, nullptr);
+      std::map<std::string, std::vector<uint32_t>> forms;
+      uint32_t next = 0;
+      for (const analysis::Token& t : analyzer.Analyze(doc->title)) {
+        forms[t.term].push_back(t.position);
+        next = t.position + 1;
+      }
+      next += kFieldPositionGap;
+      for (const analysis::Token& t : analyzer.Analyze(doc->paragraphs[0])) {
+        forms[t.term].push_back(next + t.position);
+      }
+      for (const auto& [form, positions] : forms) {
+        PostingCursorForTest c(snapshot->Postings(ExactKey(form)), d);
+        ASSERT_TRUE(c.found) << form << " in " << d;
+        EXPECT_THAT(c.positions, ::testing::ElementsAreArray(positions)) << form << " in " << d;
+      }
+    }
+  }
+  EXPECT_EQ(index.snapshot()->segment_count(), 1u);
 }
 
 TEST(ParallelBuildTest, PartsBuiltOnThreadsHoldTheSamePostings) {

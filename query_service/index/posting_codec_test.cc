@@ -143,6 +143,105 @@ TEST(PostingCodecLayoutTest, PacksABlocksPositionsAtItsWidestDelta) {
   EXPECT_TRUE(ListCursor(none.list).positions().empty());
 }
 
+// A selection list (an exact form's) in the stream of its stem's list: each
+// posting some of the stem's positions (all of them for about half), read
+// back through the stem, read again after a merge-like copy that drops
+// postings (both lists copied as stored, the stem's first).
+TEST_P(PostingCodecTest, SelectionListsReadTheirPositionsThroughTheirStem) {
+  std::mt19937 rng(GetParam() + 13);
+  const std::vector<Posting> stem = RandomList(rng, 0, GetParam(), 50, 40);
+  std::vector<Posting> form;
+  for (const Posting& p : stem) {
+    if (rng() % 4 == 0) continue;  // a document without this form
+    Posting f = p;
+    if (rng() % 2 == 0 && p.positions.size() > 1) {
+      f.positions.clear();
+      for (uint32_t q : p.positions) {
+        if (rng() % 3 == 0) f.positions.push_back(q);
+      }
+      if (f.positions.empty()) f.positions.push_back(p.positions.back());
+      if (f.positions.size() == p.positions.size()) f.positions.pop_back();
+      // Which fields: as many title positions as the stem's come first.
+      const uint32_t title = static_cast<uint32_t>(std::count_if(
+          f.positions.begin(), f.positions.end(),
+          [&](uint32_t q) { return q < (p.freq[0] > 0 ? p.positions[p.freq[0] - 1] + 1 : 0); }));
+      f.freq = {title, static_cast<uint32_t>(f.positions.size()) - title, 0};
+    }
+    if (f.freq[0] + f.freq[1] == 0) continue;
+    form.push_back(std::move(f));
+  }
+  if (form.empty()) return;
+  auto write = [](const std::vector<Posting>& stem_list, const std::vector<Posting>& form_list,
+                  Encoded* e, PostingList* form_out) {
+    PostingListWriter w(&e->postings, &e->positions);
+    for (const Posting& p : stem_list) w.Add(p.doc, p.freq, p.positions, p.lengths);
+    const uint64_t stem_at = w.Finish(0);
+    size_t j = 0;
+    for (const Posting& f : form_list) {
+      while (stem_list[j].doc != f.doc) ++j;
+      const bool all = f.positions.size() == stem_list[j].positions.size();
+      w.AddSelection(f.doc, f.freq, f.positions, all ? nullptr : stem_list[j].positions.data(),
+                     f.lengths);
+    }
+    const uint64_t form_at = w.Finish(0);
+    e->postings.resize(e->postings.size() + kStreamPadding, 0);
+    e->positions.resize(e->positions.size() + kStreamPadding, 0);
+    *form_out = OpenList(0, e->postings.data() + form_at, e->positions.data());
+    EXPECT_TRUE(form_out->selection);
+    EXPECT_FALSE(OpenList(0, e->postings.data() + stem_at, e->positions.data()).selection);
+    form_out->stem = e->postings.data() + stem_at;
+  };
+  Encoded e;
+  PostingList list;
+  write(stem, form, &e, &list);
+  ListCursor c(list);
+  for (size_t i = 0; i < form.size(); ++i, c.Next()) {
+    ASSERT_EQ(c.doc(), form[i].doc);
+    if (i % 3 != 2) {
+      ASSERT_THAT(c.positions(), ::testing::ElementsAreArray(form[i].positions)) << i;
+    }
+  }
+  EXPECT_EQ(c.doc(), kNoMoreDocs);
+
+  // The copy: every fifth stem document dropped, and the form's with it.
+  Encoded copy;
+  PostingListWriter w(&copy.postings, &copy.positions);
+  std::vector<Posting> kept_stem, kept_form;
+  ListCursor s(OpenList(0, e.postings.data() + 0, e.positions.data()));
+  for (size_t i = 0; i < stem.size(); ++i, s.Next()) {
+    if (i % 5 == 3) continue;
+    w.AddStored(s.doc(), {s.freq(0), s.freq(1), s.freq(2)}, false, s.position_deltas(),
+                stem[i].lengths);
+    kept_stem.push_back(stem[i]);
+  }
+  const uint64_t stem_at = w.Finish(0);
+  ListCursor f(list);
+  for (const Posting& p : form) {
+    ASSERT_EQ(f.doc(), p.doc);
+    const size_t i = std::lower_bound(stem.begin(), stem.end(), p.doc,
+                                      [](const Posting& q, DocId d) { return q.doc < d; }) -
+                     stem.begin();
+    if (i % 5 != 3) {
+      w.AddStored(f.doc(), {f.freq(0), f.freq(1), f.freq(2)}, true, f.position_deltas(), p.lengths);
+      kept_form.push_back(p);
+    }
+    f.Next();
+  }
+  if (kept_form.empty()) return;
+  const uint64_t form_at = w.Finish(0);
+  copy.postings.resize(copy.postings.size() + kStreamPadding, 0);
+  copy.positions.resize(copy.positions.size() + kStreamPadding, 0);
+  PostingList copied = OpenList(0, copy.postings.data() + form_at, copy.positions.data());
+  ASSERT_TRUE(copied.selection);
+  copied.stem = copy.postings.data() + stem_at;
+  ListCursor k(copied);
+  for (const Posting& p : kept_form) {
+    k.Advance(p.doc);  // some by Advance, through the stem's cursor as well
+    ASSERT_EQ(k.doc(), p.doc);
+    ASSERT_THAT(k.positions(), ::testing::ElementsAreArray(p.positions)) << p.doc;
+  }
+}
+
 TEST_P(PostingCodecTest, AdvanceFindsTheFirstDocAtOrAfterTheTarget) {
   std::mt19937 rng(GetParam() + 7);
   const std::vector<Posting> list = RandomList(rng, 5, GetParam(), 9, 3);
