@@ -57,6 +57,12 @@ std::optional<uint32_t> Segment::FindTerm(absl::string_view term) const {
   }
 }
 
+PostingList Segment::StemList(absl::string_view stem) const {
+  const std::optional<uint32_t> t = FindTerm(stem);
+  KHABAR_CHECK(t.has_value());  // a segment with an exact key has its stem
+  return List(*t);
+}
+
 std::optional<PostingList> Segment::Find(absl::string_view term) const {
   const std::optional<uint32_t> t = FindTerm(term);
   if (!t) return std::nullopt;
@@ -122,6 +128,13 @@ void SegmentBuilder::AddDocument(std::shared_ptr<const Document> doc, const Fiel
   if (terms == nullptr) return;
   const uint32_t* positions = terms->positions.data();
   for (const DocumentTerms::Term& t : terms->terms) {
+    const uint32_t number = Intern(t.key, t.hash);
+    if (number == stem_range_.size()) {  // new
+      stem_range_.emplace_back(0, 0);
+      if (t.stem != DocumentTerms::Term::kNone) {
+        stem_range_.back() = {t.stem_begin, static_cast<uint32_t>(terms->terms[t.stem].key.size())};
+      }
+    }
     int32_t within = Record::kStem;
     if (t.stem != DocumentTerms::Term::kNone) {
       const DocumentTerms::Term& stem = terms->terms[t.stem];
@@ -129,7 +142,7 @@ void SegmentBuilder::AddDocument(std::shared_ptr<const Document> doc, const Fiel
                    ? Record::kAll
                    : static_cast<int32_t>(int64_t{stem.pos_begin} - t.pos_begin);
     }
-    records_.push_back({Intern(t.key, t.hash), id, t.freq, within, positions + t.pos_begin});
+    records_.push_back({number, id, t.freq, within, positions + t.pos_begin});
   }
 }
 
@@ -217,6 +230,8 @@ std::shared_ptr<const Segment> SegmentBuilder::Build() {
         writer.Add(r.doc, r.freq, positions, lengths_[r.doc - base_]);
       }
     }
+    const auto [stem_begin, stem_size] = stem_range_[order[t].second];
+    if (stem_size > 0) writer.SetStem(stem_begin, stem_size);
     seg->AddTerm(key(order[t].second), writer.Finish(base_));
   }
   seg->posting_count = static_cast<int64_t>(records_.size());
@@ -226,6 +241,7 @@ std::shared_ptr<const Segment> SegmentBuilder::Build() {
   key_start_.assign(1, 0);
   hashes_.clear();
   slots_.clear();
+  stem_range_.clear();
   records_.clear();
   lengths_.clear();
   return seg;
@@ -233,18 +249,9 @@ std::shared_ptr<const Segment> SegmentBuilder::Build() {
 
 PostingsRef IndexSnapshot::Postings(absl::string_view term) const {
   PostingsRef ref;
-  // An exact key's positions are read through its stem's list (posting_codec.h,
-  // selection lists), found once a segment has the key.
-  std::optional<std::string> stem;
   for (size_t i = 0; i < segments_.size(); ++i) {
     if (std::optional<PostingList> pl = segments_[i]->Find(term); pl && pl->count > 0) {
       pl->all_live = segment_deleted_[i] == 0;
-      if (pl->selection) {
-        if (!stem) stem.emplace(analyzer_->StemOfTerm(term.substr(1)));
-        const std::optional<uint32_t> t = segments_[i]->FindTerm(*stem);
-        KHABAR_CHECK(t.has_value());  // a segment with an exact key has its stem
-        pl->stem = segments_[i]->postings.data() + segments_[i]->term_postings[*t];
-      }
       ref.lists.push_back(*pl);
     }
   }
@@ -446,7 +453,9 @@ void MergeTermRange(const MergeContext& m, std::vector<uint32_t> next,
     }
     for (size_t k : with_term) {
       const bool check = m.segment_has_deletions[k];
-      for (c.Reset(segments[k]->List(next[k])); c.doc() != kNoMoreDocs; c.Next()) {
+      const PostingList list = segments[k]->List(next[k]);
+      if (list.selection) writer.SetStem(list.stem_begin, list.stem_size);
+      for (c.Reset(list); c.doc() != kNoMoreDocs; c.Next()) {
         const DocId d = c.doc();
         if (check && m.gone[d - m.base]) continue;
         writer.AddStored(d, {c.freq(0), c.freq(1), c.freq(2)}, c.list().selection,

@@ -162,7 +162,7 @@ struct MemoryBreakdown {
 // dictionary in a few flat arrays and every posting list compressed in one
 // byte stream (posting_codec.h, docs/posting-format.md). Built once (by
 // SegmentBuilder from a batch, or by MergeSegments), then only read.
-struct Segment {
+struct Segment : StemLists {
   DocId base = 0;
   DocId limit = 0;
   // Terms in byte order, back to back: term t is
@@ -196,8 +196,13 @@ struct Segment {
   PostingList List(uint32_t t) const {
     PostingList list = OpenList(base, postings.data() + term_postings[t], positions.data());
     list.basis = &impact_basis;
+    if (list.selection) {
+      list.stem = term(t).substr(1 + list.stem_begin, list.stem_size);
+      list.stem_lists = this;
+    }
     return list;
   }
+  PostingList StemList(absl::string_view stem) const override;
   // Postings in term t's list.
   uint32_t ListSize(uint32_t t) const;
   // The number of `term`, or nullopt.
@@ -228,9 +233,11 @@ struct DocumentTerms {
     std::array<uint32_t, kNumFields> freq{};
     uint32_t pos_begin = 0;  // freq[title] + freq[body] increasing positions from here
     // An exact key's stem: its number in `terms` (the exact key's positions
-    // are some of the stem's; the segment stores which). kNone for a stem.
+    // are some of the stem's; the segment stores which), kNone for a stem;
+    // and where it starts in the exact key's form.
     static constexpr uint32_t kNone = UINT32_MAX;
     uint32_t stem = kNone;
+    uint32_t stem_begin = 0;
   };
   std::vector<Term> terms;
   std::vector<uint32_t> positions;
@@ -283,6 +290,9 @@ class SegmentBuilder {
   std::vector<uint32_t> key_start_{0};
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> slots_;
+  // Per term number: for an exact key, where its stem starts in its form and
+  // the stem's size; {0, 0} for a stem.
+  std::vector<std::pair<uint32_t, uint32_t>> stem_range_;
   std::vector<Record> records_;
   std::vector<std::shared_ptr<const Document>> stored_;
   std::vector<FieldLengths> lengths_;

@@ -125,6 +125,8 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
         if (new_stem) stem->second = new_term("", t.stem);
         it->second = {new_term(absl::string_view(&kExactMarker, 1), t.term), stem->second};
         terms[it->second.first].stem = stem->second;
+        // The stem is a substring of the form (analyzer.h, TokenRef).
+        terms[it->second.first].stem_begin = static_cast<uint32_t>(t.stem.data() - t.term.data());
       }
       const auto [exact, stem] = it->second;
       count(stem, t.position, in_lead);

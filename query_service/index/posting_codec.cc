@@ -103,7 +103,13 @@ PostingList OpenList(DocId base, const uint8_t* at, const uint8_t* positions_str
   pl.count = static_cast<uint32_t>(count >> 1);
   pl.selection = (count & 1) != 0;
   pl.positions = positions_stream + positions;
-  pl.positions_stream = positions_stream;
+  if (pl.selection) {
+    uint64_t begin, size;
+    at = GetVarint(at, &begin);
+    at = GetVarint(at, &size);
+    pl.stem_begin = static_cast<uint32_t>(begin);
+    pl.stem_size = static_cast<uint32_t>(size);
+  }
   if (pl.count > kBlockSize) {
     pl.skips = at;
     at += size_t{pl.block_count()} * sizeof(BlockSkip);
@@ -259,6 +265,10 @@ uint64_t PostingListWriter::Finish(DocId base) {
   const uint64_t offset = postings_->size();
   PutVarint(uint64_t{count} * 2 + (selection_ ? 1 : 0), postings_);
   PutVarint(positions_start_, postings_);
+  if (selection_) {
+    PutVarint(stem_begin_, postings_);
+    PutVarint(stem_size_, postings_);
+  }
   if (blocks > 1) {
     const size_t at = postings_->size();
     postings_->resize(at + skips.size() * sizeof(BlockSkip));
@@ -267,6 +277,7 @@ uint64_t PostingListWriter::Finish(DocId base) {
   postings_->insert(postings_->end(), block_bytes_.begin(), block_bytes_.end());
   started_ = false;
   selection_ = false;
+  stem_begin_ = stem_size_ = 0;
   docs_.clear();
   for (auto& f : freqs_) f.clear();
   bounds_.clear();
@@ -363,10 +374,10 @@ absl::Span<const uint32_t> ListCursor::position_deltas() const {
 }
 
 void ListCursor::SelectPositions() const {
-  assert(list_.stem != nullptr);  // opened through IndexSnapshot::Postings
+  assert(list_.stem_lists != nullptr);  // opened by Segment::List
   if (!stem_.open) {
     if (stem_.cursor == nullptr) stem_.cursor = std::make_unique<ListCursor>();
-    stem_.cursor->Reset(OpenList(list_.base, list_.stem, list_.positions_stream));
+    stem_.cursor->Reset(list_.stem_lists->StemList(list_.stem));
     stem_.open = true;
   }
   stem_.cursor->Advance(doc_);

@@ -15,7 +15,8 @@
 //
 // Layout of one list at `postings[offset]`:
 //   varint count * 2 + (1 for a selection list, below), varint positions
-//   offset (into the positions stream),
+//   offset (into the positions stream), for a selection list two varints:
+//   where its stem starts in the exact key's form, and its size in bytes,
 //   if count > kBlockSize: ceil(count / kBlockSize) BlockSkip records,
 //   then the blocks: 4 bit widths (gap, title, body, lead), then the packed
 //   gaps (doc - previous doc - 1; the first doc of a list counts from the
@@ -45,6 +46,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace khabar::index {
@@ -150,6 +152,17 @@ inline const uint8_t* GetVarint(const uint8_t* p, uint64_t* v) {
   return p;
 }
 
+struct PostingList;
+// Where a selection list finds its stem's list: its segment (Segment).
+class StemLists {
+ public:
+  // The list of `stem` (REQUIRES: the segment has it).
+  virtual PostingList StemList(absl::string_view stem) const = 0;
+
+ protected:
+  ~StemLists() = default;
+};
+
 // One segment's postings of one term (a view into the segment's streams:
 // valid while the segment is). Read it with ListCursor.
 struct PostingList {
@@ -164,13 +177,15 @@ struct PostingList {
   // The basis of the skip records' impacts (the segment's; null when the
   // list was opened without its segment).
   const ImpactBasis* basis = nullptr;
-  // A selection list (see the layout above): its positions are read through
-  // its stem's list in the same segment, `stem` (the list header;
-  // IndexSnapshot::Postings sets it), whose positions are in
-  // `positions_stream` (as this list's).
+  // A selection list (see the layout above) reads its positions through its
+  // stem's list in the same segment: where the stem is in the exact key's
+  // form (from the header), and, set by Segment::List, the stem and the
+  // segment to find its list in.
   bool selection = false;
-  const uint8_t* stem = nullptr;
-  const uint8_t* positions_stream = nullptr;
+  uint32_t stem_begin = 0;
+  uint32_t stem_size = 0;
+  absl::string_view stem;
+  const StemLists* stem_lists = nullptr;
   uint32_t block_count() const { return (count + kBlockSize - 1) / kBlockSize; }
   BlockSkip skip(uint32_t b) const {
     BlockSkip s;
@@ -256,6 +271,12 @@ class PostingListWriter {
   void AddStored(DocId doc, const std::array<uint32_t, kNumFields>& freq, bool selection,
                  absl::Span<const uint32_t> stored, const std::array<uint32_t, kNumFields>& lengths);
   size_t size() const { return docs_.size(); }
+  // A selection list's stem: where it starts in the exact key's form, and
+  // its size (for its header; REQUIRES a selection list pending).
+  void SetStem(uint32_t begin, uint32_t size) {
+    stem_begin_ = begin;
+    stem_size_ = size;
+  }
   // Writes the pending list (REQUIRES size() > 0); returns its offset in
   // the postings stream and starts a new list.
   uint64_t Finish(DocId base);
@@ -283,6 +304,7 @@ class PostingListWriter {
   std::vector<uint32_t> block_positions_;  // per block, from positions_start_
   std::vector<uint32_t> block_deltas_;     // the pending block's positions
   bool selection_ = false;                 // the pending list is a selection list
+  uint32_t stem_begin_ = 0, stem_size_ = 0;  // and its stem (SetStem)
   std::array<uint8_t, kBlockSize / 8> block_selects_{};  // its block's postings that store indices
   std::vector<uint8_t> block_bytes_;
   std::vector<BlockSkip> skips_;

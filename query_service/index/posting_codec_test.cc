@@ -171,8 +171,17 @@ TEST_P(PostingCodecTest, SelectionListsReadTheirPositionsThroughTheirStem) {
     form.push_back(std::move(f));
   }
   if (form.empty()) return;
+  // The segment's part: the stem's list for any stem.
+  struct OneStem : StemLists {
+    PostingList list;
+    PostingList StemList(absl::string_view stem) const override {
+      EXPECT_EQ(stem, "stem");
+      return list;
+    }
+  };
+  OneStem stems, copied_stems;
   auto write = [](const std::vector<Posting>& stem_list, const std::vector<Posting>& form_list,
-                  Encoded* e, PostingList* form_out) {
+                  Encoded* e, PostingList* form_out, OneStem* stems) {
     PostingListWriter w(&e->postings, &e->positions);
     for (const Posting& p : stem_list) w.Add(p.doc, p.freq, p.positions, p.lengths);
     const uint64_t stem_at = w.Finish(0);
@@ -183,17 +192,22 @@ TEST_P(PostingCodecTest, SelectionListsReadTheirPositionsThroughTheirStem) {
       w.AddSelection(f.doc, f.freq, f.positions, all ? nullptr : stem_list[j].positions.data(),
                      f.lengths);
     }
+    w.SetStem(1, 4);
     const uint64_t form_at = w.Finish(0);
     e->postings.resize(e->postings.size() + kStreamPadding, 0);
     e->positions.resize(e->positions.size() + kStreamPadding, 0);
     *form_out = OpenList(0, e->postings.data() + form_at, e->positions.data());
     EXPECT_TRUE(form_out->selection);
-    EXPECT_FALSE(OpenList(0, e->postings.data() + stem_at, e->positions.data()).selection);
-    form_out->stem = e->postings.data() + stem_at;
+    EXPECT_EQ(form_out->stem_begin, 1u);
+    EXPECT_EQ(form_out->stem_size, 4u);
+    stems->list = OpenList(0, e->postings.data() + stem_at, e->positions.data());
+    EXPECT_FALSE(stems->list.selection);
+    form_out->stem = "stem";
+    form_out->stem_lists = stems;
   };
   Encoded e;
   PostingList list;
-  write(stem, form, &e, &list);
+  write(stem, form, &e, &list, &stems);
   ListCursor c(list);
   for (size_t i = 0; i < form.size(); ++i, c.Next()) {
     ASSERT_EQ(c.doc(), form[i].doc);
@@ -228,12 +242,16 @@ TEST_P(PostingCodecTest, SelectionListsReadTheirPositionsThroughTheirStem) {
     f.Next();
   }
   if (kept_form.empty()) return;
+  w.SetStem(list.stem_begin, list.stem_size);
   const uint64_t form_at = w.Finish(0);
   copy.postings.resize(copy.postings.size() + kStreamPadding, 0);
   copy.positions.resize(copy.positions.size() + kStreamPadding, 0);
   PostingList copied = OpenList(0, copy.postings.data() + form_at, copy.positions.data());
   ASSERT_TRUE(copied.selection);
-  copied.stem = copy.postings.data() + stem_at;
+  EXPECT_EQ(copied.stem_begin, 1u);
+  copied_stems.list = OpenList(0, copy.postings.data() + stem_at, copy.positions.data());
+  copied.stem = "stem";
+  copied.stem_lists = &copied_stems;
   ListCursor k(copied);
   for (const Posting& p : kept_form) {
     k.Advance(p.doc);  // some by Advance, through the stem's cursor as well
