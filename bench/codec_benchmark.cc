@@ -42,6 +42,7 @@ struct List {
     }
     const uint64_t at = w.Finish(0);
     postings.resize(postings.size() + kStreamPadding);
+    positions.resize(positions.size() + kStreamPadding);  // the 8-byte loads' padding
     list = OpenList(0, postings.data() + at, positions.data());
   }
 };

@@ -418,8 +418,9 @@ absl::Span<const uint32_t> ListCursor::positions() const {
   } else {
     // A posting's few values straight from the packed block (a query asks
     // for the positions of a candidate here and there, not the block's).
-    uint64_t bit = uint64_t{PositionOffset()} * pos_width_;  // reads the header first
+    const uint32_t at = PositionOffset();  // reads the block's header first
     const uint64_t mask = (uint64_t{1} << pos_width_) - 1;
+    uint64_t bit = uint64_t{at} * pos_width_;
     for (uint32_t j = 0; j < k; ++j, bit += pos_width_) {
       uint64_t word;
       std::memcpy(&word, pos_values_ + (bit >> 3), sizeof(word));
