@@ -17,6 +17,39 @@ template <size_t... W>
 constexpr std::array<UnpackFn, sizeof...(W)> UnpackTable(std::index_sequence<W...>) {
   return {&UnpackFixed<static_cast<uint32_t>(W)>...};
 }
+
+// Packs the first n values (n a multiple of 8) at W bits into zeroed `out`
+// (with 8 bytes to spare). Eight values are W whole bytes, so each group
+// starts an accumulator afresh, and with W a constant and the group
+// unrolled, where the accumulator fills is known at compile time.
+template <uint32_t W>
+void PackFixed(const uint32_t* values, uint32_t n, uint8_t* out) {
+  for (uint32_t i = 0; i < n; i += 8, out += W) {
+    uint64_t acc = 0;
+    uint32_t filled = 0;
+    uint8_t* p = out;
+#pragma GCC unroll 8
+    for (uint32_t j = 0; j < 8; ++j) {
+      const uint64_t v = values[i + j];
+      acc |= v << filled;
+      filled += W;
+      if (filled >= 64) {
+        std::memcpy(p, &acc, 8);
+        p += 8;
+        filled -= 64;
+        acc = filled == 0 ? 0 : v >> (W - filled);
+      }
+    }
+    // The group's last filled / 8 bytes, then zeros the next group overwrites.
+    std::memcpy(p, &acc, 8);
+  }
+}
+using PackFn = void (*)(const uint32_t*, uint32_t, uint8_t*);
+template <size_t... W>
+constexpr std::array<PackFn, sizeof...(W)> PackTable(std::index_sequence<W...>) {
+  return {&PackFixed<static_cast<uint32_t>(W)>...};
+}
+const std::array<PackFn, 33> kPackByWidth = PackTable(std::make_index_sequence<33>());
 }  // namespace
 const std::array<UnpackFn, 33> kUnpackByWidth = UnpackTable(std::make_index_sequence<33>());
 }  // namespace internal
@@ -40,10 +73,14 @@ void PackBits(const uint32_t* values, uint32_t n, uint32_t width, std::vector<ui
   const size_t bytes = PackedBytes(n, width);
   // Room for whole 8-byte stores; trimmed to `bytes` at the end.
   out->resize(start + bytes + 8);
-  uint8_t* p = out->data() + start;
+  assert(width <= 32);
+  // Whole groups of eight values by the width's own packer, then the rest.
+  const uint32_t full = n & ~uint32_t{7};
+  internal::kPackByWidth[width](values, full, out->data() + start);
+  uint8_t* p = out->data() + start + size_t{full} / 8 * width;
   uint64_t acc = 0;  // bits not yet stored, from bit 0
   uint32_t filled = 0;
-  for (uint32_t i = 0; i < n; ++i) {
+  for (uint32_t i = full; i < n; ++i) {
     const uint64_t v = values[i];
     acc |= v << filled;
     filled += width;
@@ -362,15 +399,18 @@ uint32_t ListCursor::PositionOffset() const {
 
 absl::Span<const uint32_t> ListCursor::position_deltas() const {
   if (!pos_loaded_) {
+    // The whole block's values, and where each posting's start (a merge
+    // reads them all, in order).
     if (!pos_header_) LoadPositionsHeader();
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < n_; ++i) n += StoredCount(i);
+    pos_starts_[0] = 0;
+    for (uint32_t i = 0; i < n_; ++i) pos_starts_[i + 1] = pos_starts_[i] + StoredCount(i);
+    const uint32_t n = pos_starts_[n_];
     if (pos_deltas_.size() < n) pos_deltas_.resize(n);
     if (n > 0) UnpackBits(pos_values_, n, pos_width_, pos_deltas_.data());
     pos_loaded_ = true;
   }
-  const uint32_t at = PositionOffset();
-  return absl::Span<const uint32_t>(pos_deltas_.data() + at, StoredCount(i_));
+  return absl::Span<const uint32_t>(pos_deltas_.data() + pos_starts_[i_],
+                                    pos_starts_[i_ + 1] - pos_starts_[i_]);
 }
 
 void ListCursor::SelectPositions() const {

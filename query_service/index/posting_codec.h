@@ -398,7 +398,9 @@ class ListCursor {
   // The current posting's positions in a selection list: its stem's (from
   // stem_cursor_, on the same document), all or those it selects.
   void SelectPositions() const;
-  // pos_deltas_ holds the block's values once position_deltas() unpacked them.
+  // pos_deltas_ holds the block's values once position_deltas() unpacked
+  // them, posting i's from pos_starts_[i] to pos_starts_[i + 1].
+  mutable uint32_t pos_starts_[kBlockSize + 1];
   mutable bool pos_header_ = false;
   mutable uint32_t pos_width_ = 0;
   mutable const uint8_t* pos_bitmap_ = nullptr;  // selection lists: who stores indices

@@ -393,19 +393,28 @@ void CheckBlockImpacts(uint32_t n, double b) {
 INSTANTIATE_TEST_SUITE_P(Sizes, PostingCodecTest,
                          ::testing::Values(1u, 2u, 127u, 128u, 129u, 256u, 1000u, 5000u));
 
+// Every width, and counts around the packers' groups of eight values
+// (PackFixed, then the rest one by one), appended after bytes that stay.
 TEST(PostingCodecTest, PacksEveryBitWidth) {
   for (uint32_t width = 0; width <= 32; ++width) {
-    std::vector<uint32_t> values(kBlockSize);
-    for (uint32_t i = 0; i < kBlockSize; ++i) {
-      values[i] = width == 0 ? 0 : static_cast<uint32_t>((uint64_t{0x9E3779B97F4A7C15} * (i + 1)) >> (64 - width));
+    for (uint32_t n : {0u, 1u, 7u, 8u, 9u, 15u, 16u, 17u, 127u, 128u, 131u}) {
+      std::vector<uint32_t> values(n);
+      for (uint32_t i = 0; i < n; ++i) {
+        values[i] = width == 0 ? 0
+                               : static_cast<uint32_t>((uint64_t{0x9E3779B97F4A7C15} * (i + 1)) >>
+                                                       (64 - width));
+      }
+      if (n > 0 && width > 0) values[n - 1] = static_cast<uint32_t>((uint64_t{1} << width) - 1);
+      std::vector<uint8_t> packed = {0xAB, 0xCD, 0xEF};
+      PackBits(values.data(), n, width, &packed);
+      ASSERT_EQ(packed.size(), 3 + PackedBytes(n, width)) << width << " " << n;
+      EXPECT_THAT(std::vector<uint8_t>(packed.begin(), packed.begin() + 3),
+                  ::testing::ElementsAre(0xAB, 0xCD, 0xEF));
+      packed.resize(packed.size() + kStreamPadding, 0);
+      std::vector<uint32_t> out(n, 1);
+      UnpackBits(packed.data() + 3, n, width, out.data());
+      EXPECT_EQ(out, values) << width << " " << n;
     }
-    std::vector<uint8_t> packed;
-    PackBits(values.data(), kBlockSize, width, &packed);
-    EXPECT_EQ(packed.size(), PackedBytes(kBlockSize, width));
-    packed.resize(packed.size() + kStreamPadding, 0);
-    std::vector<uint32_t> out(kBlockSize, 1);
-    UnpackBits(packed.data(), kBlockSize, width, out.data());
-    EXPECT_EQ(out, values) << width;
   }
 }
 
