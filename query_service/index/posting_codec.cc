@@ -18,6 +18,20 @@ constexpr std::array<UnpackFn, sizeof...(W)> UnpackTable(std::index_sequence<W..
   return {&UnpackFixed<static_cast<uint32_t>(W)>...};
 }
 
+// Bit packing's step: v (`width` bits) joins the accumulator's `filled`
+// bits, which are stored 8 bytes at a time at *p once 64 are full.
+inline void PutBits(uint64_t v, uint32_t width, uint64_t* acc, uint32_t* filled, uint8_t** p) {
+  *acc |= v << *filled;
+  *filled += width;
+  if (*filled >= 64) {
+    std::memcpy(*p, acc, 8);
+    *p += 8;
+    *filled -= 64;
+    // The bits of v that did not fit (none when it ended the word).
+    *acc = *filled == 0 ? 0 : v >> (width - *filled);
+  }
+}
+
 // Packs the first n values (n a multiple of 8) at W bits into zeroed `out`
 // (with 8 bytes to spare). Eight values are W whole bytes, so each group
 // starts an accumulator afresh, and with W a constant and the group
@@ -29,17 +43,7 @@ void PackFixed(const uint32_t* values, uint32_t n, uint8_t* out) {
     uint32_t filled = 0;
     uint8_t* p = out;
 #pragma GCC unroll 8
-    for (uint32_t j = 0; j < 8; ++j) {
-      const uint64_t v = values[i + j];
-      acc |= v << filled;
-      filled += W;
-      if (filled >= 64) {
-        std::memcpy(p, &acc, 8);
-        p += 8;
-        filled -= 64;
-        acc = filled == 0 ? 0 : v >> (W - filled);
-      }
-    }
+    for (uint32_t j = 0; j < 8; ++j) PutBits(values[i + j], W, &acc, &filled, &p);
     // The group's last filled / 8 bytes, then zeros the next group overwrites.
     std::memcpy(p, &acc, 8);
   }
@@ -81,16 +85,7 @@ void PackBits(const uint32_t* values, uint32_t n, uint32_t width, std::vector<ui
   uint64_t acc = 0;  // bits not yet stored, from bit 0
   uint32_t filled = 0;
   for (uint32_t i = full; i < n; ++i) {
-    const uint64_t v = values[i];
-    acc |= v << filled;
-    filled += width;
-    if (filled >= 64) {
-      std::memcpy(p, &acc, 8);
-      p += 8;
-      filled -= 64;
-      // The bits of v that did not fit (none when it ended the word).
-      acc = filled == 0 ? 0 : v >> (width - filled);
-    }
+    internal::PutBits(values[i], width, &acc, &filled, &p);
   }
   std::memcpy(p, &acc, 8);
   out->resize(start + bytes);
