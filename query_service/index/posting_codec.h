@@ -134,7 +134,7 @@ extern const std::array<UnpackFn, 33> kUnpackByWidth;  // by width
 
 inline void UnpackBits(const uint8_t* in, uint32_t n, uint32_t width, uint32_t* out) {
   if (width == 0) {
-    std::memset(out, 0, n * sizeof(uint32_t));
+    std::fill_n(out, n, 0u);  // (memset would be given a null `out` for n = 0)
     return;
   }
   assert(width <= 32);
