@@ -17,6 +17,7 @@
 # INGEST_RATE=R paces the ingest during each run at R documents a second
 # (ingest_service --max_docs_per_second, batches of R/10), R x SECONDS fresh
 # documents a run; unset, it streams N/8 as fast as query_service takes them.
+# QUERY_FLAGS="--merge_factor=10 ..." adds flags to query_service's command line.
 # Needs a Release build with benchmarks (build/). Prints khabar_load's summary
 # lines; the machine's two cores are shared by the service, the ingest and the
 # load generator, as the issue's target asks.
@@ -83,7 +84,9 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 
 # shellcheck source=scripts/lib/start_server.sh
 source scripts/lib/start_server.sh
-start_server query "$build/query_service/query_service" --listen=127.0.0.1:0
+read -r -a query_flags <<< "${QUERY_FLAGS:-}"
+start_server query "$build/query_service/query_service" --listen=127.0.0.1:0 \
+  ${query_flags[@]+"${query_flags[@]}"}
 qpid=$pid_started
 "$build/ingest_service/ingest_service" --query_service="$addr" --quiet --progress=off "$work/base" \
   | sed -n 's/^ingested/preload: ingested/p'

@@ -55,8 +55,12 @@ absl::Status InvertedIndex::Validate(const Document& doc) const {
   KHABAR_RETURN_IF_ERROR(base::ValidateUtf8("article.title", doc.title));
   bool has_text = !doc.title.empty();
   for (size_t i = 0; i < doc.paragraphs.size(); ++i) {
-    KHABAR_RETURN_IF_ERROR(
-        base::ValidateUtf8(absl::StrCat("article.paragraphs[", i, "]"), doc.paragraphs[i]));
+    // The paragraph's name is made only for the error: this runs for every
+    // paragraph of every article.
+    if (std::optional<size_t> bad = base::FindInvalidUtf8(doc.paragraphs[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("article.paragraphs[", i, "]: invalid UTF-8 at byte ", *bad));
+    }
     has_text = has_text || !doc.paragraphs[i].empty();
     total += doc.paragraphs[i].size();
   }
@@ -76,6 +80,64 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
   return Upsert(Analyze(std::move(doc)));
 }
 
+namespace {
+
+// An open-addressing table of a document's distinct forms, by Hash64. The
+// caller keeps the keys; `Find` compares through `same(form)`.
+struct FormTable {
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  std::vector<uint32_t> slots;  // a form's number, or kEmpty; a power of two long
+  std::vector<uint64_t> hashes;
+  std::vector<uint32_t> exact;  // per form: its exact term's number
+  std::vector<uint32_t> stem;   // and its stem's
+
+  void Clear() {
+    // A long article leaves a big table behind: shrink it for the next one.
+    if (slots.size() > 4 * kMinSlots && hashes.size() * 8 < slots.size()) {
+      slots.assign(kMinSlots, kEmpty);
+    } else {
+      std::fill(slots.begin(), slots.end(), kEmpty);
+    }
+    if (slots.empty()) slots.assign(kMinSlots, kEmpty);
+    hashes.clear();
+    exact.clear();
+    stem.clear();
+  }
+  // The slot holding the form with this hash that `same` accepts, or the
+  // empty slot where it goes.
+  template <typename Same>
+  uint32_t* Find(uint64_t hash, Same same) {
+    const size_t mask = slots.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      const uint32_t f = slots[i];
+      if (f == kEmpty || (hashes[f] == hash && same(f))) return &slots[i];
+    }
+  }
+  // Puts a new form in `slot` (from Find); the slot it is in afterwards
+  // (the table may have grown).
+  uint32_t* Add(uint32_t* slot, uint64_t hash, uint32_t exact_term, uint32_t stem_term) {
+    const uint32_t f = static_cast<uint32_t>(hashes.size());
+    hashes.push_back(hash);
+    exact.push_back(exact_term);
+    stem.push_back(stem_term);
+    *slot = f;
+    if (hashes.size() * 2 <= slots.size()) return slot;  // at most half full
+    slots.assign(slots.size() * 2, kEmpty);
+    const size_t mask = slots.size() - 1;
+    uint32_t* placed = nullptr;
+    for (uint32_t g = 0; g < hashes.size(); ++g) {
+      size_t i = hashes[g] & mask;
+      while (slots[i] != kEmpty) i = (i + 1) & mask;
+      slots[i] = g;
+      if (g == f) placed = &slots[i];
+    }
+    return placed;
+  }
+  static constexpr size_t kMinSlots = 256;
+};
+
+}  // namespace
+
 AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
   AnalyzedDocument out;
   out.status = Validate(doc);
@@ -90,9 +152,14 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
   std::vector<DocumentTerms::Term>& terms = out.terms.terms;
   // By normalized form: the numbers of its exact key and of its stem (the
   // stem is a function of the form), so a repeated word costs one lookup.
-  absl::flat_hash_map<std::string, std::pair<uint32_t, uint32_t>> by_form;
+  // The table hashes a token once (Hash64, which the fingerprint reuses) and
+  // keeps no key of its own: a form's key is its exact term's, after the
+  // marker. Its arrays are the thread's, reused from document to document.
+  thread_local FormTable forms;
+  forms.Clear();
   absl::flat_hash_map<std::string, uint32_t> by_stem;
-  std::vector<std::pair<uint32_t, uint32_t>> occurrences;  // (term, position)
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> occurrences;  // (term, position)
+  occurrences.clear();
   // The lead: the first paragraph of a multi-paragraph body, up to
   // lead_tokens words. A single-paragraph document has no lead.
   const bool has_lead = doc.paragraphs.size() > 1;
@@ -119,19 +186,23 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
                            info.length[lead] < limits_.lead_tokens;
       if (in_lead) ++info.length[lead];
       ++info.length[static_cast<int>(field)];
-      auto [it, added] = by_form.try_emplace(t.term);
-      if (added) {
+      const uint64_t hash = Hash64(t.term);
+      uint32_t* slot = forms.Find(hash, [&](uint32_t form) {
+        return absl::string_view(terms[forms.exact[form]].key).substr(1) == t.term;
+      });
+      if (*slot == FormTable::kEmpty) {
         const auto [stem, new_stem] = by_stem.try_emplace(t.stem);
         if (new_stem) stem->second = new_term("", t.stem);
-        it->second = {new_term(absl::string_view(&kExactMarker, 1), t.term), stem->second};
-        terms[it->second.first].stem = stem->second;
+        const uint32_t exact = new_term(absl::string_view(&kExactMarker, 1), t.term);
+        terms[exact].stem = stem->second;
         // The stem is a substring of the form (analyzer.h, TokenRef).
-        terms[it->second.first].stem_begin = static_cast<uint32_t>(t.stem.data() - t.term.data());
+        terms[exact].stem_begin = static_cast<uint32_t>(t.stem.data() - t.term.data());
+        slot = forms.Add(slot, hash, exact, stem->second);
       }
-      const auto [exact, stem] = it->second;
-      count(stem, t.position, in_lead);
-      count(exact, t.position, in_lead);
-      if (fingerprint) hasher.Add(t.term);
+      const uint32_t form = *slot;
+      count(forms.stem[form], t.position, in_lead);
+      count(forms.exact[form], t.position, in_lead);
+      if (fingerprint) hasher.AddHash(hash);
     });
   };
   uint32_t position = add_field(Field::kTitle, doc.title, 0) + kFieldPositionGap;

@@ -58,14 +58,17 @@ SimHasher::SimHasher(int shingle_size)
     : shingle_size_(shingle_size < 1 ? 1 : shingle_size),
       window_(static_cast<size_t>(shingle_size_), 0) {}
 
-void SimHasher::Add(absl::string_view term) {
+void SimHasher::AddHash(uint64_t term_hash) {
   const size_t n = window_.size();
-  window_[tokens_ % n] = Hash64(term);
+  window_[oldest_] = term_hash;
+  if (++oldest_ == n) oldest_ = 0;
   ++tokens_;
   if (tokens_ < n) return;
-  // Order-sensitive combination of the last n token hashes, oldest first.
+  // Order-sensitive combination of the last n token hashes, oldest first
+  // (no division: this runs for every token of every document).
   uint64_t h = kMul1;
-  for (size_t i = 0; i < n; ++i) h = Mix(h ^ window_[(tokens_ + i) % n]);
+  for (size_t i = oldest_; i < n; ++i) h = Mix(h ^ window_[i]);
+  for (size_t i = 0; i < oldest_; ++i) h = Mix(h ^ window_[i]);
   ++shingles_;
   for (int j = 0; j < 8; ++j) packed_[j] += kSpreadByte[(h >> (8 * j)) & 0xFF];
   if (++pending_ == 255) Flush();

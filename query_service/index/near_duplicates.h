@@ -68,7 +68,9 @@ class SimHasher {
   explicit SimHasher(int shingle_size = 3);
 
   // Feeds the next token (its normalized form).
-  void Add(absl::string_view term);
+  void Add(absl::string_view term) { AddHash(Hash64(term)); }
+  // The same with the token's Hash64, for a caller that has it already.
+  void AddHash(uint64_t term_hash);
 
   // Number of shingles seen so far: tokens - shingle_size + 1 (or 0).
   int shingles() const { return shingles_; }
@@ -83,6 +85,7 @@ class SimHasher {
 
   const int shingle_size_;
   std::vector<uint64_t> window_;  // hashes of the last shingle_size_ tokens, ring buffer
+  size_t oldest_ = 0;             // the ring's oldest slot, the next one written
   uint64_t tokens_ = 0;
   int shingles_ = 0;
   // Per bit, how many shingle hashes had it set: ones_ plus the 8-bit
