@@ -229,7 +229,9 @@ struct Segment : StemLists {
 struct DocumentTerms {
   struct Term {
     std::string key;
-    uint64_t hash = 0;  // TermHash(key)
+    // Any hash of `key` (equal keys, equal hashes; InvertedIndex::Analyze's
+    // is built on Hash64): SegmentBuilder interns by it.
+    uint64_t hash = 0;
     std::array<uint32_t, kNumFields> freq{};
     uint32_t pos_begin = 0;  // freq[title] + freq[body] increasing positions from here
     // An exact key's stem: its number in `terms` (the exact key's positions
@@ -242,7 +244,6 @@ struct DocumentTerms {
   std::vector<Term> terms;
   std::vector<uint32_t> positions;
 };
-inline uint64_t TermHash(absl::string_view key) { return absl::HashOf(key); }
 
 // Turns a run of documents (consecutive doc ids from `base`) into a Segment:
 // interns their terms, sorts the terms, then writes every term's list. The

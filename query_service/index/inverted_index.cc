@@ -82,13 +82,14 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
 
 namespace {
 
-// An open-addressing table of a document's distinct forms, by Hash64. The
-// caller keeps the keys; `Find` compares through `same(form)`.
+// An open-addressing table of a document's distinct forms (or stems), by
+// Hash64, each with two numbers. The caller keeps the keys; `Find` compares
+// through `same(entry)`.
 struct FormTable {
   static constexpr uint32_t kEmpty = UINT32_MAX;
-  std::vector<uint32_t> slots;  // a form's number, or kEmpty; a power of two long
+  std::vector<uint32_t> slots;  // an entry's number, or kEmpty; a power of two long
   std::vector<uint64_t> hashes;
-  std::vector<uint32_t> exact;  // per form: its exact term's number
+  std::vector<uint32_t> exact;  // per form: its exact term's number (per stem: its term's)
   std::vector<uint32_t> stem;   // and its stem's
 
   void Clear() {
@@ -136,6 +137,12 @@ struct FormTable {
   static constexpr size_t kMinSlots = 256;
 };
 
+// A term's hash for SegmentBuilder::Intern (DocumentTerms::Term::hash): a
+// stem's is the Hash64 of its key; an exact key's, that of its form (the key
+// after the marker) with these bits flipped, so a form is hashed once for
+// its lookup, its fingerprint shingle and its key.
+constexpr uint64_t kExactKeySalt = 0x5be0cd19137e2179ULL;
+
 }  // namespace
 
 AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
@@ -155,9 +162,9 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
   // The table hashes a token once (Hash64, which the fingerprint reuses) and
   // keeps no key of its own: a form's key is its exact term's, after the
   // marker. Its arrays are the thread's, reused from document to document.
-  thread_local FormTable forms;
+  thread_local FormTable forms, stems;
   forms.Clear();
-  absl::flat_hash_map<std::string, uint32_t> by_stem;
+  stems.Clear();
   thread_local std::vector<std::pair<uint32_t, uint32_t>> occurrences;  // (term, position)
   occurrences.clear();
   // The lead: the first paragraph of a multi-paragraph body, up to
@@ -175,10 +182,11 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
       if (in_lead) ++term.freq[lead];
       occurrences.emplace_back(number, position);
     };
-    auto new_term = [&](absl::string_view marker, absl::string_view key) {
+    auto new_term = [&](absl::string_view marker, absl::string_view key, uint64_t hash) {
       DocumentTerms::Term& term = terms.emplace_back();
       term.key.reserve(marker.size() + key.size());
       term.key.append(marker.data(), marker.size()).append(key.data(), key.size());
+      term.hash = hash;
       return static_cast<uint32_t>(terms.size() - 1);
     };
     return analyzer_->ForEachToken(text, first_position, [&](const analysis::TokenRef& t) {
@@ -191,13 +199,20 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
         return absl::string_view(terms[forms.exact[form]].key).substr(1) == t.term;
       });
       if (*slot == FormTable::kEmpty) {
-        const auto [stem, new_stem] = by_stem.try_emplace(t.stem);
-        if (new_stem) stem->second = new_term("", t.stem);
-        const uint32_t exact = new_term(absl::string_view(&kExactMarker, 1), t.term);
-        terms[exact].stem = stem->second;
+        const uint64_t stem_hash = t.stem.size() == t.term.size() ? hash : Hash64(t.stem);
+        uint32_t* stem_slot = stems.Find(stem_hash, [&](uint32_t entry) {
+          return terms[stems.exact[entry]].key == t.stem;
+        });
+        if (*stem_slot == FormTable::kEmpty) {
+          stem_slot = stems.Add(stem_slot, stem_hash, new_term("", t.stem, stem_hash), 0);
+        }
+        const uint32_t stem = stems.exact[*stem_slot];
+        const uint32_t exact =
+            new_term(absl::string_view(&kExactMarker, 1), t.term, hash ^ kExactKeySalt);
+        terms[exact].stem = stem;
         // The stem is a substring of the form (analyzer.h, TokenRef).
         terms[exact].stem_begin = static_cast<uint32_t>(t.stem.data() - t.term.data());
-        slot = forms.Add(slot, hash, exact, stem->second);
+        slot = forms.Add(slot, hash, exact, stem);
       }
       const uint32_t form = *slot;
       count(forms.stem[form], t.position, in_lead);
@@ -220,7 +235,6 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
   for (DocumentTerms::Term& term : terms) {
     term.pos_begin = next;
     next += term.freq[0] + term.freq[1];
-    term.hash = TermHash(term.key);
   }
   std::vector<uint32_t> fill(terms.size());
   for (size_t i = 0; i < terms.size(); ++i) fill[i] = terms[i].pos_begin;
