@@ -24,11 +24,7 @@ uint32_t Analyzer::ForEachToken(absl::string_view text, uint32_t first_position,
       }
       token.stopword = true;
     }
-    // Function words are not stemmed: "الي" (إلى) is not "ال" plus a suffix.
-    const StemRange stem = options_.stem && !token.stopword
-                               ? LightStem(term)
-                               : StemRange{0, static_cast<uint32_t>(term.size())};
-    token.stem = token.term.substr(stem.begin, stem.end - stem.begin);
+    token.stem = StemOf(token.term, token.stopword);
     token.position = position++;
     token.begin = begin;
     token.end = end;
@@ -38,9 +34,25 @@ uint32_t Analyzer::ForEachToken(absl::string_view text, uint32_t first_position,
 }
 
 absl::string_view Analyzer::StemOfTerm(absl::string_view term) const {
-  if (!options_.stem || IsStopword(term)) return term;
-  const StemRange stem = LightStem(term);
-  return term.substr(stem.begin, stem.end - stem.begin);
+  return StemOf(term, IsStopword(term));
+}
+
+absl::string_view Analyzer::StemOf(absl::string_view term, bool stopword) const {
+  // Function words are not stemmed: "الي" (إلى) is not "ال" plus a suffix.
+  if (!options_.stem || stopword) return term;
+  auto stem_of = [&](bool particles) {
+    const StemRange range = LightStem(term, particles);
+    return term.substr(range.begin, range.end - range.begin);
+  };
+  const absl::string_view stem = stem_of(true);
+  // Nor is a word cut down to a two-letter function word: الفيه (ال + في
+  // + ه) would match every في, the preposition, in nearly every article;
+  // الله is not له, الام not ام. (Longer ones stay: وذلك is ذلك.) The
+  // stem without a particle prefix is tried first (كلمه: كلم, not لم),
+  // unless it is a function word too (الولايات: not ولا).
+  if (stem.size() == term.size() || stem.size() > 4 || !IsStopword(stem)) return stem;
+  const absl::string_view backoff = stem_of(false);
+  return backoff.size() != stem.size() && !IsStopword(backoff) ? backoff : term;
 }
 
 uint32_t Analyzer::AnalyzeTo(absl::string_view text, uint32_t first_position,

@@ -80,7 +80,8 @@ class Analyzer {
                      std::vector<Token>* tokens) const;
 
   // The stem a token with this normalized `term` gets (Token::stem()): the
-  // term itself for a stopword or with stemming off.
+  // term itself for a stopword, with stemming off, or when the light stem
+  // would be a stopword (a content word is never conflated with one).
   absl::string_view StemOfTerm(absl::string_view term) const;
 
   std::vector<Token> Analyze(absl::string_view text) const {
@@ -92,6 +93,9 @@ class Analyzer {
   const AnalyzerOptions& options() const { return options_; }
 
  private:
+  // StemOfTerm for a term already known to be a stopword or not.
+  absl::string_view StemOf(absl::string_view term, bool stopword) const;
+
   AnalyzerOptions options_;
 };
 

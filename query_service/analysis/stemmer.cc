@@ -77,7 +77,7 @@ StemRange MixedStem(absl::string_view word) {
 
 }  // namespace
 
-StemRange LightStem(absl::string_view word) {
+StemRange LightStem(absl::string_view word, bool particles) {
   StemRange r{0, static_cast<uint32_t>(word.size())};
   if (!IsArabicLetterWord(word)) return MixedStem(word);
   auto letters = [&] { return (r.end - r.begin) / 2; };
@@ -91,7 +91,7 @@ StemRange LightStem(absl::string_view word) {
     }
   };
   strip_one_prefix(kArticlePrefixes);
-  strip_one_prefix(kParticlePrefixes);
+  if (particles) strip_one_prefix(kParticlePrefixes);
   for (const Affix& s : kSuffixes) {
     const absl::string_view cur = word.substr(r.begin, r.end - r.begin);
     if (absl::EndsWith(cur, s.text) && letters() >= s.text.size() / 2 + s.min_remaining) {

@@ -38,8 +38,10 @@ struct StemRange {
 };
 
 // The stem of `word` (normalized, UTF-8) as a byte range within it; the whole
-// word when no rule applies.
-StemRange LightStem(absl::string_view word);
+// word when no rule applies. `particles` false skips the particle prefixes
+// (a backoff for a word whose first letter is its own, not a particle:
+// كلمه is not ك + لمه).
+StemRange LightStem(absl::string_view word, bool particles = true);
 
 inline absl::string_view StemOf(absl::string_view word) {
   const StemRange r = LightStem(word);
