@@ -147,6 +147,12 @@ void SegmentBuilder::AddDocument(std::shared_ptr<const Document> doc, const Fiel
   }
 }
 
+void SegmentBuilder::Reserve(size_t documents, size_t terms) {
+  stored_.reserve(documents);
+  lengths_.reserve(documents);
+  records_.reserve(terms);
+}
+
 uint32_t SegmentBuilder::Intern(absl::string_view key, uint64_t hash) {
   if ((hashes_.size() + 1) * 4 > slots_.size() * 3) {  // keep the table at most 3/4 full
     slots_.assign(std::max<size_t>(1024, slots_.size() * 2), UINT32_MAX);
@@ -212,7 +218,8 @@ std::shared_ptr<const Segment> SegmentBuilder::Build() {
   }
   for (size_t t = 0; t < n_terms; ++t) begin[t + 1] += begin[t];
   std::vector<uint32_t> slot(begin.begin(), begin.end() - 1);
-  std::vector<Record> sorted(records_.size());
+  // Every element is written below: no zeroing first (a vector would).
+  std::unique_ptr<Record[]> sorted(new Record[records_.size()]);
   for (const Record& r : records_) sorted[slot[r.term]++] = r;
   seg->postings.reserve(records_.size() * 2);
   seg->positions.reserve(position_count * 3 / 2);

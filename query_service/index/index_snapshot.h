@@ -258,6 +258,9 @@ class SegmentBuilder {
   // postings (may be null: no postings).
   void AddDocument(std::shared_ptr<const Document> doc, const FieldLengths& lengths,
                    const DocumentTerms* terms);
+  // Room for this many documents with this many terms (stems and exact
+  // keys, counted per document) in all: no regrowth while adding them.
+  void Reserve(size_t documents, size_t terms);
   DocId base() const { return base_; }
   size_t documents() const { return stored_.size(); }
   std::shared_ptr<const Segment> Build();

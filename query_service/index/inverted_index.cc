@@ -371,6 +371,9 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::Publish() {
     const size_t begin = pending_.size() * part / parts;
     const size_t end = pending_.size() * (part + 1) / parts;
     SegmentBuilder builder(pending_base_ + static_cast<DocId>(begin), limits_.impacts);
+    size_t terms = 0;
+    for (size_t i = begin; i < end; ++i) terms += pending_[i].terms.terms.size();
+    builder.Reserve(end - begin, terms);
     for (size_t i = begin; i < end; ++i) {
       builder.AddDocument(pending_[i].doc, pending_[i].lengths, &pending_[i].terms);
     }
