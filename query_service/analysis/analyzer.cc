@@ -48,11 +48,13 @@ absl::string_view Analyzer::StemOf(absl::string_view term, bool stopword) const 
   // Nor is a word cut down to a two-letter function word: الفيه (ال + في
   // + ه) would match every في, the preposition, in nearly every article;
   // الله is not له, الام not ام. (Longer ones stay: وذلك is ذلك.) The
-  // stem without a particle prefix is tried first (كلمه: كلم, not لم),
-  // unless it is a function word too (الولايات: not ولا).
+  // stem without a particle prefix is tried first (كلمه: كلم, not لم)
+  // when it is longer than the refused one and no function word itself;
+  // else the word stays whole (الفيه; وفيه, whose backoff وف is no
+  // longer). Known over-stem: الولايات backs off to ولا, not a stopword.
   if (stem.size() == term.size() || stem.size() > 4 || !IsStopword(stem)) return stem;
   const absl::string_view backoff = stem_of(false);
-  return backoff.size() != stem.size() && !IsStopword(backoff) ? backoff : term;
+  return backoff.size() > stem.size() && !IsStopword(backoff) ? backoff : term;
 }
 
 uint32_t Analyzer::AnalyzeTo(absl::string_view text, uint32_t first_position,

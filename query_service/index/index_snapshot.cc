@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstring>
 #include <queue>
 #include <utility>
@@ -186,6 +187,7 @@ namespace {
 unsigned __int128 SortPrefix(absl::string_view key) {
   unsigned char bytes[16] = {};
   std::memcpy(bytes, key.data(), std::min<size_t>(key.size(), 16));
+  static_assert(std::endian::native == std::endian::little, "loads below are byte-swapped");
   uint64_t high, low;
   std::memcpy(&high, bytes, 8);
   std::memcpy(&low, bytes + 8, 8);

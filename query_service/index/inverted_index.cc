@@ -93,8 +93,10 @@ struct FormTable {
   std::vector<uint32_t> stem;   // and its stem's
 
   void Clear() {
-    // A long article leaves a big table behind: shrink it for the next one.
-    if (slots.size() > 4 * kMinSlots && hashes.size() * 8 < slots.size()) {
+    // A long article leaves a big table behind: each document starts small
+    // (a long one grows it again: a few rehashes of its forms, cheaper than
+    // filling a big table for every short article after it).
+    if (slots.size() > 4 * kMinSlots) {
       slots.assign(kMinSlots, kEmpty);
     } else {
       std::fill(slots.begin(), slots.end(), kEmpty);
