@@ -59,6 +59,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_format.h"
 #include "bench/bench_metrics.h"
 #include "query_service/engine_flags.h"
@@ -88,6 +89,10 @@ struct BenchOptions {
   int32_t run_depth = 100;
   int64_t batch = 256;
   int32_t optimize = 1;
+  // BENCH_QUERY_MODE: how each query line is asked. "or" (the anchors' bag
+  // of words), "and" (every word required, the default operator AND), or
+  // "phrase" (the words as one required phrase, +"…").
+  enum class Mode { kOr, kAnd, kPhrase } mode = Mode::kOr;
 };
 
 template <typename T>
@@ -121,6 +126,19 @@ absl::StatusOr<BenchOptions> BenchOptionsFromEnv() {
                          EnvNumber<int32_t>("BENCH_OPTIMIZE", 0, &o.optimize)}) {
     if (!s.ok()) return s;
   }
+  if (const char* mode = std::getenv("BENCH_QUERY_MODE"); mode != nullptr && *mode != '\0') {
+    const absl::string_view m(mode);
+    if (m == "or") {
+      o.mode = BenchOptions::Mode::kOr;
+    } else if (m == "and") {
+      o.mode = BenchOptions::Mode::kAnd;
+    } else if (m == "phrase") {
+      o.mode = BenchOptions::Mode::kPhrase;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("BENCH_QUERY_MODE must be or, and or phrase, got '", m, "'"));
+    }
+  }
   return o;
 }
 
@@ -144,6 +162,7 @@ absl::Status WriteFile(const std::string& path, absl::string_view text) {
 struct Query {
   std::string qid;
   std::string text;
+  std::string phrase;  // the text as one required phrase, +"…" (its own quotes dropped)
 };
 
 // Read as LuceneBench does: lines without a tab, or with the tab first, are
@@ -157,7 +176,11 @@ absl::StatusOr<std::vector<Query>> ReadQueries(const std::string& path) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const size_t tab = line.find('\t');
     if (tab == std::string::npos || tab == 0) continue;
-    queries.push_back({line.substr(0, tab), line.substr(tab + 1)});
+    std::string text = line.substr(tab + 1);
+    // Required (+): an optional phrase alone is a preference that its words
+    // also match (docs/query-language.md); Lucene's PhraseQuery requires it.
+    std::string phrase = absl::StrCat("+\"", absl::StrReplaceAll(text, {{"\"", " "}}), "\"");
+    queries.push_back({line.substr(0, tab), std::move(text), std::move(phrase)});
   }
   return queries;
 }
@@ -356,6 +379,12 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
     req.page_size = k;
     req.query_syntax = search::QuerySyntax::kPlain;
     req.highlight = false;
+    if (bench->mode == BenchOptions::Mode::kAnd) {
+      req.default_operator = search::QueryOperator::kAnd;
+    } else if (bench->mode == BenchOptions::Mode::kPhrase) {
+      req.query = q.phrase;
+      req.query_syntax = search::QuerySyntax::kFull;
+    }
     absl::StatusOr<search::Page> page = engine.Search(req);
     if (!page.ok()) {
       ++failed_executions;
@@ -507,7 +536,8 @@ int main(int argc, char** argv) {
       "  Env: BENCH_WARMUP_SECONDS (3), BENCH_MIN_PASSES (3), BENCH_MIN_SECONDS (5),\n"
       "  BENCH_MAX_PASSES (1000), BENCH_K (10), BENCH_RUN_DEPTH (100),\n"
       "  KHABAR_BENCH_BATCH (256 documents per UpsertBatch), BENCH_OPTIMIZE (1: merge\n"
-      "  into one segment before querying, as run_lucene's forceMerge).\n"
+      "  into one segment before querying, as run_lucene's forceMerge), BENCH_QUERY_MODE\n"
+      "  (or: the words as a bag, as run_lucene; and: all required; phrase: one required phrase, +\"...\").\n"
       "  Ranking and analysis flags as query_service (--bm25_k1, --stem, ...): see --helpfull.");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 4) {

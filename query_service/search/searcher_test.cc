@@ -53,6 +53,27 @@ TEST_F(SearcherTest, WordsComeFromTheParsedQuery) {
   EXPECT_EQ(got, (std::vector<std::string>{"الذكاء/ذكاء", "صين/صين"}));
 }
 
+// A required phrase matches only the articles with its words adjacent and in
+// order; an optional one (OR operator) is a preference: its words match too,
+// the phrase ranks first (query_parser.cc). bench/query_types.sh asks +"…".
+TEST_F(SearcherTest, ARequiredPhraseMatchesOnlyTheAdjacentWords) {
+  Add("phrase", "", {"كلام تهدف صينية كلام"});
+  Add("reversed", "", {"كلام صينية تهدف كلام"});
+  Add("apart", "", {"تهدف شيء صينية"});
+  auto r = Search(index_.reader(), {.query = "+\"تهدف صينية\""});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(Ids(*r), (std::vector<std::string>{"phrase"}));
+  EXPECT_EQ(r->total_hits, 1);
+  r = Search(index_.reader(), {.query = "\"تهدف صينية\"", .default_operator = QueryOperator::kAnd});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(Ids(*r), (std::vector<std::string>{"phrase"}));
+  r = Search(index_.reader(), {.query = "\"تهدف صينية\""});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->total_hits, 3);
+  ASSERT_FALSE(r->hits.empty());
+  EXPECT_EQ(Ids(*r)[0], "phrase");
+}
+
 TEST_F(SearcherTest, DiacriticsAndHamzaInQueryMatchPlainText) {
   Add("a", "الذكاء الاصطناعي", {});
   auto r = Search(index_.reader(), {.query = "الذَّكاءُ الإصطناعي"});
