@@ -25,7 +25,8 @@ anchors=${ANCHORS:-$root/../shared/anchors}
 out=${BENCH_OUT:-/tmp/khabar_bench_$n}
 docs=$out/docs.jsonl queries=$out/queries.tsv
 if [ ! -s "$docs" ] || [ "$(cat "$out/corpus.stamp" 2>/dev/null)" != "$n" ]; then
-  # Only the corpus step of bench_vs_lucene.sh is wanted; it is the first.
+  # The corpus is bench_vs_lucene.sh's (its first step; its OR comparison
+  # runs too, a few more minutes, and lands in $out/comparison.md).
   BENCH_OUT=$out QUERY_SET=mixed "$root/scripts/bench_vs_lucene.sh" "$n" >/dev/null
 fi
 bench=${KHABAR_BENCH:-$root/build/bench/khabar_bench}
