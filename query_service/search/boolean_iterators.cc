@@ -108,10 +108,22 @@ OrIterator::OrIterator(std::vector<DocIteratorPtr> children, Requirements needs)
 
 void OrIterator::SetScoreRatios(std::vector<double> ratio) { ratio_ = std::move(ratio); }
 
+void OrIterator::CatchUpDependents() {
+  if (dependent_.empty() || doc_ == kNoMoreDocs) return;
+  for (size_t i = 0; i < children_.size(); ++i) {
+    if (dependent_[i] && children_[i]->doc() < doc_) children_[i]->Advance(doc_);
+  }
+}
+
 DocId OrIterator::Find() {
   while (true) {
     DocId min = kNoMoreDocs;
-    for (const DocIteratorPtr& c : children_) min = std::min(min, c->doc());
+    for (size_t i = 0; i < children_.size(); ++i) {
+      // Unpruned, a dependent is left behind (it cannot lead: its documents
+      // are those it needs) until the OR is scored or explained.
+      if (minimum_match_ == 1 && !dependent_.empty() && dependent_[i]) continue;
+      min = std::min(min, children_[i]->doc());
+    }
     if (min == kNoMoreDocs || minimum_match_ == 1) return doc_ = min;
     int on = 0;
     for (const DocIteratorPtr& c : children_) on += c->doc() == min ? 1 : 0;
@@ -124,10 +136,16 @@ DocId OrIterator::Find() {
 
 DocId OrIterator::Next() {
   if (doc_ == kNoMoreDocs) return doc_;
+  if (!pruning_) {
+    for (size_t i = 0; i < children_.size(); ++i) {
+      if (!dependent_.empty() && dependent_[i]) continue;
+      if (children_[i]->doc() == doc_) children_[i]->Next();
+    }
+    return Find();
+  }
   for (DocIteratorPtr& c : children_) {
     if (c->doc() == doc_) c->Next();
   }
-  if (!pruning_) return Find();
   floor_ = doc_ + 1;
   return FindPruned();
 }
@@ -138,8 +156,9 @@ DocId OrIterator::Advance(DocId target) {
     floor_ = target;  // FindPruned advances the essential children
     return FindPruned();
   }
-  for (DocIteratorPtr& c : children_) {
-    if (c->doc() < target) c->Advance(target);
+  for (size_t i = 0; i < children_.size(); ++i) {
+    if (!dependent_.empty() && dependent_[i]) continue;
+    if (children_[i]->doc() < target) children_[i]->Advance(target);
   }
   return Find();
 }
@@ -181,6 +200,7 @@ void OrIterator::SetMinCompetitiveScore(double min_score) {
   }
   if (!pruning_) {
     // Until the first window: the whole lists' bounds.
+    CatchUpDependents();
     pruning_ = true;
     floor_ = doc_ + 1;
     Partition();
@@ -510,6 +530,7 @@ MatchCount OrIterator::KnownMatches() const {
 }
 
 double OrIterator::Score() {
+  if (!pruning_) CatchUpDependents();
   double s = 0;
   for (DocIteratorPtr& c : children_) {
     if (c->doc() == doc_) s += c->Score();
@@ -524,6 +545,7 @@ double OrIterator::MaxScore() const {
 }
 
 Explanation OrIterator::Explain() {
+  if (!pruning_) CatchUpDependents();
   Explanation e{0, "sum of the matching (OR):", {}};
   for (DocIteratorPtr& c : children_) {
     if (c->doc() != doc_) continue;

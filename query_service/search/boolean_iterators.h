@@ -94,6 +94,9 @@ class OrIterator final : public DocIterator {
 
  private:
   DocId Find();
+  // Brings the dependents left behind (unpruned Advance/Next skip them) to
+  // doc_.
+  void CatchUpDependents();
   // Find() once a threshold is set: the next candidate >= floor_ that the
   // bounds cannot rule out.
   DocId FindPruned();
