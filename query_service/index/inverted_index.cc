@@ -83,14 +83,13 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
 namespace {
 
 // An open-addressing table of a document's distinct forms (or stems), by
-// Hash64, each with two numbers. The caller keeps the keys; `Find` compares
-// through `same(entry)`.
+// Hash64, each with the number of its term. The caller keeps the keys; `Find`
+// compares through `same(entry)`.
 struct FormTable {
   static constexpr uint32_t kEmpty = UINT32_MAX;
   std::vector<uint32_t> slots;  // an entry's number, or kEmpty; a power of two long
   std::vector<uint64_t> hashes;
-  std::vector<uint32_t> exact;  // per form: its exact term's number (per stem: its term's)
-  std::vector<uint32_t> stem;   // and its stem's
+  std::vector<uint32_t> term;  // per entry: its term's number in DocumentTerms
 
   void Clear() {
     // A long article leaves a big table behind: each document starts small
@@ -103,8 +102,7 @@ struct FormTable {
     }
     if (slots.empty()) slots.assign(kMinSlots, kEmpty);
     hashes.clear();
-    exact.clear();
-    stem.clear();
+    term.clear();
   }
   // The slot holding the form with this hash that `same` accepts, or the
   // empty slot where it goes.
@@ -118,11 +116,10 @@ struct FormTable {
   }
   // Puts a new form in `slot` (from Find); the slot it is in afterwards
   // (the table may have grown).
-  uint32_t* Add(uint32_t* slot, uint64_t hash, uint32_t exact_term, uint32_t stem_term) {
+  uint32_t* Add(uint32_t* slot, uint64_t hash, uint32_t term_number) {
     const uint32_t f = static_cast<uint32_t>(hashes.size());
     hashes.push_back(hash);
-    exact.push_back(exact_term);
-    stem.push_back(stem_term);
+    term.push_back(term_number);
     *slot = f;
     if (hashes.size() * 2 <= slots.size()) return slot;  // at most half full
     slots.assign(slots.size() * 2, kEmpty);
@@ -198,27 +195,28 @@ AnalyzedDocument InvertedIndex::Analyze(Document doc, bool analyze) const {
       ++info.length[static_cast<int>(field)];
       const uint64_t hash = Hash64(t.term);
       uint32_t* slot = forms.Find(hash, [&](uint32_t form) {
-        return absl::string_view(terms[forms.exact[form]].key).substr(1) == t.term;
+        return absl::string_view(terms[forms.term[form]].key).substr(1) == t.term;
       });
       if (*slot == FormTable::kEmpty) {
         const uint64_t stem_hash = t.stem.size() == t.term.size() ? hash : Hash64(t.stem);
         uint32_t* stem_slot = stems.Find(stem_hash, [&](uint32_t entry) {
-          return terms[stems.exact[entry]].key == t.stem;
+          return terms[stems.term[entry]].key == t.stem;
         });
         if (*stem_slot == FormTable::kEmpty) {
-          stem_slot = stems.Add(stem_slot, stem_hash, new_term("", t.stem, stem_hash), 0);
+          stem_slot = stems.Add(stem_slot, stem_hash, new_term("", t.stem, stem_hash));
         }
-        const uint32_t stem = stems.exact[*stem_slot];
+        const uint32_t stem = stems.term[*stem_slot];
         const uint32_t exact =
             new_term(absl::string_view(&kExactMarker, 1), t.term, hash ^ kExactKeySalt);
         terms[exact].stem = stem;
         // The stem is a substring of the form (analyzer.h, TokenRef).
         terms[exact].stem_begin = static_cast<uint32_t>(t.stem.data() - t.term.data());
-        slot = forms.Add(slot, hash, exact, stem);
+        slot = forms.Add(slot, hash, exact);
       }
-      const uint32_t form = *slot;
-      count(forms.stem[form], t.position, in_lead);
-      count(forms.exact[form], t.position, in_lead);
+      // A form's entry is its exact key; the key knows its stem.
+      const uint32_t exact = forms.term[*slot];
+      count(terms[exact].stem, t.position, in_lead);
+      count(exact, t.position, in_lead);
       if (fingerprint) hasher.AddHash(hash);
     });
   };

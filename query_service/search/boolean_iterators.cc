@@ -108,10 +108,12 @@ OrIterator::OrIterator(std::vector<DocIteratorPtr> children, Requirements needs)
 
 void OrIterator::SetScoreRatios(std::vector<double> ratio) { ratio_ = std::move(ratio); }
 
+bool OrIterator::Dependent(size_t i) const { return !dependent_.empty() && dependent_[i]; }
+
 void OrIterator::CatchUpDependents() {
-  if (dependent_.empty() || doc_ == kNoMoreDocs) return;
+  if (doc_ == kNoMoreDocs) return;
   for (size_t i = 0; i < children_.size(); ++i) {
-    if (dependent_[i] && children_[i]->doc() < doc_) children_[i]->Advance(doc_);
+    if (Dependent(i) && children_[i]->doc() < doc_) children_[i]->Advance(doc_);
   }
 }
 
@@ -120,8 +122,9 @@ DocId OrIterator::Find() {
     DocId min = kNoMoreDocs;
     for (size_t i = 0; i < children_.size(); ++i) {
       // Unpruned, a dependent is left behind (it cannot lead: its documents
-      // are those it needs) until the OR is scored or explained.
-      if (minimum_match_ == 1 && !dependent_.empty() && dependent_[i]) continue;
+      // are those it needs) until the OR is scored or explained. (Only the
+      // Requirements constructor makes dependents, with minimum_match 1.)
+      if (Dependent(i)) continue;
       min = std::min(min, children_[i]->doc());
     }
     if (min == kNoMoreDocs || minimum_match_ == 1) return doc_ = min;
@@ -138,8 +141,7 @@ DocId OrIterator::Next() {
   if (doc_ == kNoMoreDocs) return doc_;
   if (!pruning_) {
     for (size_t i = 0; i < children_.size(); ++i) {
-      if (!dependent_.empty() && dependent_[i]) continue;
-      if (children_[i]->doc() == doc_) children_[i]->Next();
+      if (!Dependent(i) && children_[i]->doc() == doc_) children_[i]->Next();
     }
     return Find();
   }
@@ -157,8 +159,7 @@ DocId OrIterator::Advance(DocId target) {
     return FindPruned();
   }
   for (size_t i = 0; i < children_.size(); ++i) {
-    if (!dependent_.empty() && dependent_[i]) continue;
-    if (children_[i]->doc() < target) children_[i]->Advance(target);
+    if (!Dependent(i) && children_[i]->doc() < target) children_[i]->Advance(target);
   }
   return Find();
 }

@@ -94,6 +94,8 @@ class OrIterator final : public DocIterator {
 
  private:
   DocId Find();
+  // Whether child i only matches where the children it needs do.
+  bool Dependent(size_t i) const;
   // Brings the dependents left behind (unpruned Advance/Next skip them) to
   // doc_.
   void CatchUpDependents();
