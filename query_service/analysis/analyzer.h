@@ -81,7 +81,8 @@ class Analyzer {
 
   // The stem a token with this normalized `term` gets (Token::stem()): the
   // term itself for a stopword, with stemming off, or when the light stem
-  // would be a stopword (a content word is never conflated with one).
+  // would be a two-letter stopword and no particle-less stem will do
+  // (analyzer.cc, StemOf).
   absl::string_view StemOfTerm(absl::string_view term) const;
 
   std::vector<Token> Analyze(absl::string_view text) const {
