@@ -659,6 +659,17 @@ ProximityIterator::ProximityIterator(const ScoringContext& ctx, DocIteratorPtr c
   doc_ = child_->doc();
 }
 
+ProximityIterator::ProximityIterator(
+    const ScoringContext& ctx, DocIteratorPtr child,
+    const std::vector<std::pair<TermIterator*, TermIterator*>>& pairs)
+    : child_(std::move(child)) {
+  for (const auto& [first, second] : pairs) {
+    auto pair = std::make_unique<ProximityPairIterator>(ctx, first, second);
+    if (pair->doc() != kNoMoreDocs) pairs_.push_back(std::move(pair));
+  }
+  doc_ = child_->doc();
+}
+
 ProximityPairIterator* ProximityIterator::On(ProximityPairIterator& pair) {
   return pair.Advance(doc_) == doc_ ? &pair : nullptr;
 }

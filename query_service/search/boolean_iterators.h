@@ -18,6 +18,7 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "query_service/search/doc_iterator.h"
@@ -220,12 +221,13 @@ struct ProximityPair {
 // other children's, so it changes no match, only scores.
 //
 // Borrowing: in the flat OR that also holds both stems' iterators (unscoped
-// TermIterators), the pair reads documents and positions through them
-// instead of through cursors of its own, so each stem list is decoded once,
-// not once per pair it is in. doc() is then only a lower bound of the next
-// document with both stems: it equals the current document exactly when
-// both iterators are on it, and Score() is 0 otherwise. That holds for the
-// OR's two ways of visiting documents:
+// TermIterators), or in a ProximityIterator whose child holds them, the pair
+// reads documents and positions through them instead of through cursors of
+// its own, so each stem list is decoded once, not once per pair it is in.
+// doc() is then only a lower bound of the next document with both stems: it
+// equals the current document exactly when both iterators are on it, and
+// Score() is 0 otherwise. That holds for the OR's two ways of visiting
+// documents, and under a ProximityIterator:
 //  - exhaustive: every child is at or after the OR's document, and a child
 //    on it is moved on before the OR moves past it, so a pair is refreshed
 //    (Next) whenever the OR passes its doc();
@@ -235,6 +237,9 @@ struct ProximityPair {
 //    the non-essential set without it (OrIterator::CountNonEssential), it
 //    proposes candidates itself: its doc() is then a lower bound (the later
 //    of its stems), and a document without both scores 0 here.
+//  - under a ProximityIterator: its child's documents only increase, and
+//    on each one every stem is on it or after it, so the pair is brought to
+//    each document it scores (Advance) without moving a stem.
 // Moving the stems only to the target (never past a document with one of
 // them) keeps every document the OR must visit.
 class ProximityPairIterator final : public DocIterator {
@@ -243,7 +248,7 @@ class ProximityPairIterator final : public DocIterator {
   ProximityPairIterator(const ScoringContext& ctx, const ProximityPair& pair);
   // Borrowing `first` and `second` (not owned; unscoped stem iterators of the
   // OR this pair is a child of, which must outlive it and hold them before
-  // the pair among its children).
+  // the pair among its children, or of a ProximityIterator's child).
   ProximityPairIterator(const ScoringContext& ctx, TermIterator* first, TermIterator* second);
   DocId Next() override;
   DocId Advance(DocId target) override;
@@ -290,6 +295,12 @@ class ProximityIterator final : public DocIterator {
   // proximity_weight * mean idf * saturated tf.
   ProximityIterator(const ScoringContext& ctx, DocIteratorPtr child,
                     const std::vector<ProximityPair>& pairs);
+  // The pairs reading their stems through `child`'s own unscoped stem
+  // iterators (ProximityPairIterator's borrowing; not owned): on each
+  // document of `child`, each of them must be on it or after it (true of an
+  // AND, or an OR with minimum_match, of the words' iterators).
+  ProximityIterator(const ScoringContext& ctx, DocIteratorPtr child,
+                    const std::vector<std::pair<TermIterator*, TermIterator*>>& pairs);
   DocId Next() override { return doc_ = child_->Next(); }
   DocId Advance(DocId target) override { return doc_ = child_->Advance(target); }
   int64_t Cost() const override { return child_->Cost(); }

@@ -120,16 +120,20 @@ class Compiler {
   // The words' iterators: one per word (an OR of its terms); or, when
   // `needs` is given (a flat OR), every term apart, `needs` getting each
   // exact form's need for its stem and `stems` the index of each unscoped stem.
-  std::vector<DocIteratorPtr> WordIterators(const std::vector<const QueryNode*>& terms,
-                                            OrIterator::Requirements* needs = nullptr,
-                                            std::vector<double>* ratios = nullptr,
-                                            absl::flat_hash_map<std::string, int>* stems = nullptr) {
+  // `stem_iterators`, when given, gets each unscoped word's stem iterator.
+  std::vector<DocIteratorPtr> WordIterators(
+      const std::vector<const QueryNode*>& terms, OrIterator::Requirements* needs = nullptr,
+      std::vector<double>* ratios = nullptr, absl::flat_hash_map<std::string, int>* stems = nullptr,
+      absl::flat_hash_map<std::string, TermIterator*>* stem_iterators = nullptr) {
     std::vector<DocIteratorPtr> out;
     for (const WordTerms& g : Group(terms)) {
       // The word's terms: its stem, its exact forms (which the index holds
       // only beside the stem: each needs it), its typo expansions as one child.
       std::vector<DocIteratorPtr> its;
       its.push_back(std::make_unique<TermIterator>(ctx_, g.stem, g.weight, g.scope));
+      if (stem_iterators != nullptr && g.scope == FieldScope::kAll) {
+        stem_iterators->try_emplace(g.stem, static_cast<TermIterator*>(its[0].get()));
+      }
       for (const auto& [key, weight] : g.exacts) {
         its.push_back(std::make_unique<TermIterator>(ctx_, key, weight, g.scope));
       }
@@ -199,8 +203,10 @@ class Compiler {
     OrIterator::Requirements needs;
     std::vector<double> ratios;
     absl::flat_hash_map<std::string, int> stems;
+    absl::flat_hash_map<std::string, TermIterator*> stem_iterators;
     std::vector<DocIteratorPtr> its =
-        flat ? WordIterators(terms, &needs, &ratios, &stems) : WordIterators(terms);
+        flat ? WordIterators(terms, &needs, &ratios, &stems)
+             : WordIterators(terms, nullptr, nullptr, nullptr, &stem_iterators);
     for (const Query& c : children) {
       if (c->op() == QueryNode::Op::kTerm) continue;
       its.push_back(Build(*c));
@@ -236,7 +242,16 @@ class Compiler {
     } else {
       it = std::make_unique<OrIterator>(std::move(its), minimum_match);
     }
-    if (proximity) it = std::make_unique<ProximityIterator>(ctx_, std::move(it), pairs);
+    if (proximity) {
+      // The pairs read the words' stems through the stem iterators below
+      // `it` (on each of its documents, every stem is on it or after it:
+      // ProximityPairIterator's borrowing), not through cursors of their own.
+      std::vector<std::pair<TermIterator*, TermIterator*>> borrowed;
+      for (const ProximityPair& p : pairs) {
+        borrowed.emplace_back(stem_iterators.at(p.first), stem_iterators.at(p.second));
+      }
+      it = std::make_unique<ProximityIterator>(ctx_, std::move(it), borrowed);
+    }
     return it;
   }
 
