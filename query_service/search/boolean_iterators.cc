@@ -104,6 +104,14 @@ OrIterator::OrIterator(std::vector<DocIteratorPtr> children, Requirements needs)
     }
     dependent_[i] = needs_any && needs_only_independent;
   }
+  for (size_t i = 0; i < children_.size(); ++i) {
+    if (Dependent(i)) continue;
+    if (lead_ != nullptr) {
+      lead_ = nullptr;  // more than one
+      break;
+    }
+    lead_ = children_[i].get();
+  }
 }
 
 void OrIterator::SetScoreRatios(std::vector<double> ratio) { ratio_ = std::move(ratio); }
@@ -140,6 +148,7 @@ DocId OrIterator::Find() {
 DocId OrIterator::Next() {
   if (doc_ == kNoMoreDocs) return doc_;
   if (!pruning_) {
+    if (lead_ != nullptr) return doc_ = lead_->Next();
     for (size_t i = 0; i < children_.size(); ++i) {
       if (!Dependent(i) && children_[i]->doc() == doc_) children_[i]->Next();
     }
@@ -158,6 +167,7 @@ DocId OrIterator::Advance(DocId target) {
     floor_ = target;  // FindPruned advances the essential children
     return FindPruned();
   }
+  if (lead_ != nullptr) return doc_ = lead_->doc() < target ? lead_->Advance(target) : lead_->doc();
   for (size_t i = 0; i < children_.size(); ++i) {
     if (!Dependent(i) && children_[i]->doc() < target) children_[i]->Advance(target);
   }

@@ -136,6 +136,9 @@ class OrIterator final : public DocIterator {
   };
   Requirements needs_;  // empty: none known
   std::vector<bool> dependent_;  // per child; empty when needs_ is
+  // The only child that is not dependent, if one: unpruned, the OR's
+  // documents are its documents (a word's stem, beside its exact forms).
+  DocIterator* lead_ = nullptr;
   std::vector<bool> non_essential_child_;  // CountNonEssential's scratch
   // Dependents that propose candidates because their requirements were
   // taken into the non-essential set without them (CountNonEssential).
