@@ -65,6 +65,12 @@ double AndIterator::Score() {
   return s;
 }
 
+double AndIterator::ScoreBound() {
+  double s = 0;
+  for (DocIteratorPtr& c : children_) s += c->ScoreBound();
+  return s;
+}
+
 double AndIterator::MaxScore() const {
   double s = 0;
   for (const DocIteratorPtr& c : children_) s += c->MaxScore();
@@ -114,7 +120,28 @@ OrIterator::OrIterator(std::vector<DocIteratorPtr> children, Requirements needs)
   }
 }
 
-void OrIterator::SetScoreRatios(std::vector<double> ratio) { ratio_ = std::move(ratio); }
+void OrIterator::SetScoreRatios(std::vector<double> ratio) {
+  ratio_ = std::move(ratio);
+  lead_bound_known_ = false;
+}
+
+double OrIterator::ScoreBound() {
+  if (lead_ == nullptr || pruning_) return Score();
+  if (!lead_bound_known_) {
+    lead_ratio_ = lead_extra_ = 0;
+    for (size_t i = 0; i < children_.size(); ++i) {
+      if (!Dependent(i)) continue;  // lead_
+      if (!ratio_.empty() && ratio_[i] > 0) {
+        lead_ratio_ += ratio_[i];  // its requirement is lead_, the only independent child
+      } else {
+        lead_extra_ += children_[i]->MaxScore();
+      }
+    }
+    lead_ratio_ *= 1 + 1e-12;  // a dependent's score may round above ratio times the lead's
+    lead_bound_known_ = true;
+  }
+  return lead_->Score() * (1 + lead_ratio_) + lead_extra_;
+}
 
 bool OrIterator::Dependent(size_t i) const { return !dependent_.empty() && dependent_[i]; }
 
@@ -541,12 +568,18 @@ MatchCount OrIterator::KnownMatches() const {
 }
 
 double OrIterator::Score() {
+  if (scored_doc_ == doc_) return score_;
   if (!pruning_) CatchUpDependents();
   double s = 0;
   for (DocIteratorPtr& c : children_) {
     if (c->doc() == doc_) s += c->Score();
   }
-  return s;
+  scored_doc_ = doc_;
+  return score_ = s;
+}
+
+double OrIterator::ScoreAbove(double bar) {
+  return lead_ == nullptr || pruning_ ? Score() : BoundThenScore(bar);
 }
 
 double OrIterator::MaxScore() const {
@@ -692,6 +725,14 @@ double ProximityIterator::Score() {
   return s;
 }
 
+double ProximityIterator::ScoreBound() {
+  double s = child_->ScoreBound();
+  for (auto& p : pairs_) {
+    if (ProximityPairIterator* on = On(*p)) s += on->ScoreBound();
+  }
+  return s;
+}
+
 void ProximityIterator::SetMinCompetitiveScore(double min_score) {
   child_->SetMinCompetitiveScore(min_score - (MaxScore() - child_->MaxScore()));
   doc_ = child_->doc();
@@ -808,11 +849,25 @@ DocId ProximityPairIterator::Advance(DocId target) {
   return Find(target);
 }
 
-double ProximityPairIterator::Score() {
-  const uint32_t tf = Tf();
+double ProximityPairIterator::Saturated(uint64_t tf) const {
   if (tf == 0) return 0;
   const double k1 = ctx_.bm25().k1;
-  return weight_ * tf * (k1 + 1.0) / (tf + k1);
+  return weight_ * static_cast<double>(tf) * (k1 + 1.0) / (static_cast<double>(tf) + k1);
+}
+
+double ProximityPairIterator::Score() { return Saturated(Tf()); }
+
+double ProximityPairIterator::ScoreBound() {
+  if (tf_known_) return Score();
+  if (borrowed_first_ == nullptr) return MaxScore();
+  if (doc_ == kNoMoreDocs) return 0;
+  CatchUp(doc_);
+  const TermIterator& a = *borrowed_first_;
+  const TermIterator& b = *borrowed_second_;
+  if (a.doc() != doc_ || b.doc() != doc_) return 0;
+  const uint64_t fa = a.occurrences(), fb = b.occurrences();
+  const uint64_t window = ctx_.bm25().proximity_window;
+  return Saturated(std::min(fa * fb, window * std::min(fa, fb)));
 }
 
 double ProximityPairIterator::MaxScore() const { return weight_ * (ctx_.bm25().k1 + 1.0); }

@@ -38,6 +38,8 @@ class AndIterator final : public DocIterator {
   DocId Advance(DocId target) override;
   int64_t Cost() const override { return children_[0]->Cost(); }
   double Score() override;
+  double ScoreBound() override;
+  double ScoreAbove(double bar) override { return BoundThenScore(bar); }
   double MaxScore() const override;
   Explanation Explain() override;
   std::string DebugString() const override;
@@ -75,6 +77,10 @@ class OrIterator final : public DocIterator {
   // is exact and every other one needs it (a word's stem and exact form).
   MatchCount KnownMatches() const override;
   double Score() override;
+  // Unpruned with one independent child: its score, plus each dependent's
+  // ratio times it (SetScoreRatios) or else its MaxScore(). Otherwise Score().
+  double ScoreBound() override;
+  double ScoreAbove(double bar) override;
   double MaxScore() const override;
   // The nearest block end among the children, and the sum of their bounds.
   DocId BlockEnd(DocId target) const override;
@@ -139,6 +145,14 @@ class OrIterator final : public DocIterator {
   // The only child that is not dependent, if one: unpruned, the OR's
   // documents are its documents (a word's stem, beside its exact forms).
   DocIterator* lead_ = nullptr;
+  // ScoreBound with lead_: the dependents' ratios summed (with a rounding
+  // margin) and the maxima of those without one; computed on first use.
+  // Score() of scored_doc_ (a bound-first caller may ask twice).
+  DocId scored_doc_ = kNoMoreDocs;
+  double score_ = 0;
+  bool lead_bound_known_ = false;
+  double lead_ratio_ = 0;
+  double lead_extra_ = 0;
   std::vector<bool> non_essential_child_;  // CountNonEssential's scratch
   // Dependents that propose candidates because their requirements were
   // taken into the non-essential set without them (CountNonEssential).
@@ -257,6 +271,10 @@ class ProximityPairIterator final : public DocIterator {
   DocId Advance(DocId target) override;
   int64_t Cost() const override { return cost_; }
   double Score() override;
+  // Borrowing: from the two words' frequencies on the document, without
+  // reading positions (ordered near pairs are at most f1 * f2, and at most
+  // the window times either); otherwise MaxScore().
+  double ScoreBound() override;
   double MaxScore() const override;
   Explanation Explain() override;
   std::string DebugString() const override;
@@ -267,6 +285,8 @@ class ProximityPairIterator final : public DocIterator {
   DocId Find(DocId target);
   // Ordered near occurrences in doc_ (decoded on first use).
   uint32_t Tf();
+  // The bonus of `tf` ordered near occurrences.
+  double Saturated(uint64_t tf) const;
 
   // The bonus weight and the cost from the two stems' document frequencies.
   void SetDocFreqs(int64_t df_first, int64_t df_second);
@@ -309,6 +329,8 @@ class ProximityIterator final : public DocIterator {
   int64_t Cost() const override { return child_->Cost(); }
   MatchCount KnownMatches() const override { return child_->KnownMatches(); }
   double Score() override;
+  double ScoreBound() override;
+  double ScoreAbove(double bar) override { return BoundThenScore(bar); }
   double MaxScore() const override;
   // The child must beat the threshold less the largest possible bonus.
   void SetMinCompetitiveScore(double min_score) override;

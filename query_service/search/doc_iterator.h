@@ -77,6 +77,17 @@ class DocIterator {
   virtual int64_t Cost() const = 0;
   virtual MatchCount KnownMatches() const { return {}; }
   virtual double Score() = 0;
+  // An upper bound of Score() on the current document, cheaper to know
+  // than Score() where the iterator can tell (a word's exact forms bounded
+  // by its stem's score, a proximity bonus by the words' frequencies): a
+  // top-k search asks it first, and Score() only when the bound could lift
+  // the document over the k-th best. Exact up to rounding of the order of
+  // 1e-12 relative (callers leave a margin). REQUIRES doc() != kNoMoreDocs.
+  virtual double ScoreBound() { return Score(); }
+  // Score(), or any value <= `bar` when the document cannot score above
+  // `bar` (the caller drops it): operators whose ScoreBound() is cheap
+  // return it when it is <= bar.
+  virtual double ScoreAbove(double /*bar*/) { return Score(); }
   virtual double MaxScore() const = 0;
   virtual DocId BlockEnd(DocId /*target*/) const { return kNoMoreDocs - 1; }
   virtual double MaxScoreIn(DocId /*from*/, DocId /*to*/) const { return MaxScore(); }
@@ -97,6 +108,13 @@ class DocIterator {
   virtual std::string DebugString() const = 0;
 
  protected:
+  // ScoreAbove for an operator whose ScoreBound() is cheaper than Score()
+  // and leaves Score() less to do (its leaves cache their scores).
+  double BoundThenScore(double bar) {
+    const double bound = ScoreBound();
+    return bound <= bar ? bound : Score();
+  }
+
   DocId doc_ = kNoMoreDocs;
 };
 

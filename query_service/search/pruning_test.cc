@@ -191,6 +191,9 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
     request.query = RandomQuery(rng, operators);
     request.query_syntax = trial % 2 == 0 ? QuerySyntax::kPlain : QuerySyntax::kFull;
     if (operators) request.query_syntax = QuerySyntax::kFull;
+    // Every word required: an AND with the proximity bonus, whose documents
+    // are scored only when their bounds can beat the k-th best (ScoreAbove).
+    if (trial % 5 == 1) request.default_operator = QueryOperator::kAnd;
     request.limit = std::vector<size_t>{1, 3, 10, 50}[rng() % 4];
     request.offset = rng() % 3 == 0 ? 10 : 0;
     SearchLimits exhaustive_limits, pruned_limits;

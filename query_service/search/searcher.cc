@@ -1,6 +1,7 @@
 #include "query_service/search/searcher.h"
 
 #include <algorithm>
+#include <cmath>
 #include <queue>
 #include <utility>
 
@@ -552,6 +553,11 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
     known = it->KnownMatches();
   }
   const bool count_known = known.exact || known.at_least >= request.exact_hits_up_to;
+  // Once the heap is full, a document whose score's bound (ScoreAbove)
+  // cannot beat the worst kept hit is counted without computing its score
+  // (whenever pruning may be used, so that an exhaustive search, with facets,
+  // checks it).
+  const bool bound_first = may_prune;
   double threshold = -std::numeric_limits<double>::infinity();
   for (DocId d = it->doc(); d != kNoMoreDocs; d = it->Next()) {
     if (d == request.exclude_doc ||
@@ -565,7 +571,19 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
       facets.Add(doc);
       time = doc.published_time;
     }
-    double score = it->Score();
+    double score;
+    if (bound_first && heap.size() == k) {
+      // The bar lowered by the iterators' rounding margin: a bound computed
+      // in another order than the score may round below it.
+      const double top = heap.top().score;
+      score = it->ScoreAbove(top - 1e-9 * std::max(1.0, std::abs(top)));
+      if (score <= top) {  // loses to the worst kept hit (a tie too: a later doc)
+        ++result.total_hits;
+        continue;
+      }
+    } else {
+      score = it->Score();
+    }
     if (request.recency) score *= request.recency->Factor(time);
     const Scored s{score, time, d};
     if (request.collapse_duplicates) {

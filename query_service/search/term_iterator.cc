@@ -256,6 +256,10 @@ double TermIterator::Score() {
   return score_;
 }
 
+uint32_t TermIterator::occurrences() const {
+  return cursor_.freq(index::Field::kTitle) + cursor_.freq(index::Field::kBody);
+}
+
 Explanation TermIterator::Explain() {
   Explanation idf{idf_,
                   absl::StrFormat("idf = query weight %g * log(1 + (N - df + 0.5) / (df + 0.5)), "

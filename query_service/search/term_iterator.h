@@ -66,6 +66,8 @@ class TermIterator final : public DocIterator {
   const std::string& key() const { return key_; }
   // Positions on doc() (REQUIRE doc() != kNoMoreDocs), valid until it moves.
   absl::Span<const uint32_t> positions() const { return cursor_.positions(); }
+  // How many there are, without reading them.
+  uint32_t occurrences() const;
 
  private:
   // Moves the cursor to the first matching posting at or after it.
