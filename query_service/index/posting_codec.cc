@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstring>
+#include <immintrin.h>
 #include <limits>
 #include <utility>
 
@@ -350,6 +351,7 @@ void ListCursor::LoadBlock(uint32_t b) {
     previous += docs_[i] + 1;
     docs_[i] = previous;
   }
+  for (uint32_t i = n_; i % internal::kSearchGroup != 0; ++i) docs_[i] = kNoMoreDocs;
   block_last_ = docs_[n_ - 1];
   doc_ = docs_[0];
   const uint8_t* p = block_data_ + 4 + PackedBytes(n_, widths_[0]);
@@ -362,6 +364,50 @@ void ListCursor::LoadBlock(uint32_t b) {
   pos_cached_ = UINT32_MAX;
 }
 
+namespace internal {
+
+uint32_t FirstAtLeast(const uint32_t* docs, uint32_t from, uint32_t n, uint32_t target) {
+  // A binary search without branches on the data (std::lower_bound's
+  // mispredicted ones were most of the time of a conjunction's advances in
+  // perf), Khuong and Morin's branch-free search ("Array layouts for
+  // comparison-based searching"): base ends on the last doc < target, or on
+  // the first one if none is.
+  const uint32_t* base = docs + from;
+  uint32_t len = n - from;
+  while (len > 1) {
+    const uint32_t half = len / 2;
+    base = base[half] < target ? base + half : base;
+    len -= half;
+  }
+  base += *base < target ? 1 : 0;
+  return static_cast<uint32_t>(base - docs);
+}
+
+__attribute__((target("avx2,popcnt"))) uint32_t FirstAtLeastAvx2(const uint32_t* docs,
+                                                                uint32_t from, uint32_t target) {
+  // Unsigned order as signed: both sides with the sign bit flipped.
+  const __m256i flip = _mm256_set1_epi32(INT32_MIN);
+  const __m256i t = _mm256_xor_si256(_mm256_set1_epi32(static_cast<int32_t>(target)), flip);
+  for (uint32_t j = from & ~31u;; j += 32) {
+    uint32_t below = 0;  // bit q: doc j + q < target
+    for (int q = 0; q < 4; ++q) {
+      const __m256i v = _mm256_xor_si256(
+          _mm256_load_si256(reinterpret_cast<const __m256i*>(docs + j + 8 * q)), flip);
+      below |= static_cast<uint32_t>(
+                   _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(t, v))))
+               << (8 * q);
+    }
+    if (below != 0xFFFFFFFFu) return j + static_cast<uint32_t>(__builtin_popcount(below));
+  }
+}
+
+bool HaveAvx2() {
+  static const bool have = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+  return have;
+}
+
+}  // namespace internal
+
 void ListCursor::Advance(DocId target) {
   if (doc_ >= target) return;
   if (target > block_last_) {
@@ -370,21 +416,10 @@ void ListCursor::Advance(DocId target) {
                                      : list_.FirstBlockReaching(target, block_ + 1));
     if (doc_ >= target) return;
   }
-  // The first doc >= target in [i_, n_): a binary search without branches
-  // on the data (std::lower_bound's mispredicted ones were most of the time
-  // of a conjunction's advances in perf), Khuong and Morin's branch-free
-  // search ("Array layouts for comparison-based searching"): base ends on
-  // the last doc < target, or on the first one if none is.
-  const uint32_t* base = docs_ + i_;
-  uint32_t len = n_ - i_;
-  while (len > 1) {
-    const uint32_t half = len / 2;
-    base = base[half] < target ? base + half : base;
-    len -= half;
-  }
-  base += *base < target ? 1 : 0;
-  i_ = static_cast<uint32_t>(base - docs_);
-  doc_ = docs_[i_];  // i_ < n_: the block's last doc is >= target
+  // The first doc >= target in [i_, n_) (the block's last doc is >= target).
+  i_ = have_avx2_ ? internal::FirstAtLeastAvx2(docs_, i_, target)
+                  : internal::FirstAtLeast(docs_, i_, n_, target);
+  doc_ = docs_[i_];
 }
 
 void ListCursor::LoadPositionsHeader() const {

@@ -393,6 +393,36 @@ void CheckBlockImpacts(uint32_t n, double b) {
 INSTANTIATE_TEST_SUITE_P(Sizes, PostingCodecTest,
                          ::testing::Values(1u, 2u, 127u, 128u, 129u, 256u, 1000u, 5000u));
 
+// Both in-block searches against std::lower_bound: every block length,
+// every start, targets on, between and at the ends of the docs, doc ids with
+// the top bit set (the vector search compares them as unsigned).
+TEST(PostingCodecTest, InBlockSearchesFindTheFirstDocAtOrAfterTheTarget) {
+  std::mt19937 rng(5);
+  alignas(32) uint32_t docs[kBlockSize + internal::kSearchGroup];
+  int searched = 0;
+  for (uint32_t n = 1; n <= kBlockSize; ++n) {
+    const uint32_t base = n % 3 == 0 ? 0x7FFFFF00u : n % 3 == 1 ? 0 : 0xF0000000u;
+    uint32_t d = base;
+    for (uint32_t i = 0; i < n; ++i) docs[i] = d += 1 + rng() % 5;
+    std::fill(docs + n, std::end(docs), kNoMoreDocs);
+    for (uint32_t from = 0; from < n; ++from) {
+      // Every target the contract allows: above docs[from - 1], at most docs[n - 1].
+      const uint32_t low = from == 0 ? base : docs[from - 1] + 1;
+      for (uint32_t target = low; target <= docs[n - 1]; target += 1 + rng() % 3) {
+        const uint32_t want =
+            static_cast<uint32_t>(std::lower_bound(docs, docs + n, target) - docs);
+        ASSERT_EQ(internal::FirstAtLeast(docs, from, n, target), want) << n << " " << from;
+        if (internal::HaveAvx2()) {
+          ASSERT_EQ(internal::FirstAtLeastAvx2(docs, from, target), want) << n << " " << from;
+        }
+        ++searched;
+      }
+    }
+  }
+  EXPECT_GT(searched, 100000);
+  if (!internal::HaveAvx2()) GTEST_SKIP() << "no AVX2 here: only the binary search was checked";
+}
+
 // Every width, and counts around the packers' groups of eight values
 // (PackFixed, then the rest one by one), appended after bytes that stay.
 TEST(PostingCodecTest, PacksEveryBitWidth) {
