@@ -392,7 +392,7 @@ __attribute__((target("avx2,popcnt"))) uint32_t FirstAtLeastAvx2(const uint32_t*
     uint32_t below = 0;  // bit q: doc j + q < target
     for (int q = 0; q < 4; ++q) {
       const __m256i v = _mm256_xor_si256(
-          _mm256_load_si256(reinterpret_cast<const __m256i*>(docs + j + 8 * q)), flip);
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(docs + j + 8 * q)), flip);
       below |= static_cast<uint32_t>(
                    _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(t, v))))
                << (8 * q);

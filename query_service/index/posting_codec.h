@@ -135,8 +135,8 @@ extern const std::array<UnpackFn, 33> kUnpackByWidth;  // by width
 // docs, from index `from` on. REQUIRES: docs[from - 1] < target (when from
 // > 0) and docs[n - 1] >= target.
 //  - FirstAtLeast: a branch-free binary search over [from, n).
-//  - FirstAtLeastAvx2 (REQUIRES HaveAvx2(); docs 32-byte aligned, and
-//    padded with kNoMoreDocs from n to a multiple of kSearchGroup): reads
+//  - FirstAtLeastAvx2 (REQUIRES HaveAvx2(); docs padded with kNoMoreDocs
+//    from n to a multiple of kSearchGroup): reads
 //    the docs kSearchGroup at a time from `from` rounded down, and stops at
 //    the first group holding a doc >= target; its count of docs below
 //    target is the answer. A conjunction's advances are mostly short hops:
@@ -400,7 +400,7 @@ class ListCursor {
   const uint8_t* freq_data_[kNumFields] = {nullptr, nullptr, nullptr};
   // The block's docs, then kNoMoreDocs up to a multiple of kSearchGroup
   // (FirstAtLeastAvx2 reads whole groups).
-  alignas(32) uint32_t docs_[kBlockSize + internal::kSearchGroup];
+  uint32_t docs_[kBlockSize + internal::kSearchGroup];
   bool have_avx2_ = internal::HaveAvx2();
   // How many values posting i of the block stores.
   uint32_t StoredCount(uint32_t i) const {

@@ -398,13 +398,15 @@ INSTANTIATE_TEST_SUITE_P(Sizes, PostingCodecTest,
 // the top bit set (the vector search compares them as unsigned).
 TEST(PostingCodecTest, InBlockSearchesFindTheFirstDocAtOrAfterTheTarget) {
   std::mt19937 rng(5);
-  alignas(32) uint32_t docs[kBlockSize + internal::kSearchGroup];
+  // Off a 32-byte boundary, as a cursor's docs may be.
+  alignas(32) uint32_t storage[kBlockSize + internal::kSearchGroup + 1];
+  uint32_t* docs = storage + 1;
   int searched = 0;
   for (uint32_t n = 1; n <= kBlockSize; ++n) {
     const uint32_t base = n % 3 == 0 ? 0x7FFFFF00u : n % 3 == 1 ? 0 : 0xF0000000u;
     uint32_t d = base;
     for (uint32_t i = 0; i < n; ++i) docs[i] = d += 1 + rng() % 5;
-    std::fill(docs + n, std::end(docs), kNoMoreDocs);
+    std::fill(docs + n, std::end(storage), kNoMoreDocs);
     for (uint32_t from = 0; from < n; ++from) {
       // Every target the contract allows: above docs[from - 1], at most docs[n - 1].
       const uint32_t low = from == 0 ? base : docs[from - 1] + 1;
