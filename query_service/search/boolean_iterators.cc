@@ -692,16 +692,6 @@ uint32_t CountOrderedNear(absl::Span<const uint32_t> a, absl::Span<const uint32_
   return count;
 }
 
-ProximityIterator::ProximityIterator(const ScoringContext& ctx, DocIteratorPtr child,
-                                     const std::vector<ProximityPair>& pairs)
-    : child_(std::move(child)) {
-  for (const ProximityPair& p : pairs) {
-    auto pair = std::make_unique<ProximityPairIterator>(ctx, p);
-    if (pair->doc() != kNoMoreDocs) pairs_.push_back(std::move(pair));
-  }
-  doc_ = child_->doc();
-}
-
 ProximityIterator::ProximityIterator(
     const ScoringContext& ctx, DocIteratorPtr child,
     const std::vector<std::pair<TermIterator*, TermIterator*>>& pairs)
@@ -759,27 +749,15 @@ Explanation ProximityIterator::Explain() {
   return e;
 }
 
-ProximityPairIterator::ProximityPairIterator(const ScoringContext& ctx, const ProximityPair& p)
-    : ctx_(ctx), label_(absl::StrCat(p.first, " ", p.second)) {
-  const index::IndexSnapshot& index = ctx.index();
-  const index::PostingsRef a = index.Postings(p.first);
-  const index::PostingsRef b = index.Postings(p.second);
-  if (a.empty() || b.empty()) return;  // doc_ stays kNoMoreDocs
-  SetDocFreqs(LiveDocFreq(index, a, FieldScope::kAll), LiveDocFreq(index, b, FieldScope::kAll));
-  first_.Reset(a);
-  second_.Reset(b);
-  Find(0);
-}
-
 ProximityPairIterator::ProximityPairIterator(const ScoringContext& ctx, TermIterator* first,
                                              TermIterator* second)
     : ctx_(ctx),
       label_(absl::StrCat(first->key(), " ", second->key())),
-      borrowed_first_(first),
-      borrowed_second_(second) {
+      first_(first),
+      second_(second) {
   if (first->doc_freq() == 0 || second->doc_freq() == 0) return;  // doc_ stays kNoMoreDocs
   SetDocFreqs(first->doc_freq(), second->doc_freq());
-  Borrowed(0);
+  Find(0);
 }
 
 void ProximityPairIterator::SetDocFreqs(int64_t df_first, int64_t df_second) {
@@ -789,52 +767,29 @@ void ProximityPairIterator::SetDocFreqs(int64_t df_first, int64_t df_second) {
 }
 
 void ProximityPairIterator::CatchUp(DocId target) {
-  for (TermIterator* stem : {borrowed_first_, borrowed_second_}) {
+  for (TermIterator* stem : {first_, second_}) {
     if (stem->doc() < target) stem->Advance(target);
   }
 }
 
-DocId ProximityPairIterator::Borrowed(DocId target) {
+DocId ProximityPairIterator::Find(DocId target) {
   tf_known_ = false;
   CatchUp(target);
   // Both on one document: that one; else neither can match before the later.
-  return doc_ = std::max(borrowed_first_->doc(), borrowed_second_->doc());
-}
-
-DocId ProximityPairIterator::Find(DocId target) {
-  if (borrowed_first_ != nullptr) return Borrowed(target);
-  const index::IndexSnapshot& index = ctx_.index();
-  tf_known_ = false;
-  while (true) {
-    first_.Advance(target);
-    if (first_.doc() == kNoMoreDocs) return doc_ = kNoMoreDocs;
-    second_.Advance(first_.doc());
-    if (second_.doc() == kNoMoreDocs) return doc_ = kNoMoreDocs;
-    if (second_.doc() != first_.doc()) {
-      target = second_.doc();
-      continue;
-    }
-    if (index.is_live(first_.doc())) return doc_ = first_.doc();
-    target = first_.doc() + 1;
-  }
+  return doc_ = std::max(first_->doc(), second_->doc());
 }
 
 uint32_t ProximityPairIterator::Tf() {
   if (tf_known_) return tf_;
   tf_known_ = true;
-  if (borrowed_first_ == nullptr) {
-    tf_ = CountOrderedNear(first_.positions(), second_.positions(), ctx_.bm25().proximity_window);
-    return tf_;
-  }
   // doc_ may be a bound the stems have since moved past, or one they have
   // not both reached yet (see the class comment).
   tf_ = 0;
   if (doc_ == kNoMoreDocs) return tf_;
   CatchUp(doc_);
-  const TermIterator& a = *borrowed_first_;
-  const TermIterator& b = *borrowed_second_;
-  if (a.doc() == doc_ && b.doc() == doc_) {
-    tf_ = CountOrderedNear(a.positions(), b.positions(), ctx_.bm25().proximity_window);
+  if (first_->doc() == doc_ && second_->doc() == doc_) {
+    tf_ = CountOrderedNear(first_->positions(), second_->positions(),
+                           ctx_.bm25().proximity_window);
   }
   return tf_;
 }
@@ -859,13 +814,10 @@ double ProximityPairIterator::Score() { return Saturated(Tf()); }
 
 double ProximityPairIterator::ScoreBound() {
   if (tf_known_) return Score();
-  if (borrowed_first_ == nullptr) return MaxScore();
   if (doc_ == kNoMoreDocs) return 0;
   CatchUp(doc_);
-  const TermIterator& a = *borrowed_first_;
-  const TermIterator& b = *borrowed_second_;
-  if (a.doc() != doc_ || b.doc() != doc_) return 0;
-  const uint64_t fa = a.occurrences(), fb = b.occurrences();
+  if (first_->doc() != doc_ || second_->doc() != doc_) return 0;
+  const uint64_t fa = first_->occurrences(), fb = second_->occurrences();
   const uint64_t window = ctx_.bm25().proximity_window;
   return Saturated(std::min(fa * fb, window * std::min(fa, fb)));
 }

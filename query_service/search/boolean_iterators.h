@@ -229,22 +229,21 @@ struct ProximityPair {
   std::string second;
 };
 
-// The proximity bonus of one pair of consecutive query words as an OR child
-// (the form ProximityIterator takes in a plain OR, so that MaxScore pruning
-// sees the bonus only where both words occur): the live documents with both
-// stems, scored as ProximityIterator scores the pair -- 0 unless `first` is
+// The proximity bonus of one pair of consecutive query words: a child of a
+// plain OR (so that MaxScore pruning sees the bonus only where both words
+// occur), or of a ProximityIterator (over an AND of the words). It matches
+// the live documents with both stems, and scores 0 unless `first` is
 // followed within proximity_window positions by `second`. Positions are read
-// only when the score is asked for. Its documents are a subset of the OR's
-// other children's, so it changes no match, only scores.
+// only when the score is asked for. Its documents are a subset of the
+// words', so it changes no match, only scores.
 //
-// Borrowing: in the flat OR that also holds both stems' iterators (unscoped
-// TermIterators), or in a ProximityIterator whose child holds them, the pair
-// reads documents and positions through them instead of through cursors of
-// its own, so each stem list is decoded once, not once per pair it is in.
-// doc() is then only a lower bound of the next document with both stems: it
-// equals the current document exactly when both iterators are on it, and
-// Score() is 0 otherwise. That holds for the OR's two ways of visiting
-// documents, and under a ProximityIterator:
+// Borrowing: the pair reads documents and positions through the two stems'
+// iterators (unscoped TermIterators) of the OR or of the ProximityIterator's
+// child, not through cursors of its own, so each stem list is decoded once,
+// not once per pair it is in. doc() is only a lower bound of the next
+// document with both stems: it equals the current document exactly when
+// both iterators are on it, and Score() is 0 otherwise. That holds for the
+// OR's two ways of visiting documents, and under a ProximityIterator:
 //  - exhaustive: every child is at or after the OR's document, and a child
 //    on it is moved on before the OR moves past it, so a pair is refreshed
 //    (Next) whenever the OR passes its doc();
@@ -261,19 +260,18 @@ struct ProximityPair {
 // them) keeps every document the OR must visit.
 class ProximityPairIterator final : public DocIterator {
  public:
-  // An EmptyIterator-like iterator when either stem has no postings.
-  ProximityPairIterator(const ScoringContext& ctx, const ProximityPair& pair);
-  // Borrowing `first` and `second` (not owned; unscoped stem iterators of the
+  // Reading `first` and `second` (not owned; unscoped stem iterators of the
   // OR this pair is a child of, which must outlive it and hold them before
-  // the pair among its children, or of a ProximityIterator's child).
+  // the pair among its children, or of a ProximityIterator's child). An
+  // EmptyIterator-like iterator when either stem has no postings.
   ProximityPairIterator(const ScoringContext& ctx, TermIterator* first, TermIterator* second);
   DocId Next() override;
   DocId Advance(DocId target) override;
   int64_t Cost() const override { return cost_; }
   double Score() override;
-  // Borrowing: from the two words' frequencies on the document, without
-  // reading positions (ordered near pairs are at most f1 * f2, and at most
-  // the window times either); otherwise MaxScore().
+  // From the two words' frequencies on the document, without reading
+  // positions (ordered near pairs are at most f1 * f2, and at most the
+  // window times either).
   double ScoreBound() override;
   double MaxScore() const override;
   Explanation Explain() override;
@@ -281,7 +279,8 @@ class ProximityPairIterator final : public DocIterator {
   const std::string& label() const { return label_; }
 
  private:
-  // The first live document >= target with both words.
+  // CatchUp, then doc_ the stems' common document or a lower bound of the
+  // next one.
   DocId Find(DocId target);
   // Ordered near occurrences in doc_ (decoded on first use).
   uint32_t Tf();
@@ -290,18 +289,13 @@ class ProximityPairIterator final : public DocIterator {
 
   // The bonus weight and the cost from the two stems' document frequencies.
   void SetDocFreqs(int64_t df_first, int64_t df_second);
-  // Borrowing: moves each stem's iterator that is before `target` to it.
+  // Moves each stem's iterator that is before `target` to it.
   void CatchUp(DocId target);
-  // Borrowing: CatchUp, then doc_ the stems' common document or a lower
-  // bound of the next one.
-  DocId Borrowed(DocId target);
 
   const ScoringContext& ctx_;
   std::string label_;
-  PostingCursor first_;
-  PostingCursor second_;
-  TermIterator* borrowed_first_ = nullptr;  // both set when borrowing
-  TermIterator* borrowed_second_ = nullptr;
+  TermIterator* const first_;
+  TermIterator* const second_;
   double weight_ = 0;  // proximity_weight * mean idf
   uint32_t tf_ = 0;    // ordered near pairs in doc_, once tf_known_
   bool tf_known_ = false;
@@ -316,9 +310,7 @@ class ProximityIterator final : public DocIterator {
   // On a document of `child` where a pair's `first` is followed within
   // Bm25Options::proximity_window positions by its `second` tf times, adds
   // proximity_weight * mean idf * saturated tf.
-  ProximityIterator(const ScoringContext& ctx, DocIteratorPtr child,
-                    const std::vector<ProximityPair>& pairs);
-  // The pairs reading their stems through `child`'s own unscoped stem
+  // The pairs read their stems through `child`'s own unscoped stem
   // iterators (ProximityPairIterator's borrowing; not owned): on each
   // document of `child`, each of them must be on it or after it (true of an
   // AND, or an OR with minimum_match, of the words' iterators).

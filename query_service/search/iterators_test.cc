@@ -141,14 +141,21 @@ TEST_F(IteratorsTest, PhraseAndNear) {
 }
 
 TEST_F(IteratorsTest, ProximityBonusOnlyForOrderedClosePairs) {
-  auto base = [&] {
+  // The AND of the two stems; `stems` gets their iterators (the pair reads
+  // them, as the searcher's pairs do).
+  auto base = [&](std::pair<TermIterator*, TermIterator*>* stems) {
+    auto a = std::make_unique<TermIterator>(*ctx_, "غز", 1.0, FieldScope::kAll);
+    auto b = std::make_unique<TermIterator>(*ctx_, "قطر", 1.0, FieldScope::kAll);
+    if (stems != nullptr) *stems = {a.get(), b.get()};
     std::vector<std::unique_ptr<DocIterator>> v;
-    v.push_back(Term("غز"));
-    v.push_back(Term("قطر"));
+    v.push_back(std::move(a));
+    v.push_back(std::move(b));
     return std::make_unique<AndIterator>(std::move(v));
   };
-  ProximityIterator with(*ctx_, base(), {{"غز", "قطر"}});
-  auto without = base();
+  std::pair<TermIterator*, TermIterator*> stems;
+  auto child = base(&stems);
+  ProximityIterator with(*ctx_, std::move(child), {stems});
+  auto without = base(nullptr);
   for (DocId d = with.doc(); d != kNoMoreDocs; d = with.Next()) {
     ASSERT_EQ(without->doc(), d);
     // غزة then قطر within 3: docs 1 and 3 get a bonus; 0 (title/body) and 4
