@@ -723,6 +723,16 @@ double ProximityIterator::ScoreBound() {
   return s;
 }
 
+double ProximityIterator::ScoreAbove(double bar) {
+  double bonus = 0;
+  for (auto& p : pairs_) {
+    if (ProximityPairIterator* on = On(*p)) bonus += on->ScoreBound();
+  }
+  const double s = child_->ScoreAbove(bar - bonus);
+  if (s + bonus <= bar) return s + bonus;
+  return Score();  // the child's score and the pairs' bounds are known now
+}
+
 void ProximityIterator::SetMinCompetitiveScore(double min_score) {
   child_->SetMinCompetitiveScore(min_score - (MaxScore() - child_->MaxScore()));
   doc_ = child_->doc();

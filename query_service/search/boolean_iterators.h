@@ -322,7 +322,9 @@ class ProximityIterator final : public DocIterator {
   MatchCount KnownMatches() const override { return child_->KnownMatches(); }
   double Score() override;
   double ScoreBound() override;
-  double ScoreAbove(double bar) override { return BoundThenScore(bar); }
+  // The child's score above the bar less the pairs' bounds, then the pairs'
+  // positions only if their bounds can still lift it over the bar.
+  double ScoreAbove(double bar) override;
   double MaxScore() const override;
   // The child must beat the threshold less the largest possible bonus.
   void SetMinCompetitiveScore(double min_score) override;
