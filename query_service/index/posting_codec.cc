@@ -385,10 +385,11 @@ uint32_t FirstAtLeast(const uint32_t* docs, uint32_t from, uint32_t n, uint32_t 
 
 __attribute__((target("avx2,popcnt"))) uint32_t FirstAtLeastAvx2(const uint32_t* docs,
                                                                 uint32_t from, uint32_t target) {
+  static_assert(kSearchGroup == 32, "four vectors of eight docs, a 32-bit mask");
   // Unsigned order as signed: both sides with the sign bit flipped.
   const __m256i flip = _mm256_set1_epi32(INT32_MIN);
   const __m256i t = _mm256_xor_si256(_mm256_set1_epi32(static_cast<int32_t>(target)), flip);
-  for (uint32_t j = from & ~31u;; j += 32) {
+  for (uint32_t j = from & ~(kSearchGroup - 1);; j += kSearchGroup) {
     uint32_t below = 0;  // bit q: doc j + q < target
     for (int q = 0; q < 4; ++q) {
       const __m256i v = _mm256_xor_si256(

@@ -136,12 +136,11 @@ extern const std::array<UnpackFn, 33> kUnpackByWidth;  // by width
 // > 0) and docs[n - 1] >= target.
 //  - FirstAtLeast: a branch-free binary search over [from, n).
 //  - FirstAtLeastAvx2 (REQUIRES HaveAvx2(); docs padded with kNoMoreDocs
-//    from n to a multiple of kSearchGroup): reads
-//    the docs kSearchGroup at a time from `from` rounded down, and stops at
-//    the first group holding a doc >= target; its count of docs below
-//    target is the answer. A conjunction's advances are mostly short hops:
-//    against the binary search, khabar_bench's AND queries at 50k took 13%
-//    less time (median).
+//    from n to a multiple of kSearchGroup): reads the docs kSearchGroup at
+//    a time from `from` rounded down, and stops at the first group holding
+//    a doc >= target; its count of docs below target is the answer. A
+//    conjunction's advances are mostly short hops: against the binary
+//    search, khabar_bench's AND queries at 50k took 13% less time (median).
 inline constexpr uint32_t kSearchGroup = 32;
 uint32_t FirstAtLeast(const uint32_t* docs, uint32_t from, uint32_t n, uint32_t target);
 uint32_t FirstAtLeastAvx2(const uint32_t* docs, uint32_t from, uint32_t target);
