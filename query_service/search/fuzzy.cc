@@ -122,13 +122,14 @@ class Resolver {
     auto postings = [&](const std::string& key) -> int64_t {
       return index_.Postings(key).size();
     };
+    if (!in.requested && (!typo_on || !typo_.enabled || w.stopword || HasDigit(w.term) ||
+                          letters > typo_.max_word_letters ||
+                          expanded_words_ >= typo_.max_words)) {
+      return query;  // before the dictionary lookup: most searches end here
+    }
     const int64_t own_df = postings(index::ExactKey(w.term));
     if (!in.requested) {
-      if (!typo_on || !typo_.enabled || w.stopword || HasDigit(w.term) ||
-          letters > typo_.max_word_letters || expanded_words_ >= typo_.max_words ||
-          (typo_.max_word_doc_freq > 0 && own_df > typo_.max_word_doc_freq)) {
-        return query;
-      }
+      if (typo_.max_word_doc_freq > 0 && own_df > typo_.max_word_doc_freq) return query;
       ++expanded_words_;
     }
     FuzzyExpansion out = in;
