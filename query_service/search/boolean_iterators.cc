@@ -715,19 +715,18 @@ double ProximityIterator::Score() {
   return s;
 }
 
-double ProximityIterator::ScoreBound() {
-  double s = child_->ScoreBound();
-  for (auto& p : pairs_) {
-    if (ProximityPairIterator* on = On(*p)) s += on->ScoreBound();
-  }
-  return s;
-}
-
-double ProximityIterator::ScoreAbove(double bar) {
+double ProximityIterator::BonusBound() {
   double bonus = 0;
   for (auto& p : pairs_) {
     if (ProximityPairIterator* on = On(*p)) bonus += on->ScoreBound();
   }
+  return bonus;
+}
+
+double ProximityIterator::ScoreBound() { return child_->ScoreBound() + BonusBound(); }
+
+double ProximityIterator::ScoreAbove(double bar) {
+  const double bonus = BonusBound();
   const double s = child_->ScoreAbove(bar - bonus);
   if (s + bonus <= bar) return s + bonus;
   return Score();  // the child's score and the pairs' bounds are known now

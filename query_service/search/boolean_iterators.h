@@ -334,6 +334,8 @@ class ProximityIterator final : public DocIterator {
  private:
   // The pair's iterator, on doc_ if the pair occurs there, else null.
   ProximityPairIterator* On(ProximityPairIterator& pair);
+  // The pairs' bounds on doc_ (ProximityPairIterator::ScoreBound), summed.
+  double BonusBound();
 
   DocIteratorPtr child_;
   std::vector<std::unique_ptr<ProximityPairIterator>> pairs_;

@@ -553,11 +553,6 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
     known = it->KnownMatches();
   }
   const bool count_known = known.exact || known.at_least >= request.exact_hits_up_to;
-  // Once the heap is full, a document whose score's bound (ScoreAbove)
-  // cannot beat the worst kept hit is counted without computing its score
-  // (whenever pruning may be used, so that an exhaustive search, with facets,
-  // checks it).
-  const bool bound_first = may_prune;
   double threshold = -std::numeric_limits<double>::infinity();
   for (DocId d = it->doc(); d != kNoMoreDocs; d = it->Next()) {
     if (d == request.exclude_doc ||
@@ -572,7 +567,10 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
       time = doc.published_time;
     }
     double score;
-    if (bound_first && heap.size() == k) {
+    if (may_prune && heap.size() == k) {
+      // A document whose score's bound (ScoreAbove) cannot beat the worst
+      // kept hit is counted without computing its score (only where pruning
+      // may be used, so that an exhaustive search, with facets, checks it).
       // The bar lowered by the iterators' rounding margin: a bound computed
       // in another order than the score may round below it.
       const double top = heap.top().score;
