@@ -34,12 +34,14 @@ class ChunkedVector {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 
-  const T& operator[](size_t i) const { return (*chunks_[i >> kChunkBits])[i & kMask]; }
+  // Two dependent loads: the chunk's data pointer, then the element.
+  const T& operator[](size_t i) const { return data_[i >> kChunkBits][i & kMask]; }
 
   void push_back(T value) {
     if ((size_ & kMask) == 0) {
       auto chunk = std::make_shared<Chunk>();
       chunk->reserve(kChunkSize);
+      data_.push_back(chunk->data());
       chunks_.push_back(std::move(chunk));
     }
     Writable(chunks_.size() - 1).push_back(std::move(value));
@@ -51,7 +53,8 @@ class ChunkedVector {
 
   // Bytes held by the chunks (shared chunks counted in full).
   size_t memory_bytes() const {
-    return chunks_.size() * (sizeof(std::shared_ptr<Chunk>) + sizeof(Chunk) + kChunkSize * sizeof(T));
+    return chunks_.size() *
+           (sizeof(std::shared_ptr<Chunk>) + sizeof(T*) + sizeof(Chunk) + kChunkSize * sizeof(T));
   }
 
  private:
@@ -65,11 +68,15 @@ class ChunkedVector {
       copy->reserve(kChunkSize);
       copy->assign(chunk->begin(), chunk->end());
       chunk = std::move(copy);
+      data_[c] = chunk->data();
     }
     return *chunk;
   }
 
   std::vector<std::shared_ptr<Chunk>> chunks_;
+  // chunks_[c]->data(), which never moves: a chunk is reserved in full
+  // before its first element (scoring reads lengths through this).
+  std::vector<T*> data_;
   size_t size_ = 0;
 };
 
