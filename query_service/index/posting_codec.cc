@@ -409,6 +409,11 @@ bool HaveAvx2() {
 
 }  // namespace internal
 
+namespace {
+// Read once at start-up (a cursor is made for every term of every search).
+const bool kHaveAvx2 = internal::HaveAvx2();
+}  // namespace
+
 void ListCursor::Advance(DocId target) {
   if (doc_ >= target) return;
   if (target > block_last_) {
@@ -418,7 +423,7 @@ void ListCursor::Advance(DocId target) {
     if (doc_ >= target) return;
   }
   // The first doc >= target in [i_, n_) (the block's last doc is >= target).
-  i_ = have_avx2_ ? internal::FirstAtLeastAvx2(docs_, i_, target)
+  i_ = kHaveAvx2 ? internal::FirstAtLeastAvx2(docs_, i_, target)
                   : internal::FirstAtLeast(docs_, i_, n_, target);
   doc_ = docs_[i_];
 }
@@ -446,15 +451,19 @@ absl::Span<const uint32_t> ListCursor::position_deltas() const {
     // The whole block's values, and where each posting's start (a merge
     // reads them all, in order).
     if (!pos_header_) LoadPositionsHeader();
-    pos_starts_[0] = 0;
-    for (uint32_t i = 0; i < n_; ++i) pos_starts_[i + 1] = pos_starts_[i] + StoredCount(i);
-    const uint32_t n = pos_starts_[n_];
-    if (pos_deltas_.size() < n) pos_deltas_.resize(n);
-    if (n > 0) UnpackBits(pos_values_, n, pos_width_, pos_deltas_.data());
+    constexpr uint32_t kStarts = kBlockSize + 1;
+    if (pos_deltas_.size() < kStarts) pos_deltas_.resize(kStarts);
+    uint32_t* starts = pos_deltas_.data();
+    starts[0] = 0;
+    for (uint32_t i = 0; i < n_; ++i) starts[i + 1] = starts[i] + StoredCount(i);
+    const uint32_t n = starts[n_];
+    if (pos_deltas_.size() < kStarts + n) pos_deltas_.resize(kStarts + n);
+    if (n > 0) UnpackBits(pos_values_, n, pos_width_, pos_deltas_.data() + kStarts);
     pos_loaded_ = true;
   }
-  return absl::Span<const uint32_t>(pos_deltas_.data() + pos_starts_[i_],
-                                    pos_starts_[i_ + 1] - pos_starts_[i_]);
+  const uint32_t* starts = pos_deltas_.data();
+  return absl::Span<const uint32_t>(starts + kBlockSize + 1 + starts[i_],
+                                    starts[i_ + 1] - starts[i_]);
 }
 
 void ListCursor::SelectPositions() const {

@@ -186,9 +186,6 @@ struct PostingList {
   const uint8_t* skips = nullptr;  // BlockSkip records (unaligned), or null
   const uint8_t* blocks = nullptr;
   const uint8_t* positions = nullptr;
-  // False when some document of the segment is deleted (IndexSnapshot sets
-  // it): then the list may hold tombstones.
-  bool all_live = false;
   // The basis of the skip records' impacts (the segment's; null when the
   // list was opened without its segment).
   const ImpactBasis* basis = nullptr;
@@ -196,11 +193,14 @@ struct PostingList {
   // stem's list in the same segment: where the stem is in the exact key's
   // form (from the header), and, set by Segment::List, the stem and the
   // segment to find its list in.
-  bool selection = false;
-  uint32_t stem_begin = 0;
-  uint32_t stem_size = 0;
   absl::string_view stem;
   const StemLists* stem_lists = nullptr;
+  uint32_t stem_begin = 0;
+  uint32_t stem_size = 0;
+  bool selection = false;
+  // False when some document of the segment is deleted (IndexSnapshot sets
+  // it): then the list may hold tombstones.
+  bool all_live = false;
   uint32_t block_count() const { return (count + kBlockSize - 1) / kBlockSize; }
   BlockSkip skip(uint32_t b) const {
     BlockSkip s;
@@ -398,9 +398,9 @@ class ListCursor {
   uint8_t widths_[4] = {0, 0, 0, 0};
   const uint8_t* freq_data_[kNumFields] = {nullptr, nullptr, nullptr};
   // The block's docs, then kNoMoreDocs up to a multiple of kSearchGroup
-  // (FirstAtLeastAvx2 reads whole groups).
-  uint32_t docs_[kBlockSize + internal::kSearchGroup];
-  bool have_avx2_ = internal::HaveAvx2();
+  // (FirstAtLeastAvx2 reads whole groups; a block's size is at most one).
+  static_assert(kBlockSize % internal::kSearchGroup == 0);
+  uint32_t docs_[kBlockSize];
   // How many values posting i of the block stores.
   uint32_t StoredCount(uint32_t i) const {
     if (list_.selection && (pos_bitmap_ == nullptr || (pos_bitmap_[i >> 3] >> (i & 7) & 1) == 0)) {
@@ -416,9 +416,9 @@ class ListCursor {
   // The current posting's positions in a selection list: its stem's (from
   // stem_cursor_, on the same document), all or those it selects.
   void SelectPositions() const;
-  // pos_deltas_ holds the block's values once position_deltas() unpacked
-  // them, posting i's from pos_starts_[i] to pos_starts_[i + 1].
-  mutable uint32_t pos_starts_[kBlockSize + 1];
+  // Once position_deltas() unpacked the block's values: where posting i's
+  // start among them (kBlockSize + 1 entries), then the values (sized on
+  // first use: only merges ask, and a search's cursors stay small).
   mutable bool pos_header_ = false;
   mutable uint32_t pos_width_ = 0;
   mutable const uint8_t* pos_bitmap_ = nullptr;  // selection lists: who stores indices
@@ -440,7 +440,7 @@ class ListCursor {
   mutable uint32_t pos_i_ = 0;
   mutable uint32_t pos_off_ = 0;
   mutable uint32_t pos_cached_ = UINT32_MAX;  // the posting pos_buf_ holds
-  mutable std::vector<uint32_t> pos_deltas_;
+  mutable std::vector<uint32_t> pos_deltas_;  // see position_deltas()
   mutable std::vector<uint32_t> pos_buf_;
 };
 

@@ -25,7 +25,7 @@ class PostingCursor {
   // The lists `postings` points to must outlive the cursor (hold the snapshot).
   explicit PostingCursor(const index::PostingsRef& postings) { Reset(postings); }
   void Reset(const index::PostingsRef& postings) {
-    lists_ = postings.lists;
+    lists_.assign(postings.lists.begin(), postings.lists.end());
     Enter(0);
   }
 
@@ -77,7 +77,8 @@ class PostingCursor {
     cur_.Reset(k < lists_.size() ? lists_[k] : index::PostingList());
   }
 
-  absl::InlinedVector<index::PostingList, 2> lists_;
+  // One inline: a forced-merged index has one segment.
+  absl::InlinedVector<index::PostingList, 1> lists_;
   size_t k_ = 0;  // the list cur_ reads
   index::ListCursor cur_;
 };

@@ -57,7 +57,7 @@ TermIterator::TermIterator(const ScoringContext& ctx, absl::string_view key, dou
   const index::PostingsRef postings = ctx.index().Postings(key);  // one lookup per segment
   cursor_.Reset(postings);
   for (const index::PostingList& list : postings.lists) {
-    impact_scale_.push_back(ctx.ImpactScale(list.basis));
+    lists_.push_back({ctx.ImpactScale(list.basis)});
   }
   doc_freq_ = LiveDocFreq(ctx.index(), postings, scope);
   if (doc_freq_ == 0) {
@@ -93,14 +93,13 @@ double TermIterator::MaxScore() const {
 }
 
 double TermIterator::ListMaxTf(size_t k) const {
-  if (list_max_tf_.empty()) list_max_tf_.assign(cursor_.lists().size(), -1.0);
-  double& max_tf = list_max_tf_[k];
+  double& max_tf = lists_[k].max_tf;
   if (max_tf >= 0) return max_tf;
   max_tf = 0;
   const index::PostingList& list = cursor_.lists()[k];
   if (list.skips != nullptr) {
     for (uint32_t b = 0; b < list.block_count(); ++b) {
-      max_tf = std::max(max_tf, ctx_.BlockTf(list.skip(b), scope_, impact_scale_[k]));
+      max_tf = std::max(max_tf, ctx_.BlockTf(list.skip(b), scope_, lists_[k].impact_scale));
     }
     return max_tf;
   }
@@ -149,7 +148,7 @@ double TermIterator::MaxScoreIn(DocId from, DocId to) const {
     }
     for (uint32_t b = list.FirstBlockReaching(from, FirstBlockFrom(k, from)); b < list.block_count(); ++b) {
       const index::BlockSkip skip = list.skip(b);
-      max_tf = std::max(max_tf, ctx_.BlockTf(skip, scope_, impact_scale_[k]));
+      max_tf = std::max(max_tf, ctx_.BlockTf(skip, scope_, lists_[k].impact_scale));
       if (skip.last_doc >= to) break;
     }
   }
@@ -183,7 +182,7 @@ DocId TermIterator::NextAbove(double min_score, DocId end) {
     bool title_only = false;
     const index::PostingList& list = cursor_.lists()[cursor_.list_index()];
     if (list.skips != nullptr) {
-      const double scale = impact_scale_[cursor_.list_index()];
+      const double scale = lists_[cursor_.list_index()].impact_scale;
       const index::BlockSkip skip = list.skip(cursor_.block());
       bool pass_over = false;
       if (whole && scale >= 0) {

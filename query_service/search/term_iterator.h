@@ -90,9 +90,13 @@ class TermIterator final : public DocIterator {
   int64_t doc_freq_ = 0;
   double idf_ = 0;  // query weight included
   mutable double max_score_ = -1;  // < 0: not computed yet
-  mutable absl::InlinedVector<double, 2> list_max_tf_;  // per list, < 0: not yet
-  // Per list, ScoringContext::ImpactScale of its segment (< 0: no impacts).
-  absl::InlinedVector<double, 2> impact_scale_;
+  struct ListScale {
+    double impact_scale;  // ScoringContext::ImpactScale of its segment (< 0: no impacts)
+    double max_tf = -1;   // ListMaxTf, < 0: not computed yet
+  };
+  // Per list (one inline, as PostingCursor's lists: a forced-merged index
+  // has one segment).
+  mutable absl::InlinedVector<ListScale, 1> lists_;
   // Score() of scored_doc_ (OR scores a pruning candidate, then its caller
   // asks again).
   DocId scored_doc_ = kNoMoreDocs;
