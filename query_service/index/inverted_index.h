@@ -66,7 +66,7 @@ struct IndexLimits {
 // O(merge_factor * log N) segments and each document is rewritten O(log N)
 // times.
 struct MergePolicy {
-  uint32_t merge_factor = 4;
+  uint32_t merge_factor = 10;
   uint32_t min_segment_docs = 256;
   // Merge on a background thread (the writer and readers go on meanwhile);
   // false: merge inside Publish(), deterministic, for tests and batch tools.
