@@ -416,9 +416,6 @@ class ListCursor {
   // The current posting's positions in a selection list: its stem's (from
   // stem_cursor_, on the same document), all or those it selects.
   void SelectPositions() const;
-  // Once position_deltas() unpacked the block's values: where posting i's
-  // start among them (kBlockSize + 1 entries), then the values (sized on
-  // first use: only merges ask, and a search's cursors stay small).
   mutable bool pos_header_ = false;
   mutable uint32_t pos_width_ = 0;
   mutable const uint8_t* pos_bitmap_ = nullptr;  // selection lists: who stores indices
@@ -440,7 +437,10 @@ class ListCursor {
   mutable uint32_t pos_i_ = 0;
   mutable uint32_t pos_off_ = 0;
   mutable uint32_t pos_cached_ = UINT32_MAX;  // the posting pos_buf_ holds
-  mutable std::vector<uint32_t> pos_deltas_;  // see position_deltas()
+  // Once position_deltas() unpacked the block's values: where posting i's
+  // start among them (kBlockSize + 1 entries), then the values (sized on
+  // first use: only merges ask, and a search's cursors stay small).
+  mutable std::vector<uint32_t> pos_deltas_;
   mutable std::vector<uint32_t> pos_buf_;
 };
 
