@@ -447,11 +447,11 @@ uint32_t ListCursor::PositionOffset() const {
 }
 
 absl::Span<const uint32_t> ListCursor::position_deltas() const {
+  constexpr uint32_t kStarts = kBlockSize + 1;  // pos_deltas_: the starts, then the values
   if (!pos_loaded_) {
     // The whole block's values, and where each posting's start (a merge
     // reads them all, in order).
     if (!pos_header_) LoadPositionsHeader();
-    constexpr uint32_t kStarts = kBlockSize + 1;
     if (pos_deltas_.size() < kStarts) pos_deltas_.resize(kStarts);
     uint32_t* starts = pos_deltas_.data();
     starts[0] = 0;
@@ -462,7 +462,7 @@ absl::Span<const uint32_t> ListCursor::position_deltas() const {
     pos_loaded_ = true;
   }
   const uint32_t* starts = pos_deltas_.data();
-  return absl::Span<const uint32_t>(starts + kBlockSize + 1 + starts[i_],
+  return absl::Span<const uint32_t>(starts + kStarts + starts[i_],
                                     starts[i_ + 1] - starts[i_]);
 }
 
