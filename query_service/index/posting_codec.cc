@@ -347,10 +347,7 @@ void ListCursor::LoadBlock(uint32_t b) {
   }
   std::memcpy(widths_, block_data_, 4);
   UnpackBits(block_data_ + 4, n_, widths_[0], docs_);
-  for (uint32_t i = 0; i < n_; ++i) {
-    previous += docs_[i] + 1;
-    docs_[i] = previous;
-  }
+  internal::GapsToDocs(docs_, n_, previous);
   for (uint32_t i = n_; i % internal::kSearchGroup != 0; ++i) docs_[i] = kNoMoreDocs;
   block_last_ = docs_[n_ - 1];
   doc_ = docs_[0];
@@ -365,6 +362,29 @@ void ListCursor::LoadBlock(uint32_t b) {
 }
 
 namespace internal {
+
+void GapsToDocs(uint32_t* values, uint32_t n, DocId previous) {
+  // Four lanes at a time (SSE2, every x86-64): each lane's gap plus one,
+  // summed with the lanes before it in two shifted adds, then the last doc
+  // of the group before added to all four. The scalar loop's one add per
+  // doc, each waiting on the one before, was most of a block's decoding.
+  uint32_t i = 0;
+  __m128i last = _mm_set1_epi32(static_cast<int32_t>(previous));
+  const __m128i one = _mm_set1_epi32(1);
+  for (; i + 4 <= n; i += 4) {
+    __m128i x = _mm_add_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(values + i)), one);
+    x = _mm_add_epi32(x, _mm_slli_si128(x, 4));
+    x = _mm_add_epi32(x, _mm_slli_si128(x, 8));
+    x = _mm_add_epi32(x, last);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(values + i), x);
+    last = _mm_shuffle_epi32(x, 0xFF);
+  }
+  previous = static_cast<DocId>(_mm_cvtsi128_si32(last));
+  for (; i < n; ++i) {
+    previous += values[i] + 1;
+    values[i] = previous;
+  }
+}
 
 uint32_t FirstAtLeast(const uint32_t* docs, uint32_t from, uint32_t n, uint32_t target) {
   // A binary search without branches on the data (std::lower_bound's

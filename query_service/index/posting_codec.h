@@ -131,6 +131,11 @@ void UnpackFixed(const uint8_t* in, uint32_t n, uint32_t* out) {
 using UnpackFn = void (*)(const uint8_t*, uint32_t, uint32_t*);
 extern const std::array<UnpackFn, 33> kUnpackByWidth;  // by width
 
+// A block's doc ids from its unpacked gaps, in place: values[i] becomes
+// previous + (values[0] + 1) + ... + (values[i] + 1), modulo 2^32 (a list
+// based at doc 0 starts from previous = 2^32 - 1).
+void GapsToDocs(uint32_t* values, uint32_t n, DocId previous);
+
 // A block cursor's search for the first doc >= target among its sorted
 // docs, from index `from` on. REQUIRES: docs[from - 1] < target (when from
 // > 0) and docs[n - 1] >= target.

@@ -425,6 +425,25 @@ TEST(PostingCodecTest, InBlockSearchesFindTheFirstDocAtOrAfterTheTarget) {
   if (!internal::HaveAvx2()) GTEST_SKIP() << "no AVX2 here: only the binary search was checked";
 }
 
+// The vector prefix sum against the scalar one: every block length (groups
+// of four and the rest), gaps up to 2^31, a list based at doc 0 (previous
+// 2^32 - 1, the first add wrapping to the gap) and sums near 2^32.
+TEST(PostingCodecTest, GapsToDocsSumsGapsPlusOne) {
+  std::mt19937 rng(11);
+  for (uint32_t n = 0; n <= kBlockSize; ++n) {
+    for (const DocId previous : {kNoMoreDocs, DocId{0}, DocId{12345}, DocId{0xFFFF0000u}}) {
+      std::vector<uint32_t> gaps(n);
+      for (uint32_t& g : gaps) g = rng() % 4 == 0 ? rng() % (1u << 31) : rng() % 9;
+      std::vector<uint32_t> want(n);
+      DocId d = previous;
+      for (uint32_t i = 0; i < n; ++i) want[i] = d += gaps[i] + 1;
+      std::vector<uint32_t> got = gaps;
+      internal::GapsToDocs(got.data(), n, previous);
+      ASSERT_EQ(got, want) << "n " << n << " previous " << previous;
+    }
+  }
+}
+
 // Every width, and counts around the packers' groups of eight values
 // (PackFixed, then the rest one by one), appended after bytes that stay.
 TEST(PostingCodecTest, PacksEveryBitWidth) {

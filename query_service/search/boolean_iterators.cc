@@ -33,8 +33,29 @@ AndIterator::AndIterator(std::vector<DocIteratorPtr> children) : children_(std::
   Align(children_[0]->doc());
 }
 
+DocId AndIterator::Competitive(DocId target) {
+  while (true) {
+    if (target > window_end_) {
+      window_end_ = std::max(children_[0]->BlockEnd(target), target);
+      window_max_ = MaxScoreIn(target, window_end_);
+    }
+    if (window_max_ > min_score_) return target;
+    if (window_end_ >= kNoMoreDocs - 1) return kNoMoreDocs;
+    target = window_end_ + 1;
+  }
+}
+
 DocId AndIterator::Align(DocId target) {
   while (target != kNoMoreDocs) {
+    if (windowed_) {
+      const DocId t = Competitive(target);
+      if (t != target) {
+        target = t;
+        if (target == kNoMoreDocs) break;
+        target = children_[0]->Advance(target);
+        continue;
+      }
+    }
     bool agreed = true;
     for (DocIteratorPtr& c : children_) {
       const DocId d = c->doc() < target ? c->Advance(target) : c->doc();
@@ -69,6 +90,25 @@ double AndIterator::ScoreBound() {
   double s = 0;
   for (DocIteratorPtr& c : children_) s += c->ScoreBound();
   return s;
+}
+
+double AndIterator::MaxScoreIn(DocId from, DocId to) const {
+  double s = 0;
+  for (const DocIteratorPtr& c : children_) {
+    if (c->doc() > to) return 0;  // a child without a document there
+    s += c->MaxScoreIn(std::max(c->doc(), from), to);
+  }
+  return s;
+}
+
+void AndIterator::SetMinCompetitiveScore(double min_score) {
+  const double bar = LoweredForRounding(min_score);
+  if (windowed_ && bar <= min_score_) return;
+  min_score_ = bar;
+  if (!windowed_) {
+    windowed_ = true;
+    window_end_ = doc_;  // every later target is past it: a window is computed there
+  }
 }
 
 double AndIterator::MaxScore() const {

@@ -17,6 +17,7 @@
 
 #include <array>
 #include <memory>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,13 +42,28 @@ class AndIterator final : public DocIterator {
   double ScoreBound() override;
   double ScoreAbove(double bar) override { return BoundThenScore(bar); }
   double MaxScore() const override;
+  // The cheapest child's block ends; the children's bounds summed.
+  DocId BlockEnd(DocId target) const override { return children_[0]->BlockEnd(target); }
+  double MaxScoreIn(DocId from, DocId to) const override;
+  // Block-max conjunction (Lucene's BlockMaxConjunctionScorer): from then
+  // on, a window of the cheapest child's blocks where the children's
+  // bounds sum to at most `min_score` is passed over without advancing the
+  // other children into it.
+  void SetMinCompetitiveScore(double min_score) override;
   Explanation Explain() override;
   std::string DebugString() const override;
 
  private:
   // The first doc >= target that every child has.
   DocId Align(DocId target);
+  // The first doc >= target in a window whose bound passes min_score_.
+  DocId Competitive(DocId target);
+
   std::vector<DocIteratorPtr> children_;  // cheapest first
+  double min_score_ = -std::numeric_limits<double>::infinity();
+  bool windowed_ = false;  // min_score_ set: Align skips windows
+  DocId window_end_ = 0;   // the current window, up to window_end_,
+  double window_max_ = 0;  // and its bound
 };
 
 class OrIterator final : public DocIterator {
