@@ -57,6 +57,78 @@ constexpr std::array<PackFn, sizeof...(W)> PackTable(std::index_sequence<W...>) 
 const std::array<PackFn, 33> kPackByWidth = PackTable(std::make_index_sequence<33>());
 }  // namespace
 const std::array<UnpackFn, 33> kUnpackByWidth = UnpackTable(std::make_index_sequence<33>());
+
+namespace {
+
+// Eight W-bit values (W bytes) at a time with AVX2, for W <= kMaxAvx2Width:
+// value j starts in byte (j * W) / 8 at bit (j * W) % 8 <= 7, so the four
+// bytes from there hold all of it. Values 0-3 are gathered from the 16 bytes
+// at the group's start into the low lane, values 4-7 from the 16 bytes at
+// byte (4 * W) / 8 into the high lane (one byte shuffle each), then each
+// lane is shifted by its own bit offset and masked. The scalar unpacker
+// (UnpackFixed) does the groups whose second 16-byte load would pass the
+// stream's padding, and the values after the last whole group.
+constexpr uint32_t kMaxAvx2Width = 25;
+
+template <uint32_t W>
+struct Avx2Groups {
+  static constexpr uint32_t kHighStart = 4 * W / 8;  // byte of the high lane's load
+  static constexpr std::array<int8_t, 32> Shuffle() {
+    std::array<int8_t, 32> m{};
+    for (uint32_t j = 0; j < 8; ++j) {
+      const uint32_t first = j * W / 8 - (j < 4 ? 0 : kHighStart);
+      for (uint32_t b = 0; b < 4; ++b) m[4 * j + b] = static_cast<int8_t>(first + b);
+    }
+    return m;
+  }
+  static constexpr std::array<int8_t, 32> kShuffle = Shuffle();
+};
+
+template <uint32_t W>
+__attribute__((target("avx2"))) void UnpackFixedAvx2(const uint8_t* in, uint32_t n,
+                                                    uint32_t* out) {
+  static_assert(W >= 1 && W <= kMaxAvx2Width, "four bytes from a value's first hold it");
+  using G = Avx2Groups<W>;
+  const __m256i shuffle =
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(G::kShuffle.data()));
+  const __m256i shifts = _mm256_setr_epi32(0, W % 8, 2 * W % 8, 3 * W % 8, 4 * W % 8,
+                                           5 * W % 8, 6 * W % 8, 7 * W % 8);
+  const __m256i mask = _mm256_set1_epi32(static_cast<int32_t>((uint64_t{1} << W) - 1));
+  const size_t readable = PackedBytes(n, W) + kStreamPadding;
+  uint32_t i = 0;
+  size_t at = 0;
+  for (; i + 8 <= n && at + G::kHighStart + 16 <= readable; i += 8, at += W) {
+    const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + at));
+    const __m128i high =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + at + G::kHighStart));
+    __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(low), high, 1);
+    v = _mm256_and_si256(_mm256_srlv_epi32(_mm256_shuffle_epi8(v, shuffle), shifts), mask);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), v);
+  }
+  if (i < n) UnpackFixed<W>(in + at, n - i, out + i);
+}
+
+template <size_t... W>
+std::array<UnpackFn, sizeof...(W)> Avx2Table(std::index_sequence<W...>) {
+  return {(W >= 1 && W <= kMaxAvx2Width
+               ? &UnpackFixedAvx2<std::clamp<uint32_t>(W, 1, kMaxAvx2Width)>
+               : &UnpackFixed<static_cast<uint32_t>(W)>)...};
+}
+
+}  // namespace
+
+const std::array<UnpackFn, 33> kUnpackAvx2ByWidth = Avx2Table(std::make_index_sequence<33>());
+
+// The scalar table until this initializer runs (constant-initialized, so
+// any earlier caller is served correctly), then the AVX2 one where the CPU
+// has it.
+std::array<UnpackFn, 33> kUnpack = kUnpackByWidth;
+namespace {
+const bool kUnpackChosen = [] {
+  if (HaveAvx2()) kUnpack = kUnpackAvx2ByWidth;
+  return true;
+}();
+}  // namespace
 }  // namespace internal
 namespace {
 
@@ -423,6 +495,7 @@ __attribute__((target("avx2,popcnt"))) uint32_t FirstAtLeastAvx2(const uint32_t*
 }
 
 bool HaveAvx2() {
+  __builtin_cpu_init();  // may run from a static initializer (kUnpack's)
   static const bool have = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
   return have;
 }

@@ -129,7 +129,13 @@ void UnpackFixed(const uint8_t* in, uint32_t n, uint32_t* out) {
   for (uint32_t j = 0; i < n; ++i, ++j) out[i] = UnpackOne<W>(in, j);
 }
 using UnpackFn = void (*)(const uint8_t*, uint32_t, uint32_t*);
-extern const std::array<UnpackFn, 33> kUnpackByWidth;  // by width
+extern const std::array<UnpackFn, 33> kUnpackByWidth;  // by width, scalar
+// Widths 1-25 eight values at a time with AVX2 (the same results; the
+// scalar one for other widths). REQUIRES HaveAvx2() to call.
+extern const std::array<UnpackFn, 33> kUnpackAvx2ByWidth;
+// What UnpackBits calls: kUnpackAvx2ByWidth where the CPU has AVX2, else
+// kUnpackByWidth (chosen once, at start-up).
+extern std::array<UnpackFn, 33> kUnpack;
 
 // A block's doc ids from its unpacked gaps, in place: values[i] becomes
 // previous + (values[0] + 1) + ... + (values[i] + 1), modulo 2^32 (a list
@@ -158,7 +164,7 @@ inline void UnpackBits(const uint8_t* in, uint32_t n, uint32_t width, uint32_t* 
     return;
   }
   assert(width <= 32);
-  internal::kUnpackByWidth[width](in, n, out);
+  internal::kUnpack[width](in, n, out);
 }
 void PutVarint(uint64_t v, std::vector<uint8_t>* out);
 inline const uint8_t* GetVarint(const uint8_t* p, uint64_t* v) {

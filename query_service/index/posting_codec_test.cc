@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -467,6 +468,37 @@ TEST(PostingCodecTest, PacksEveryBitWidth) {
       EXPECT_EQ(out, values) << width << " " << n;
     }
   }
+}
+
+// Both unpackers against the values packed: every width (the AVX2 one
+// covers 1-25 and falls back above), counts around its groups of eight, and
+// a buffer of exactly the packed bytes and the padding, so that a read past
+// them is caught under AddressSanitizer (the last groups are the scalar
+// unpacker's for that reason).
+TEST(PostingCodecTest, Avx2UnpackerMatchesScalar) {
+  if (!internal::HaveAvx2()) GTEST_SKIP() << "no AVX2 here";
+  std::mt19937 rng(3);
+  for (uint32_t width = 0; width <= 32; ++width) {
+    for (uint32_t n : {0u, 1u, 7u, 8u, 9u, 16u, 17u, 24u, 31u, 32u, 33u, 127u, 128u, 129u, 1000u}) {
+      std::vector<uint32_t> values(n);
+      for (uint32_t& v : values) {
+        v = width == 0 ? 0 : static_cast<uint32_t>(rng() >> (32 - width));
+      }
+      if (n > 0 && width > 0) values[n / 2] = static_cast<uint32_t>((uint64_t{1} << width) - 1);
+      std::vector<uint8_t> packed;
+      PackBits(values.data(), n, width, &packed);
+      packed.resize(packed.size() + kStreamPadding, 0xFF);
+      // Exactly the readable bytes, on their own allocation.
+      auto exact = std::make_unique<uint8_t[]>(packed.size());
+      std::copy(packed.begin(), packed.end(), exact.get());
+      std::vector<uint32_t> scalar(n, 7), vector(n, 7);
+      internal::kUnpackByWidth[width](exact.get(), n, scalar.data());
+      internal::kUnpackAvx2ByWidth[width](exact.get(), n, vector.data());
+      ASSERT_EQ(scalar, values) << width << " " << n;
+      ASSERT_EQ(vector, values) << width << " " << n;
+    }
+  }
+  EXPECT_EQ(internal::kUnpack, internal::kUnpackAvx2ByWidth);
 }
 
 }  // namespace
