@@ -265,6 +265,8 @@ void OrIterator::SetMinCompetitiveScore(double min_score) {
       by_max_.push_back({children_[i].get(), static_cast<int>(i), max, max});
     }
     on_.assign(children_.size(), On::kUnknown);
+    on_score_.assign(children_.size(), 0.0);
+    share_.assign(children_.size(), 0.0);
   }
   const double bar = LoweredForRounding(min_score);
   if (pruning_ && bar <= bar_) return;
@@ -532,25 +534,38 @@ DocId OrIterator::FindPruned() {
       }
       return true;
     };
-    // `rest` sums a subset of non_essential_sum_'s terms in the same order,
-    // so it is never larger: this test rejects nothing the next one keeps.
+    // `rest` sums at most non_essential_sum_'s terms, each no larger, in
+    // the same order: this test rejects nothing the next one keeps.
     bool competitive = bound + non_essential_sum_ > bar_;
-    if (competitive) {
-      for (size_t i = 0; i < non_essential_; ++i) on_[by_max_[i].child] = On::kUnknown;
-      for (size_t i = 0; i < non_essential_; ++i) {
-        if (possible(by_max_[i].child)) {
-          rest += by_max_[i].window_max;
-        } else {
-          on_[by_max_[i].child] = On::kNo;
-        }
-      }
-      competitive = bound + rest > bar_;
-    }
     double score = 0;
     if (competitive) {
       for (size_t i = non_essential_; i < n; ++i) {
-        if (on_[by_max_[i].child] == On::kYes) score += by_max_[i].it->Score();
+        const int child = by_max_[i].child;
+        if (on_[child] == On::kYes) score += on_score_[child] = by_max_[i].it->Score();
       }
+      for (size_t i = 0; i < non_essential_; ++i) on_[by_max_[i].child] = On::kUnknown;
+      for (size_t i = 0; i < non_essential_; ++i) {
+        const int child = by_max_[i].child;
+        if (!possible(child)) {
+          on_[child] = On::kNo;
+          continue;
+        }
+        // A dependent with a score ratio whose requirement is on d (an
+        // essential child: the only ones known to be on it yet, and scored
+        // above) scores at most that ratio times the requirement's score
+        // there (a word's exact form against its stem): often far below its
+        // window bound, so the candidate can fail before it is advanced.
+        double share = by_max_[i].window_max;
+        if (!ratio_.empty() && ratio_[child] > 0) {
+          const int r = needs_[child][0];
+          if (r >= 0 && on_[r] == On::kYes) {
+            share = std::min(share, ratio_[child] * (1 + 1e-12) * on_score_[r]);
+          }
+        }
+        share_[child] = share;
+        rest += share;
+      }
+      competitive = score + rest > bar_;
     }
     // The non-essential children, largest bound first, while they can
     // still lift the candidate over the bar.
@@ -561,7 +576,7 @@ DocId OrIterator::FindPruned() {
         competitive = false;
         break;
       }
-      rest -= c.window_max;
+      rest -= share_[c.child];
       if (c.it->doc() < d) c.it->Advance(d);
       if (c.it->doc() == d) {
         on_[c.child] = On::kYes;
@@ -574,7 +589,7 @@ DocId OrIterator::FindPruned() {
         const Bounded& o = by_max_[j];
         if (on_[o.child] != On::kNo && !possible(o.child)) {
           on_[o.child] = On::kNo;
-          rest -= o.window_max;
+          rest -= share_[o.child];
         }
       }
     }

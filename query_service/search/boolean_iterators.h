@@ -177,6 +177,10 @@ class OrIterator final : public DocIterator {
   // Per child, while a candidate is examined: on it, not on it, or unknown.
   enum class On : int8_t { kUnknown, kYes, kNo };
   std::vector<On> on_;
+  // FindPruned's scratch, per child on its candidate: an essential child's
+  // score (where on_ is kYes), a non-essential one's bound in `rest`.
+  std::vector<double> on_score_;
+  std::vector<double> share_;
   std::vector<Bounded> by_max_;
   size_t non_essential_ = 0;
   double non_essential_sum_ = 0;  // their window bounds, summed in by_max_ order
