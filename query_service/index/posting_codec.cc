@@ -119,10 +119,10 @@ std::array<UnpackFn, sizeof...(W)> Avx2Table(std::index_sequence<W...>) {
 
 const std::array<UnpackFn, 33> kUnpackAvx2ByWidth = Avx2Table(std::make_index_sequence<33>());
 
-// The scalar table until this initializer runs (constant-initialized, so
-// any earlier caller is served correctly), then the AVX2 one where the CPU
-// has it.
-std::array<UnpackFn, 33> kUnpack = kUnpackByWidth;
+// The scalar table from the start (constinit: a caller from another file's
+// static initializer is served correctly), then the AVX2 one, where the CPU
+// has it, once the initializer below runs.
+constinit std::array<UnpackFn, 33> kUnpack = UnpackTable(std::make_index_sequence<33>());
 namespace {
 const bool kUnpackChosen = [] {
   if (HaveAvx2()) kUnpack = kUnpackAvx2ByWidth;

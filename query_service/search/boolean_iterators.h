@@ -16,8 +16,8 @@
 #define KHABAR_QUERY_SERVICE_SEARCH_BOOLEAN_ITERATORS_H_
 
 #include <array>
-#include <memory>
 #include <limits>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
