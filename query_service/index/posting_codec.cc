@@ -495,8 +495,10 @@ __attribute__((target("avx2,popcnt"))) uint32_t FirstAtLeastAvx2(const uint32_t*
 }
 
 bool HaveAvx2() {
-  __builtin_cpu_init();  // may run from a static initializer (kUnpack's)
-  static const bool have = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+  static const bool have = [] {
+    __builtin_cpu_init();  // the first call may be a static initializer's (kUnpack's)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+  }();
   return have;
 }
 

@@ -47,7 +47,7 @@ DocId AndIterator::Competitive(DocId target) {
 
 DocId AndIterator::Align(DocId target) {
   while (target != kNoMoreDocs) {
-    if (windowed_) {
+    if (min_score_ != -std::numeric_limits<double>::infinity()) {
       const DocId t = Competitive(target);
       if (t != target) {
         target = t;
@@ -103,12 +103,11 @@ double AndIterator::MaxScoreIn(DocId from, DocId to) const {
 
 void AndIterator::SetMinCompetitiveScore(double min_score) {
   const double bar = LoweredForRounding(min_score);
-  if (windowed_ && bar <= min_score_) return;
-  min_score_ = bar;
-  if (!windowed_) {
-    windowed_ = true;
+  if (bar <= min_score_) return;
+  if (min_score_ == -std::numeric_limits<double>::infinity()) {
     window_end_ = doc_;  // every later target is past it: a window is computed there
   }
+  min_score_ = bar;
 }
 
 double AndIterator::MaxScore() const {

@@ -60,8 +60,8 @@ class AndIterator final : public DocIterator {
   DocId Competitive(DocId target);
 
   std::vector<DocIteratorPtr> children_;  // cheapest first
+  // Set by SetMinCompetitiveScore (until then Align skips no window).
   double min_score_ = -std::numeric_limits<double>::infinity();
-  bool windowed_ = false;  // min_score_ set: Align skips windows
   DocId window_end_ = 0;   // the current window, up to window_end_,
   double window_max_ = 0;  // and its bound
 };
