@@ -257,15 +257,18 @@ double OrIterator::MaxScoreIn(DocId from, DocId to) const {
 }
 
 void OrIterator::SetMinCompetitiveScore(double min_score) {
-  if (minimum_match_ != 1 || doc_ == kNoMoreDocs) return;
+  // (More children than the on-state masks hold: no pruning. The query
+  // parser's term limit keeps a flat OR well below it.)
+  if (minimum_match_ != 1 || doc_ == kNoMoreDocs || children_.size() > 64 * kMaxMaskWords) return;
   if (by_max_.empty()) {
     for (size_t i = 0; i < children_.size(); ++i) {
       const double max = children_[i]->MaxScore();
       by_max_.push_back({children_[i].get(), static_cast<int>(i), max, max});
     }
-    on_.assign(children_.size(), On::kUnknown);
-    on_score_.assign(children_.size(), 0.0);
-    share_.assign(children_.size(), 0.0);
+    mask_words_ = children_.size() <= 64 ? 1 : kMaxMaskWords;
+    position_.assign(children_.size(), 0);
+    score_at_.assign(children_.size(), 0.0);
+    share_at_.assign(children_.size(), 0.0);
   }
   const double bar = LoweredForRounding(min_score);
   if (pruning_ && bar <= bar_) return;
@@ -379,6 +382,7 @@ void OrIterator::CountNonEssential() {
 }
 
 void OrIterator::NoteSingleEssential() {
+  IndexPositions();
   single_essential_ = non_essential_ + 1 == by_max_.size();
   single_dominated_ = nullptr;
   if (!single_essential_) return;
@@ -485,6 +489,108 @@ bool OrIterator::NextWindow() {
   return false;
 }
 
+namespace {
+inline uint64_t Bit(size_t p) { return uint64_t{1} << (p & 63); }
+}  // namespace
+
+void OrIterator::IndexPositions() {
+  const size_t n = by_max_.size();
+  const size_t w = mask_words_;
+  for (size_t p = 0; p < n; ++p) position_[by_max_[p].child] = static_cast<int>(p);
+  need_bits_.assign(n * w, 0);
+  dependent_bits_.assign(n * w, 0);
+  ratio_of_.assign(n, -1);
+  ratio_at_.assign(n, 0.0);
+  if (needs_.empty()) return;
+  for (size_t p = 0; p < n; ++p) {
+    const int child = by_max_[p].child;
+    for (int r : needs_[child]) {
+      if (r < 0) continue;
+      const size_t q = position_[r];
+      need_bits_[p * w + q / 64] |= Bit(q);
+      dependent_bits_[q * w + p / 64] |= Bit(p);
+    }
+    if (!ratio_.empty() && ratio_[child] > 0 && needs_[child][0] >= 0) {
+      ratio_of_[p] = position_[needs_[child][0]];
+      // Room for rounding: the two scores are computed apart.
+      ratio_at_[p] = ratio_[child] * (1 + 1e-12);
+    }
+  }
+}
+
+template <int W>
+bool OrIterator::Examine(DocId d) {
+  // On d: the children known there (`on`: essential ones found on it) and
+  // those known not to be (`no`), by position in by_max_.
+  uint64_t on[W] = {}, no[W] = {};
+  const size_t n = by_max_.size();
+  const size_t ne = non_essential_;
+  // The bound from the window's maxima alone (all the non-essential ones):
+  // most candidates end here.
+  double bound = 0;
+  for (size_t p = ne; p < n; ++p) {
+    if (by_max_[p].it->doc() == d) {
+      on[p / 64] |= Bit(p);
+      bound += by_max_[p].window_max;
+    } else {
+      no[p / 64] |= Bit(p);
+    }
+  }
+  // `rest` below sums at most non_essential_sum_'s terms, each no larger,
+  // in the same order: this test rejects nothing the next one keeps.
+  if (!(bound + non_essential_sum_ > bar_)) return false;
+  double score = 0;
+  for (size_t p = ne; p < n; ++p) {
+    if (on[p / 64] & Bit(p)) score += score_at_[p] = by_max_[p].it->Score();
+  }
+  // The non-essential children that can still be on d (no requirement
+  // known missing), each with its share of `rest`: its window bound, or for
+  // a dependent with a score ratio whose requirement is on d (an essential
+  // child: the only ones known to be on it yet, and scored above) that
+  // ratio times the requirement's score there (a word's exact form against
+  // its stem): often far below its window bound, so the candidate can fail
+  // before it is advanced.
+  double rest = 0;
+  for (size_t p = 0; p < ne; ++p) {
+    uint64_t missing = 0;
+    for (int i = 0; i < W; ++i) missing |= need_bits_[p * W + i] & no[i];
+    if (missing != 0) {
+      no[p / 64] |= Bit(p);
+      continue;
+    }
+    double share = by_max_[p].window_max;
+    const int r = ratio_of_[p];
+    if (r >= 0 && (on[r / 64] & Bit(r))) share = std::min(share, ratio_at_[p] * score_at_[r]);
+    share_at_[p] = share;
+    rest += share;
+  }
+  // The non-essential children, largest bound first, while they can still
+  // lift the candidate over the bar.
+  for (size_t p = ne; p-- > 0;) {
+    if (no[p / 64] & Bit(p)) continue;  // not in `rest`
+    if (score + rest <= bar_) return false;
+    rest -= share_at_[p];
+    DocIterator* c = by_max_[p].it;
+    if (c->doc() < d) c->Advance(d);
+    if (c->doc() == d) {
+      score += c->Score();
+      continue;
+    }
+    no[p / 64] |= Bit(p);
+    // Children still to come (below p) that need this one cannot be on d
+    // either.
+    for (size_t i = 0; i <= p / 64; ++i) {
+      const uint64_t below = i < p / 64 ? ~uint64_t{0} : Bit(p) - 1;
+      for (uint64_t m = dependent_bits_[p * W + i] & below & ~no[i]; m != 0; m &= m - 1) {
+        const size_t q = i * 64 + static_cast<size_t>(__builtin_ctzll(m));
+        no[i] |= Bit(q);
+        rest -= share_at_[q];
+      }
+    }
+  }
+  return score > bar_;
+}
+
 DocId OrIterator::FindPruned() {
   while (true) {
     if (floor_ >= window_end_ && !NextWindow()) return doc_ = kNoMoreDocs;
@@ -514,85 +620,7 @@ DocId OrIterator::FindPruned() {
       floor_ = window_end_;
       continue;
     }
-    // What is known on d: which essential children are there. The bound from
-    // the window's maxima alone (all the non-essential ones): most candidates
-    // end here. Then which non-essential children cannot be on d (a
-    // requirement is missing), and the bound without them.
-    const size_t n = by_max_.size();
-    double bound = 0, rest = 0;
-    for (size_t i = non_essential_; i < n; ++i) {
-      const bool on = by_max_[i].it->doc() == d;
-      on_[by_max_[i].child] = on ? On::kYes : On::kNo;
-      if (on) bound += by_max_[i].window_max;
-    }
-    auto possible = [&](int child) {
-      if (on_[child] == On::kNo) return false;
-      if (needs_.empty()) return true;
-      for (int r : needs_[child]) {
-        if (r >= 0 && on_[r] == On::kNo) return false;
-      }
-      return true;
-    };
-    // `rest` sums at most non_essential_sum_'s terms, each no larger, in
-    // the same order: this test rejects nothing the next one keeps.
-    bool competitive = bound + non_essential_sum_ > bar_;
-    double score = 0;
-    if (competitive) {
-      for (size_t i = non_essential_; i < n; ++i) {
-        const int child = by_max_[i].child;
-        if (on_[child] == On::kYes) score += on_score_[child] = by_max_[i].it->Score();
-      }
-      for (size_t i = 0; i < non_essential_; ++i) on_[by_max_[i].child] = On::kUnknown;
-      for (size_t i = 0; i < non_essential_; ++i) {
-        const int child = by_max_[i].child;
-        if (!possible(child)) {
-          on_[child] = On::kNo;
-          continue;
-        }
-        // A dependent with a score ratio whose requirement is on d (an
-        // essential child: the only ones known to be on it yet, and scored
-        // above) scores at most that ratio times the requirement's score
-        // there (a word's exact form against its stem): often far below its
-        // window bound, so the candidate can fail before it is advanced.
-        double share = by_max_[i].window_max;
-        if (!ratio_.empty() && ratio_[child] > 0) {
-          const int r = needs_[child][0];
-          if (r >= 0 && on_[r] == On::kYes) {
-            share = std::min(share, ratio_[child] * (1 + 1e-12) * on_score_[r]);
-          }
-        }
-        share_[child] = share;
-        rest += share;
-      }
-      competitive = score + rest > bar_;
-    }
-    // The non-essential children, largest bound first, while they can
-    // still lift the candidate over the bar.
-    for (size_t i = non_essential_; competitive && i-- > 0;) {
-      const Bounded& c = by_max_[i];
-      if (on_[c.child] == On::kNo) continue;  // not in `rest`
-      if (score + rest <= bar_) {
-        competitive = false;
-        break;
-      }
-      rest -= share_[c.child];
-      if (c.it->doc() < d) c.it->Advance(d);
-      if (c.it->doc() == d) {
-        on_[c.child] = On::kYes;
-        score += c.it->Score();
-        continue;
-      }
-      on_[c.child] = On::kNo;
-      // Children still to come that need this one cannot be on d either.
-      for (size_t j = 0; j < i && !needs_.empty(); ++j) {
-        const Bounded& o = by_max_[j];
-        if (on_[o.child] != On::kNo && !possible(o.child)) {
-          on_[o.child] = On::kNo;
-          rest -= share_[o.child];
-        }
-      }
-    }
-    if (competitive && score > bar_) return doc_ = d;
+    if (mask_words_ == 1 ? Examine<1>(d) : Examine<kMaxMaskWords>(d)) return doc_ = d;
     for (size_t i = non_essential_; i < by_max_.size(); ++i) {
       if (by_max_[i].it->doc() == d) by_max_[i].it->Next();
     }

@@ -174,13 +174,27 @@ class OrIterator final : public DocIterator {
   // taken into the non-essential set without them (CountNonEssential).
   std::vector<bool> proposer_;
   std::vector<int> completed_;  // CountNonEssential's scratch
-  // Per child, while a candidate is examined: on it, not on it, or unknown.
-  enum class On : int8_t { kUnknown, kYes, kNo };
-  std::vector<On> on_;
-  // FindPruned's scratch, per child on its candidate: an essential child's
-  // score (where on_ is kYes), a non-essential one's bound in `rest`.
-  std::vector<double> on_score_;
-  std::vector<double> share_;
+  // FindPruned's examination of candidate d: whether its score passes the
+  // bar, advancing the non-essential children only while they could still
+  // lift it. W: 64-bit words per mask (mask_words_).
+  template <int W>
+  bool Examine(DocId d);
+  // Per position in by_max_, after each partition: the positions it needs
+  // and those that need it, as bit masks of mask_words_ words each, and the
+  // position whose score bounds its own by ratio_at_ (SetScoreRatios; -1:
+  // none).
+  void IndexPositions();
+  static constexpr int kMaxMaskWords = 4;
+  int mask_words_ = 1;
+  std::vector<int> position_;  // child -> position in by_max_
+  std::vector<uint64_t> need_bits_;
+  std::vector<uint64_t> dependent_bits_;
+  std::vector<int> ratio_of_;
+  std::vector<double> ratio_at_;
+  // Examine's scratch, per position: an essential child's score on the
+  // candidate, a non-essential one's share of the bound.
+  std::vector<double> score_at_;
+  std::vector<double> share_at_;
   std::vector<Bounded> by_max_;
   size_t non_essential_ = 0;
   double non_essential_sum_ = 0;  // their window bounds, summed in by_max_ order

@@ -130,6 +130,37 @@ class PruningTest : public ::testing::Test {
     return absl::StrJoin(q, " ");
   }
 
+  // Searches `request` pruned (under `pruned_limits`) and exhaustively:
+  // same hits, same scores, a count no larger (equal when called exact).
+  // Counts the comparisons made and those where pruning did happen.
+  void ComparePrunedWithExhaustive(const index::IndexSnapshot& snapshot, SearchRequest request,
+                                   const SearchLimits& pruned_limits, int* compared, int* pruned) {
+    const Bm25Options bm25;
+    absl::StatusOr<SearchResult> got = Search(snapshot, request, bm25, pruned_limits);
+    request.exact_total_hits = true;
+    // A query whose count is known (one word left) would still prune:
+    // facets need every match and leave the hits as they are.
+    request.facets = {FacetField::kSource};
+    SearchLimits exhaustive_limits = pruned_limits;
+    exhaustive_limits.exact_hits_up_to = SearchLimits{}.exact_hits_up_to;
+    absl::StatusOr<SearchResult> want = Search(snapshot, request, bm25, exhaustive_limits);
+    ASSERT_EQ(want.ok(), got.ok()) << request.query;
+    if (!want.ok()) return;
+    ++*compared;
+    ASSERT_TRUE(want->total_hits_exact);
+    ASSERT_EQ(got->hits.size(), want->hits.size()) << request.query;
+    for (size_t i = 0; i < want->hits.size(); ++i) {
+      EXPECT_EQ(got->hits[i].doc, want->hits[i].doc) << request.query << " hit " << i;
+      EXPECT_EQ(got->hits[i].score, want->hits[i].score) << request.query << " hit " << i;
+    }
+    EXPECT_LE(got->total_hits, want->total_hits) << request.query;
+    if (got->total_hits_exact) {
+      EXPECT_EQ(got->total_hits, want->total_hits) << request.query;
+    } else {
+      ++*pruned;
+    }
+  }
+
   // Runs `check` on the same documents laid out three ways: no deletions
   // (NextAbove's block scan), deletions in the older half (scans cross from
   // segments with tombstones to all-live ones) and the fixture's deletions
@@ -183,7 +214,6 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
   const index::IndexSnapshot& snapshot = index_.reader();
   ASSERT_GT(snapshot.segment_count(), 1u);
   std::mt19937 rng(7);
-  const Bm25Options bm25;
   int pruned = 0, compared = 0;
   for (int trial = 0; trial < 600; ++trial) {
     SearchRequest request;
@@ -196,33 +226,38 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustive) {
     if (trial % 5 == 1) request.default_operator = QueryOperator::kAnd;
     request.limit = std::vector<size_t>{1, 3, 10, 50}[rng() % 4];
     request.offset = rng() % 3 == 0 ? 10 : 0;
-    SearchLimits exhaustive_limits, pruned_limits;
+    SearchLimits pruned_limits;
     pruned_limits.exact_hits_up_to = rng() % 2 == 0 ? 0 : 20;
-    absl::StatusOr<SearchResult> got = Search(snapshot, request, bm25, pruned_limits);
-    request.exact_total_hits = true;
-    // A query whose count is known (one word left) would still prune:
-    // facets need every match and leave the hits as they are.
-    request.facets = {FacetField::kSource};
-    absl::StatusOr<SearchResult> want = Search(snapshot, request, bm25, exhaustive_limits);
-    ASSERT_EQ(want.ok(), got.ok()) << request.query;
-    if (!want.ok()) continue;
-    ++compared;
-    ASSERT_TRUE(want->total_hits_exact);
-    ASSERT_EQ(got->hits.size(), want->hits.size()) << request.query;
-    for (size_t i = 0; i < want->hits.size(); ++i) {
-      EXPECT_EQ(got->hits[i].doc, want->hits[i].doc) << request.query << " hit " << i;
-      EXPECT_EQ(got->hits[i].score, want->hits[i].score) << request.query << " hit " << i;
-    }
-    EXPECT_LE(got->total_hits, want->total_hits) << request.query;
-    if (got->total_hits_exact) {
-      EXPECT_EQ(got->total_hits, want->total_hits) << request.query;
-    } else {
-      ++pruned;
-    }
+    ComparePrunedWithExhaustive(snapshot, request, pruned_limits, &compared, &pruned);
   }
   EXPECT_GT(compared, 500);
   // The comparison means something only if pruning did happen.
   EXPECT_GT(pruned, 100);
+}
+
+// A long query: a flat OR of more children (stems, exact forms, word pairs)
+// than one 64-bit word of on-states holds, so the candidates are examined
+// with the multi-word masks.
+TEST_F(PruningTest, PrunedTopKEqualsExhaustiveForLongQueries) {
+  const index::IndexSnapshot& snapshot = index_.reader();
+  std::mt19937 rng(11);
+  int pruned = 0, compared = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    std::vector<std::string> words;
+    const int n = 25 + static_cast<int>(rng() % 30);  // 74 children or more
+    for (int i = 0; i < n; ++i) {
+      const size_t range = rng() % 2 == 0 ? 300 : words_.size();
+      words.push_back(words_[rng() % range]);
+    }
+    SearchRequest request;
+    request.query = absl::StrJoin(words, " ");
+    request.limit = std::vector<size_t>{1, 10, 50}[rng() % 3];
+    SearchLimits pruned_limits;
+    pruned_limits.exact_hits_up_to = 0;
+    ComparePrunedWithExhaustive(snapshot, request, pruned_limits, &compared, &pruned);
+  }
+  EXPECT_EQ(compared, 60);
+  EXPECT_GT(pruned, 30);
 }
 
 // A one-word query is the word's stem and its exact form: the stem proposes
