@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <immintrin.h>
 #include <limits>
 #include <utility>
@@ -216,6 +217,10 @@ PostingList OpenList(DocId base, const uint8_t* at, const uint8_t* positions_str
     pl.stem_size = static_cast<uint32_t>(size);
   }
   if (pl.count > kBlockSize) {
+    for (size_t r = 0; r < kFloorRanks.size() && pl.count >= kFloorRanks[r]; ++r) {
+      std::memcpy(&pl.floor_share[r], at, sizeof(float));
+      at += sizeof(float);
+    }
     pl.skips = at;
     at += size_t{pl.block_count()} * sizeof(BlockSkip);
   }
@@ -315,25 +320,62 @@ void PostingListWriter::FlushPositions() {
   block_selects_.fill(0);
 }
 
-float PostingListWriter::BlockImpact(uint32_t begin, uint32_t n) const {
+double PostingListWriter::Share(uint32_t i) const {
+  assert(docs_[i] - norms_base_ < norms_.size());
+  const ImpactNorms& norm = norms_[docs_[i] - norms_base_];
+  // As ScoringContext::FieldTf, a field the term is not in adds nothing:
+  // 0 * an infinite norm would be NaN, which max() would drop. (A norm is
+  // infinite only for a field of length 0 at b = 1, where a frequency > 0
+  // cannot be; if it were, the share is infinite, not NaN.)
+  const uint32_t body = freqs_[1][i], lead = freqs_[2][i];
+  return (body > 0 ? body * double{norm.body} : 0.0) + (lead > 0 ? lead * double{norm.lead} : 0.0);
+}
+
+float PostingListWriter::BlockImpact(uint32_t begin, uint32_t n, bool keep) {
   if (norms_.empty()) return std::numeric_limits<float>::infinity();
   double impact = 0;
   for (uint32_t i = begin; i < begin + n; ++i) {
-    assert(docs_[i] - norms_base_ < norms_.size());
-    const ImpactNorms& norm = norms_[docs_[i] - norms_base_];
-    // As ScoringContext::FieldTf, a field the term is not in adds nothing:
-    // 0 * an infinite norm would be NaN, which max() would drop. (A norm is
-    // infinite only for a field of length 0 at b = 1, where a frequency > 0
-    // cannot be; if it were, the share is infinite, not NaN.)
-    const uint32_t body = freqs_[1][i], lead = freqs_[2][i];
-    const double share = (body > 0 ? body * double{norm.body} : 0.0) +
-                         (lead > 0 ? lead * double{norm.lead} : 0.0);
+    const double share = Share(i);
     impact = std::max(impact, share);
+    if (keep) shares_.push_back(share);
   }
+  block_max_.push_back(impact);
   // Rounded up: the stored impact must never fall below a posting's share.
   float rounded = static_cast<float>(impact);
   if (rounded < impact) rounded = std::nextafter(rounded, std::numeric_limits<float>::infinity());
   return rounded;
+}
+
+std::array<float, kFloorRanks.size()> PostingListWriter::FloorShares() {
+  std::array<float, kFloorRanks.size()> floors{};
+  if (norms_.empty()) return floors;
+  // Largest rank first: a selection among the shares leaves the larger
+  // ones in front, where the next (smaller) rank's selection looks.
+  auto end = shares_.end();
+  for (size_t r = kFloorRanks.size(); r-- > 0;) {
+    const uint32_t rank = kFloorRanks[r];
+    double share;
+    if (shares_.size() >= rank) {  // a list of few blocks: its shares, kept
+      auto nth = shares_.begin() + (rank - 1);
+      std::nth_element(shares_.begin(), nth, end, std::greater<>());
+      end = nth + 1;
+      share = *nth;
+    } else if (shares_.empty() && block_max_.size() >= rank) {
+      auto nth = block_max_.begin() + (rank - 1);
+      std::nth_element(block_max_.begin(), nth, block_max_.end(), std::greater<>());
+      share = *nth;
+    } else {
+      continue;  // too few postings, or too few blocks to say (0: none)
+    }
+    // Rounded down, and finite: the floor must never exceed the share of
+    // as many postings. The norms were rounded up (by at most a float's
+    // ulp): the search's scale leaves room for that.
+    share = std::min(share, double{std::numeric_limits<float>::max()});
+    float rounded = static_cast<float>(share);
+    if (rounded > share) rounded = std::nextafter(rounded, 0.0f);
+    floors[r] = rounded;
+  }
+  return floors;
 }
 
 uint64_t PostingListWriter::Finish(DocId base) {
@@ -344,6 +386,11 @@ uint64_t PostingListWriter::Finish(DocId base) {
   std::vector<BlockSkip>& skips = skips_;
   skips.clear();
   uint32_t gaps[kBlockSize];
+  block_max_.clear();
+  shares_.clear();
+  // A list with fewer blocks than the smallest floor rank keeps its shares
+  // for the floors (FloorShares); a longer one's come from its blocks'.
+  const bool keep = blocks < kFloorRanks.front();
   DocId previous = base - 1;  // wraps for base 0: the first gap is doc - base
   for (uint32_t b = 0; b < blocks; ++b) {
     const uint32_t begin = b * kBlockSize;
@@ -355,7 +402,7 @@ uint64_t PostingListWriter::Finish(DocId base) {
     KHABAR_CHECK(block_bytes_.size() <= UINT32_MAX);  // one list fits in 4 GiB
     if (blocks > 1) {
       skips.push_back({previous, static_cast<uint32_t>(block_bytes_.size()), block_positions_[b],
-                       bounds_[b], BlockImpact(begin, n)});
+                       bounds_[b], BlockImpact(begin, n, keep)});
     }
     const uint32_t widths[4] = {BitWidth(MaxOf(gaps, n)),
                                 BitWidth(MaxOf(freqs_[0].data() + begin, n)),
@@ -375,6 +422,12 @@ uint64_t PostingListWriter::Finish(DocId base) {
     PutVarint(stem_size_, postings_);
   }
   if (blocks > 1) {
+    const std::array<float, kFloorRanks.size()> floors = FloorShares();
+    for (size_t r = 0; r < kFloorRanks.size() && count >= kFloorRanks[r]; ++r) {
+      const size_t at = postings_->size();
+      postings_->resize(at + sizeof(float));
+      std::memcpy(postings_->data() + at, &floors[r], sizeof(float));
+    }
     const size_t at = postings_->size();
     postings_->resize(at + skips.size() * sizeof(BlockSkip));
     std::memcpy(postings_->data() + at, skips.data(), skips.size() * sizeof(BlockSkip));

@@ -17,7 +17,8 @@
 //   varint count * 2 + (1 for a selection list, below), varint positions
 //   offset (into the positions stream), for a selection list two varints:
 //   where its stem starts in the exact key's form, and its size in bytes,
-//   if count > kBlockSize: ceil(count / kBlockSize) BlockSkip records,
+//   if count > kBlockSize: one float per rank of kFloorRanks that count
+//   reaches (the list's score floors, below), then ceil(count / kBlockSize) BlockSkip records,
 //   then the blocks: 4 bit widths (gap, title, body, lead), then the packed
 //   gaps (doc - previous doc - 1; the first doc of a list counts from the
 //   segment base), then the three packed frequency arrays.
@@ -73,6 +74,17 @@ struct BlockBound {
     return true;
   }
 };
+
+// The ranks whose score floor a list of more than one block stores, when
+// it has that many postings: a body + lead share of the BM25F
+// pseudo-frequency that r of its postings reach, at the segment's
+// ImpactBasis (rounded down; 0 when unknown): for a list of fewer than
+// kFloorRanks[0] blocks the r-th largest share, for a longer one the r-th
+// largest of its blocks' largest shares (one posting each: cheaper to find,
+// seldom much lower; 0 with fewer than r blocks). A top-k search starts its threshold from the floor
+// of the smallest rank >= k (docs/query-processing.md, "Score floors"); a
+// list of one block is scored whole at query time instead.
+inline constexpr std::array<uint32_t, 2> kFloorRanks = {10, 100};
 
 // What a segment's block impacts (BlockSkip::body_lead_max) were computed
 // with: the body's and the lead's BM25F length normalisation b and weight, as
@@ -212,6 +224,9 @@ struct PostingList {
   // False when some document of the segment is deleted (IndexSnapshot sets
   // it): then the list may hold tombstones.
   bool all_live = false;
+  // Per rank of kFloorRanks: at least that many postings have a body + lead
+  // share of at least this, at `basis` (0: unknown, or fewer postings).
+  std::array<float, kFloorRanks.size()> floor_share{};
   uint32_t block_count() const { return (count + kBlockSize - 1) / kBlockSize; }
   BlockSkip skip(uint32_t b) const {
     BlockSkip s;
@@ -310,8 +325,14 @@ class PostingListWriter {
  private:
   // The skip record's impact of the n postings from `begin` (only lists of
   // more than one block have skip records: the norms of the rare terms'
-  // scattered documents are never read).
-  float BlockImpact(uint32_t begin, uint32_t n) const;
+  // scattered documents are never read). Keeps it in block_max_, and with
+  // `keep` the postings' shares in shares_.
+  float BlockImpact(uint32_t begin, uint32_t n, bool keep);
+  // Posting i's body + lead share at the norms (REQUIRES norms).
+  double Share(uint32_t i) const;
+  // The pending list's floors (PostingList::floor_share) for its header,
+  // once BlockImpact has seen all its blocks; zeros without norms.
+  std::array<float, kFloorRanks.size()> FloorShares();
   // The doc, its frequencies and the block bound; positions are the caller's
   // (appended to block_deltas_ after this).
   void AddPosting(DocId doc, const std::array<uint32_t, kNumFields>& freq,
@@ -334,6 +355,10 @@ class PostingListWriter {
   std::array<uint8_t, kBlockSize / 8> block_selects_{};  // its block's postings that store indices
   std::vector<uint8_t> block_bytes_;
   std::vector<BlockSkip> skips_;
+  // The pending list's blocks' largest shares, and (a list of few blocks)
+  // its postings' shares, for the floors.
+  std::vector<double> block_max_;
+  std::vector<double> shares_;
 };
 
 // A forward cursor over one PostingList: decodes a block of doc ids at a

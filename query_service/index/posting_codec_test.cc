@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <random>
 #include <vector>
@@ -330,7 +331,8 @@ void CheckBlockImpacts(uint32_t n, double b);
 
 // A block's impact is its largest body + lead share, one posting's body and
 // lead together: never below any posting's (it is rounded up to a float),
-// reached by one of them, and without norms unknown (infinite).
+// reached by one of them, and without norms unknown (infinite). The list's
+// score floors (kFloorRanks) alike.
 TEST_P(PostingCodecTest, BlockImpactIsTheLargestBodyAndLeadShare) {
   for (const double b : {0.0, 0.85, 1.0}) {
     SCOPED_TRACE(b);
@@ -371,7 +373,13 @@ void CheckBlockImpacts(uint32_t n, double b) {
     e->postings.resize(e->postings.size() + kStreamPadding, 0);
     e->list = OpenList(0, e->postings.data() + e->offset, e->positions.data());
   }
-  if (with.list.skips == nullptr) return;
+  if (with.list.skips == nullptr) {
+    // A list of one block stores no floor (a search scores it whole).
+    EXPECT_EQ(with.list.floor_share, decltype(with.list.floor_share){});
+    return;
+  }
+  std::vector<double> shares;  // per posting
+  std::vector<double> block_max;
   for (uint32_t b = 0; b < with.list.block_count(); ++b) {
     const size_t end = std::min<size_t>(list.size(), (b + 1) * kBlockSize);
     double max = 0;
@@ -383,16 +391,42 @@ void CheckBlockImpacts(uint32_t n, double b) {
       const double lead = p.freq[2] == 0 ? 0 : basis.lead_weight * p.freq[2] /
                           (1 - basis.lead_b + basis.lead_b / basis.lead_avg * p.lengths[2]);
       max = std::max(max, body + lead);
+      shares.push_back(body + lead);
     }
+    block_max.push_back(max);
     const float impact = with.list.skip(b).body_lead_max;
     EXPECT_GE(impact, max) << "block " << b;
     EXPECT_LE(impact, max * (1 + 1e-6)) << "block " << b;
     EXPECT_TRUE(std::isinf(without.list.skip(b).body_lead_max)) << "block " << b;
   }
+  // The floors: at most the r-th largest share (the norms are floats
+  // rounded up: within 1e-6), exactly it for a list of few blocks, else the
+  // r-th largest block maximum; 0 without norms or without enough blocks.
+  std::sort(shares.begin(), shares.end(), std::greater<>());
+  std::sort(block_max.begin(), block_max.end(), std::greater<>());
+  for (size_t r = 0; r < kFloorRanks.size(); ++r) {
+    SCOPED_TRACE(kFloorRanks[r]);
+    const uint32_t rank = kFloorRanks[r];
+    const float floor = with.list.floor_share[r];
+    EXPECT_EQ(without.list.floor_share[r], 0.0f);
+    if (shares.size() < rank) {
+      EXPECT_EQ(floor, 0.0f);
+      continue;
+    }
+    EXPECT_LE(floor, shares[rank - 1] * (1 + 1e-6));
+    const bool few_blocks = block_max.size() < kFloorRanks.front();
+    if (!few_blocks && block_max.size() < rank) {
+      EXPECT_EQ(floor, 0.0f);
+      continue;
+    }
+    const double want = few_blocks ? shares[rank - 1] : block_max[rank - 1];
+    EXPECT_GE(floor, want * (1 - 1e-6));
+    EXPECT_LE(floor, want * (1 + 1e-6));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, PostingCodecTest,
-                         ::testing::Values(1u, 2u, 127u, 128u, 129u, 256u, 1000u, 5000u));
+                         ::testing::Values(1u, 2u, 127u, 128u, 129u, 256u, 1000u, 5000u, 20000u));
 
 // Both in-block searches against std::lower_bound: every block length,
 // every start, targets on, between and at the ends of the docs, doc ids with

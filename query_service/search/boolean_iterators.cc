@@ -670,6 +670,20 @@ double OrIterator::MaxScore() const {
   return s;
 }
 
+double OrIterator::ScoreFloor(size_t k) const {
+  if (minimum_match_ != 1) return 0;
+  double floor = 0;
+  for (size_t i = 0; i < children_.size(); ++i) {
+    double f = children_[i]->ScoreFloor(k);
+    // A child bounded by ratio times its requirement (SetScoreRatios) has
+    // the requirement on each of its documents, scoring at least its score
+    // over the ratio there.
+    if (!ratio_.empty() && ratio_[i] > 0) f *= 1 + 1 / ratio_[i];
+    floor = std::max(floor, f);
+  }
+  return floor;
+}
+
 Explanation OrIterator::Explain() {
   if (!pruning_) CatchUpDependents();
   Explanation e{0, "sum of the matching (OR):", {}};

@@ -98,6 +98,9 @@ class OrIterator final : public DocIterator {
   double ScoreBound() override;
   double ScoreAbove(double bar) override;
   double MaxScore() const override;
+  // With minimum_match 1, the best of the children's (a child's documents
+  // are the OR's, and the other children add to their scores, never take).
+  double ScoreFloor(size_t k) const override;
   // The nearest block end among the children, and the sum of their bounds.
   DocId BlockEnd(DocId target) const override;
   double MaxScoreIn(DocId from, DocId to) const override;

@@ -92,6 +92,11 @@ class DocIterator {
   virtual DocId BlockEnd(DocId /*target*/) const { return kNoMoreDocs - 1; }
   virtual double MaxScoreIn(DocId /*from*/, DocId /*to*/) const { return MaxScore(); }
   virtual void SetMinCompetitiveScore(double) {}
+  // A score that at least k of the iterator's documents reach, known
+  // before iterating (0 when none is known): a top-k search may start its
+  // threshold there. Never above the true k-th best score, up to rounding
+  // of the order of 1e-9 relative (callers leave a margin).
+  virtual double ScoreFloor(size_t /*k*/) const { return 0; }
   // From doc() on, the first document below `end` whose Score() exceeds
   // `min_score` (or may: an iterator can stop early, its caller checks
   // again); else the first at or after `end`. Pruning's inner loop when one

@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "query_service/index/inverted_index.h"
+#include "query_service/search/query_parser.h"
 #include "query_service/search/searcher.h"
 #include "query_service/search/term_iterator.h"
 
@@ -134,8 +135,8 @@ class PruningTest : public ::testing::Test {
   // same hits, same scores, a count no larger (equal when called exact).
   // Counts the comparisons made and those where pruning did happen.
   void ComparePrunedWithExhaustive(const index::IndexSnapshot& snapshot, SearchRequest request,
-                                   const SearchLimits& pruned_limits, int* compared, int* pruned) {
-    const Bm25Options bm25;
+                                   const SearchLimits& pruned_limits, int* compared, int* pruned,
+                                   const Bm25Options& bm25 = {}) {
     absl::StatusOr<SearchResult> got = Search(snapshot, request, bm25, pruned_limits);
     request.exact_total_hits = true;
     // A query whose count is known (one word left) would still prune:
@@ -268,6 +269,95 @@ TEST_F(PruningTest, PrunedTopKEqualsExhaustiveForOneWord) {
   for (const auto& [name, bm25] : ImpactVariants()) {
     SCOPED_TRACE(name);
     ForEachDeletionLayout([&](const index::IndexSnapshot& s) { CompareOneWordQueries(s, bm25); });
+  }
+}
+
+// A word's score floor (DocIterator::ScoreFloor: its stem's and its exact
+// form's lists' floors) against the k-th best score of its documents,
+// scored one by one: never above it, under every scoring variant and
+// deletion layout (a segment with deletions has no stored floor, a list of
+// one block is scored whole); and known for many words, so the comparison
+// means something. Then multi-word searches, which start their threshold
+// from the floors, against exhaustive ones on the same layouts.
+TEST_F(PruningTest, ScoreFloorsNeverExceedTheKthBestScore) {
+  for (const auto& [name, bm25] : ImpactVariants()) {
+    SCOPED_TRACE(name);
+    ForEachDeletionLayout([&](const index::IndexSnapshot& snapshot) {
+      const ScoringContext ctx(snapshot, bm25);
+      int known = 0;
+      for (size_t w = 0; w < 400; ++w) {
+        const std::string& word = words_[w < 200 ? w : w * 7 % words_.size()];
+        ParseOptions parse;
+        absl::StatusOr<Query> query = ParseQuery(word, analyzer_, parse);
+        if (!query.ok()) continue;  // a stopword alone
+        std::vector<double> scores;
+        for (auto it = BuildIterator(*query, ctx); it->doc() != kNoMoreDocs; it->Next()) {
+          scores.push_back(it->Score());
+        }
+        std::sort(scores.begin(), scores.end(), std::greater<>());
+        const auto it = BuildIterator(*query, ctx);
+        for (size_t k : {1, 3, 10, 11, 50, 100, 101}) {
+          const double floor = it->ScoreFloor(k);
+          if (floor == 0) continue;
+          ++known;
+          ASSERT_GE(scores.size(), k) << word << " k " << k;
+          EXPECT_LE(floor, scores[k - 1] * (1 + 1e-9)) << word << " k " << k;
+        }
+      }
+      // (Another b than the impacts' leaves only the lists of one block.)
+      EXPECT_GT(known, 100);
+      std::mt19937 rng(13);
+      int pruned = 0, compared = 0;
+      for (int trial = 0; trial < 150; ++trial) {
+        SearchRequest request;
+        request.query = RandomQuery(rng, /*operators=*/false);
+        request.limit = std::vector<size_t>{1, 10, 50}[rng() % 3];
+        SearchLimits pruned_limits;
+        pruned_limits.exact_hits_up_to = 0;
+        ComparePrunedWithExhaustive(snapshot, request, pruned_limits, &compared, &pruned, bm25);
+      }
+      EXPECT_GT(pruned, 50);
+    });
+  }
+}
+
+// The stored floors count every posting of a list: once a segment has a
+// deletion they may count deleted documents. Deleting a word's best 60
+// documents must not leave its floor at 10 above what the rest reach.
+TEST_F(PruningTest, ScoreFloorsLeaveOutSegmentsWithDeletions) {
+  index::InvertedIndex index{&analyzer_, {}, {}, kSmallSegments};
+  Fill(&index, /*deletions=*/false);
+  const Bm25Options bm25;
+  // The words with a floor, and their best documents, deleted together.
+  std::vector<Query> queries;
+  std::vector<std::string> best;
+  for (size_t w = 0; w < 30; ++w) {
+    absl::StatusOr<Query> query = ParseQuery(words_[w], analyzer_, ParseOptions{});
+    if (!query.ok()) continue;  // a stopword alone
+    const ScoringContext ctx(index.reader(), bm25);
+    if (BuildIterator(*query, ctx)->ScoreFloor(10) == 0) continue;
+    SearchRequest request;
+    request.query = words_[w];
+    request.limit = 60;  // the new 10th best is then the old 70th or below
+    request.exact_total_hits = true;
+    absl::StatusOr<SearchResult> top = Search(index.reader(), request, bm25, SearchLimits{});
+    ASSERT_TRUE(top.ok());
+    for (const Hit& h : top->hits) best.push_back(index.reader().document(h.doc).id);
+    queries.push_back(*query);
+  }
+  ASSERT_GT(queries.size(), 5u);
+  for (const std::string& id : best) index.Delete(id);  // (some twice: false)
+  index.Publish();
+  const ScoringContext ctx(index.reader(), bm25);
+  for (const Query& query : queries) {
+    std::vector<double> scores;
+    for (auto it = BuildIterator(query, ctx); it->doc() != kNoMoreDocs; it->Next()) {
+      scores.push_back(it->Score());
+    }
+    if (scores.size() < 10) continue;
+    std::nth_element(scores.begin(), scores.begin() + 9, scores.end(), std::greater<>());
+    EXPECT_LE(BuildIterator(query, ctx)->ScoreFloor(10), scores[9] * (1 + 1e-9))
+        << query->DebugString();
   }
 }
 

@@ -86,6 +86,30 @@ double ScoringContext::ImpactScale(const index::ImpactBasis* basis) const {
   return lengths * weights * (1 + 1e-7);
 }
 
+double ScoringContext::ImpactFloorScale(const index::ImpactBasis* basis) const {
+  const index::ImpactBasis own = ImpactBasisOf(bm25_);
+  if (basis == nullptr || basis->body_b != own.body_b || basis->lead_b != own.lead_b) return -1;
+  for (int f = 1; f < index::kNumFields; ++f) {
+    if (!(b_[f] >= 0 && b_[f] <= 1)) return -1;  // the rescaling below needs b in [0, 1]
+  }
+  // Per field, weight * freq / (1 - b + b * len / avg) shrinks with avg at
+  // most in proportion (by avg' / avg when avg' < avg; for b in [0, 1]); a
+  // field stored with weight 0 added nothing to the share, whatever its
+  // weight now.
+  double scale = 1;
+  const double stored_weight[] = {basis->body_weight, basis->lead_weight};
+  const double weight[] = {own.body_weight, own.lead_weight};
+  const double stored_avg[] = {basis->body_avg, basis->lead_avg};
+  for (int i = 0; i < 2; ++i) {
+    if (!(stored_weight[i] > 0)) continue;
+    scale = std::min(scale, weight[i] / stored_weight[i] * std::min(1.0, avg_[i + 1] / stored_avg[i]));
+  }
+  if (!(scale >= 0)) return -1;
+  // Room for rounding: the norms were rounded up to floats (a relative
+  // 6e-8), and the search sums in another order.
+  return scale * (1 - 1e-6);
+}
+
 double ScoringContext::BlockTf(const index::BlockSkip& skip, FieldScope scope,
                                double impact_scale) const {
   const index::BlockBound& bound = skip.bound;

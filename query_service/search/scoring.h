@@ -100,6 +100,13 @@ class ScoringContext {
   // cannot be used (no basis, another b or one outside [0, 1], a weight
   // stored as 0 that this search does not also take as 0).
   double ImpactScale(const index::ImpactBasis* basis) const;
+  // The other way round, for the lists' score floors
+  // (index::PostingList::floor_share): what a body + lead share at `basis`
+  // is multiplied by to stay at or below this search's share of the same
+  // posting (its averages over the segment's when smaller, times its weights
+  // over the segment's: the smallest ratio). Negative when they cannot be
+  // used (as ImpactScale).
+  double ImpactFloorScale(const index::ImpactBasis* basis) const;
   // An upper bound of FieldTf over the postings of a block: per field in
   // `scope`, its largest frequency over its shortest length (infinity where
   // a frequency was too large to store), the body + lead share capped by the

@@ -548,12 +548,25 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
   // exact_hits_up_to fully scored hits. Not with a filter or an exclusion,
   // which drop matches the iterator counts.
   MatchCount known;
-  if (may_prune && request.filter == nullptr && request.exclude_doc == kNoMoreDocs &&
-      !request.exclude_cluster.has_value()) {
-    known = it->KnownMatches();
-  }
+  const bool every_match_ranked = request.filter == nullptr && request.exclude_doc == kNoMoreDocs &&
+                                  !request.exclude_cluster.has_value();
+  if (may_prune && every_match_ranked) known = it->KnownMatches();
   const bool count_known = known.exact || known.at_least >= request.exact_hits_up_to;
   double threshold = -std::numeric_limits<double>::infinity();
+  // Where the count need not come from the loop, pruning may start before
+  // the heap is full: from a score that k documents are known to reach (a
+  // word's stored score floor; docs/query-processing.md, "Score floors"),
+  // lowered by a margin for rounding and so that a document tied with the
+  // k-th best still reaches the heap, where ties are decided. Not with a
+  // filter or an exclusion, which may drop the documents the floor counts.
+  if (may_prune && count_known && every_match_ranked) {
+    const double floor = it->ScoreFloor(k);
+    if (floor > 0) {
+      threshold = floor * (1 - 1e-7);
+      it->SetMinCompetitiveScore(threshold);
+      result.total_hits_exact = false;
+    }
+  }
   for (DocId d = it->doc(); d != kNoMoreDocs; d = it->Next()) {
     if (d == request.exclude_doc ||
         (request.exclude_cluster.has_value() && index.cluster(d) == *request.exclude_cluster)) {

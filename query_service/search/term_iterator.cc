@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <type_traits>
 
@@ -92,6 +93,28 @@ double TermIterator::MaxScore() const {
   return max_score_ = idf_ * ctx_.Saturate(max_tf);
 }
 
+double TermIterator::ScoreFloor(size_t k) const {
+  if (scope_ != FieldScope::kAll || !(idf_ > 0) || k == 0) return 0;
+  size_t rank = 0;
+  while (rank < index::kFloorRanks.size() && index::kFloorRanks[rank] < k) ++rank;
+  if (rank == index::kFloorRanks.size()) return 0;
+  double tf = 0;
+  const auto lists = cursor_.lists();
+  for (size_t l = 0; l < lists.size(); ++l) {
+    const index::PostingList& list = lists[l];
+    if (list.skips == nullptr) {
+      ListMaxTf(l);  // scores the list's postings, once
+      tf = std::max(tf, lists_[l].floor_tf[rank]);
+      continue;
+    }
+    // A tombstone may hold one of the shares the floor counts.
+    if (!list.all_live || list.floor_share[rank] <= 0) continue;
+    const double scale = ctx_.ImpactFloorScale(list.basis);
+    if (scale > 0) tf = std::max(tf, list.floor_share[rank] * scale);
+  }
+  return tf > 0 ? idf_ * ctx_.Saturate(tf) : 0;
+}
+
 double TermIterator::ListMaxTf(size_t k) const {
   double& max_tf = lists_[k].max_tf;
   if (max_tf >= 0) return max_tf;
@@ -104,9 +127,20 @@ double TermIterator::ListMaxTf(size_t k) const {
     return max_tf;
   }
   // At most one block of postings: their own maximum (tombstones included,
-  // still a bound).
+  // still a bound), and the floors of the live ones.
+  double tfs[index::kBlockSize];
+  uint32_t live = 0;
   for (index::ListCursor c(list); c.doc() != kNoMoreDocs; c.Next()) {
-    max_tf = std::max(max_tf, ctx_.FieldTf(c.doc(), {c.freq(0), c.freq(1), c.freq(2)}, scope_));
+    const double tf = ctx_.FieldTf(c.doc(), {c.freq(0), c.freq(1), c.freq(2)}, scope_);
+    max_tf = std::max(max_tf, tf);
+    if (live < index::kBlockSize && (list.all_live || ctx_.index().is_live(c.doc()))) {
+      tfs[live++] = tf;
+    }
+  }
+  for (size_t r = 0; r < index::kFloorRanks.size() && live >= index::kFloorRanks[r]; ++r) {
+    double* nth = tfs + (index::kFloorRanks[r] - 1);
+    std::nth_element(tfs, nth, tfs + live, std::greater<>());
+    lists_[k].floor_tf[r] = *nth;
   }
   return max_tf;
 }

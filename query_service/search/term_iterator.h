@@ -10,6 +10,7 @@
 #ifndef KHABAR_QUERY_SERVICE_SEARCH_TERM_ITERATOR_H_
 #define KHABAR_QUERY_SERVICE_SEARCH_TERM_ITERATOR_H_
 
+#include <array>
 #include <limits>
 #include <string>
 
@@ -55,6 +56,13 @@ class TermIterator final : public DocIterator {
   // the lead alone cannot. A scoped term, or a segment with deletions, skips
   // blocks alike and scores the others one posting at a time.
   DocId NextAbove(double min_score, DocId end) override;
+  // The best over the lists of their k-th best scores' floors (at the
+  // smallest rank of index::kFloorRanks >= k): a list of more than one
+  // block in a segment without deletions has them stored, for the body and
+  // the lead alone, which this search rescales
+  // (ScoringContext::ImpactFloorScale); a list of one block has its live
+  // postings scored (with MaxScore's scan). Unscoped terms only.
+  double ScoreFloor(size_t k) const override;
   bool NextAboveSkipsBlocks() const override { return idf_ > 0; }
   Explanation Explain() override;
   std::string DebugString() const override;
@@ -93,6 +101,9 @@ class TermIterator final : public DocIterator {
   struct ListScale {
     double impact_scale;  // ScoringContext::ImpactScale of its segment (< 0: no impacts)
     double max_tf = -1;   // ListMaxTf, < 0: not computed yet
+    // A one-block list's floors (index::PostingList::floor_share), as
+    // FieldTf of its live postings: ListMaxTf's scan finds them.
+    std::array<double, index::kFloorRanks.size()> floor_tf{};
   };
   // Per list (one inline, as PostingCursor's lists: a forced-merged index
   // has one segment).
