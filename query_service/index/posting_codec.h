@@ -18,8 +18,8 @@
 //   offset (into the positions stream), for a selection list two varints:
 //   where its stem starts in the exact key's form, and its size in bytes,
 //   if count > kBlockSize: one float per rank of kFloorRanks that count
-//   reaches (the list's score floors, below), then ceil(count / kBlockSize) BlockSkip records,
-//   then the blocks: 4 bit widths (gap, title, body, lead), then the packed
+//   reaches (the list's score floors, below), then ceil(count / kBlockSize)
+//   BlockSkip records; then the blocks: 4 bit widths (gap, title, body, lead), then the packed
 //   gaps (doc - previous doc - 1; the first doc of a list counts from the
 //   segment base), then the three packed frequency arrays.
 // Positions of a block, in the positions stream: one bit width, then its
@@ -81,9 +81,10 @@ struct BlockBound {
 // ImpactBasis (rounded down; 0 when unknown): for a list of fewer than
 // kFloorRanks[0] blocks the r-th largest share, for a longer one the r-th
 // largest of its blocks' largest shares (one posting each: cheaper to find,
-// seldom much lower; 0 with fewer than r blocks). A top-k search starts its threshold from the floor
-// of the smallest rank >= k (docs/query-processing.md, "Score floors"); a
-// list of one block is scored whole at query time instead.
+// seldom much lower; 0 with fewer than r blocks). A top-k search starts its
+// threshold from the floor of the smallest rank >= k
+// (docs/query-processing.md, "Score floors"); a list of one block is scored
+// whole at query time instead.
 inline constexpr std::array<uint32_t, 2> kFloorRanks = {10, 100};
 
 // What a segment's block impacts (BlockSkip::body_lead_max) were computed

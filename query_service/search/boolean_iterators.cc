@@ -309,6 +309,7 @@ void OrIterator::CountNonEssential() {
     }
     non_essential_ = n;
     non_essential_sum_ = sum;
+    IndexPositions();
     NoteSingleEssential();
     return;
   }
@@ -378,11 +379,11 @@ void OrIterator::CountNonEssential() {
   }
   non_essential_ = n;
   non_essential_sum_ = all_sum;
+  IndexPositions();
   NoteSingleEssential();
 }
 
 void OrIterator::NoteSingleEssential() {
-  IndexPositions();
   single_essential_ = non_essential_ + 1 == by_max_.size();
   single_dominated_ = nullptr;
   if (!single_essential_) return;

@@ -138,6 +138,7 @@ class OrIterator final : public DocIterator {
   // Splits by_max_ into the non-essential children (a prefix, by increasing
   // bound) and the essential ones: without requirements the longest prefix
   // whose window bounds sum to <= bar_; non_essential_sum_ is the prefix's sum.
+  // Then IndexPositions() and NoteSingleEssential() for the new order.
   void CountNonEssential();
   // With one essential child, moves it from floor_ to its first document in
   // the window whose own score could still lift it over the bar (the others'

@@ -63,12 +63,18 @@ index::ImpactBasis ImpactBasisOf(const Bm25Options& bm25) {
   return basis;
 }
 
-double ScoringContext::ImpactScale(const index::ImpactBasis* basis) const {
+bool ScoringContext::CanRescale(const index::ImpactBasis* basis) const {
   const index::ImpactBasis own = ImpactBasisOf(bm25_);
-  if (basis == nullptr || basis->body_b != own.body_b || basis->lead_b != own.lead_b) return -1;
+  if (basis == nullptr || basis->body_b != own.body_b || basis->lead_b != own.lead_b) return false;
   for (int f = 1; f < index::kNumFields; ++f) {
-    if (!(b_[f] >= 0 && b_[f] <= 1)) return -1;  // the rescaling below needs b in [0, 1]
+    if (!(b_[f] >= 0 && b_[f] <= 1)) return false;  // the rescalings need b in [0, 1]
   }
+  return true;
+}
+
+double ScoringContext::ImpactScale(const index::ImpactBasis* basis) const {
+  if (!CanRescale(basis)) return -1;
+  const index::ImpactBasis own = ImpactBasisOf(bm25_);
   // This search's weight over the stored one; a field weighted 0 in both
   // adds nothing either way.
   auto ratio = [](double weight, double stored) {
@@ -87,11 +93,8 @@ double ScoringContext::ImpactScale(const index::ImpactBasis* basis) const {
 }
 
 double ScoringContext::ImpactFloorScale(const index::ImpactBasis* basis) const {
+  if (!CanRescale(basis)) return -1;
   const index::ImpactBasis own = ImpactBasisOf(bm25_);
-  if (basis == nullptr || basis->body_b != own.body_b || basis->lead_b != own.lead_b) return -1;
-  for (int f = 1; f < index::kNumFields; ++f) {
-    if (!(b_[f] >= 0 && b_[f] <= 1)) return -1;  // the rescaling below needs b in [0, 1]
-  }
   // Per field, weight * freq / (1 - b + b * len / avg) shrinks with avg at
   // most in proportion (by avg' / avg when avg' < avg; for b in [0, 1]); a
   // field stored with weight 0 added nothing to the share, whatever its

@@ -123,6 +123,9 @@ class ScoringContext {
                           FieldScope scope, Explanation idf) const;
 
  private:
+  // Whether values stored at `basis` can be rescaled to this search (the
+  // same b, in [0, 1]): ImpactScale's and ImpactFloorScale's condition.
+  bool CanRescale(const index::ImpactBasis* basis) const;
   // Field f's share of the BM25F pseudo-frequency: weight * freq over the
   // length normalisation.
   double FieldPart(int f, uint32_t freq, uint32_t length) const {

@@ -56,6 +56,7 @@ class TermIterator final : public DocIterator {
   // the lead alone cannot. A scoped term, or a segment with deletions, skips
   // blocks alike and scores the others one posting at a time.
   DocId NextAbove(double min_score, DocId end) override;
+  bool NextAboveSkipsBlocks() const override { return idf_ > 0; }
   // The best over the lists of their k-th best scores' floors (at the
   // smallest rank of index::kFloorRanks >= k): a list of more than one
   // block in a segment without deletions has them stored, for the body and
@@ -63,7 +64,6 @@ class TermIterator final : public DocIterator {
   // (ScoringContext::ImpactFloorScale); a list of one block has its live
   // postings scored (with MaxScore's scan). Unscoped terms only.
   double ScoreFloor(size_t k) const override;
-  bool NextAboveSkipsBlocks() const override { return idf_ > 0; }
   Explanation Explain() override;
   std::string DebugString() const override;
 
