@@ -495,6 +495,7 @@ inline uint64_t Bit(size_t p) { return uint64_t{1} << (p & 63); }
 }  // namespace
 
 void OrIterator::IndexPositions() {
+  ++on_set_stamp_;  // a new partition or bar: every on-set's bound is stale
   const size_t n = by_max_.size();
   const size_t w = mask_words_;
   for (size_t p = 0; p < n; ++p) position_[by_max_[p].child] = static_cast<int>(p);
@@ -519,6 +520,38 @@ void OrIterator::IndexPositions() {
   }
 }
 
+const OrIterator::OnSet& OrIterator::OnSetOf(uint64_t on, uint64_t no, double bound) {
+  const size_t ne = non_essential_;
+  OnSet& set = on_sets_[on >> ne];
+  if (set.stamp == on_set_stamp_) return set;
+  set.stamp = on_set_stamp_;
+  // The non-essential children that can be on such a candidate (none of
+  // their requirements among the essential ones missing), at their window
+  // bounds.
+  uint64_t out = no;
+  double rest = 0;
+  for (size_t p = 0; p < ne; ++p) {
+    if (need_bits_[p] & out) {
+      out |= Bit(p);
+      continue;
+    }
+    rest += by_max_[p].window_max;
+  }
+  set.hopeless = !(bound + rest > bar_);
+  // Child p is required when, without it and the non-essential children
+  // needing it, the rest cannot reach the bar.
+  set.required = 0;
+  for (size_t p = 0; p < ne; ++p) {
+    if (out & Bit(p)) continue;
+    double without = bound + rest - by_max_[p].window_max;
+    for (uint64_t q = dependent_bits_[p] & ~out & (Bit(ne) - 1); q != 0; q &= q - 1) {
+      without -= by_max_[__builtin_ctzll(q)].window_max;
+    }
+    if (!(without > bar_)) set.required |= Bit(p);
+  }
+  return set;
+}
+
 template <int W>
 bool OrIterator::Examine(DocId d) {
   // On d: the children known there (`on`: essential ones found on it) and
@@ -540,6 +573,18 @@ bool OrIterator::Examine(DocId d) {
   // `rest` below sums at most non_essential_sum_'s terms, each no larger,
   // in the same order: this test rejects nothing the next one keeps.
   if (!(bound + non_essential_sum_ > bar_)) return false;
+  if (W == 1 && ne < 64 && n - ne <= kOnSetBits) {
+    const OnSet& set = OnSetOf(on[0], no[0], bound);
+    if (set.hopeless) return false;
+    // The children the candidate cannot pass without are tested before any
+    // child is scored: most candidates of a query with a frequent word and
+    // rare ones lack the frequent word, and fail here.
+    for (uint64_t r = set.required; r != 0; r &= r - 1) {
+      DocIterator* c = by_max_[__builtin_ctzll(r)].it;
+      if (c->doc() < d) c->Advance(d);
+      if (c->doc() != d) return false;
+    }
+  }
   double score = 0;
   for (size_t p = ne; p < n; ++p) {
     if (on[p / 64] & Bit(p)) score += score_at_[p] = by_max_[p].it->Score();

@@ -199,6 +199,25 @@ class OrIterator final : public DocIterator {
   // candidate, a non-essential one's share of the bound.
   std::vector<double> score_at_;
   std::vector<double> share_at_;
+  // What Examine learns from which essential children are on a candidate
+  // (the on-set: its bits from non_essential_ on), the same for every
+  // candidate with that on-set until the next partition or bar (stamp):
+  // whether the non-essential children that can still be on it cannot lift
+  // it over the bar even at their window bounds (hopeless), and the
+  // non-essential children it cannot pass without (required, by position).
+  // Kept when at most kOnSetBits children are essential and one mask word
+  // holds the positions.
+  struct OnSet {
+    uint64_t stamp = 0;
+    bool hopeless = false;
+    uint64_t required = 0;
+  };
+  static constexpr size_t kOnSetBits = 6;
+  // `on` and `no`: Examine's masks after the essential children; `bound`:
+  // the window bounds of those on the candidate, summed.
+  const OnSet& OnSetOf(uint64_t on, uint64_t no, double bound);
+  uint64_t on_set_stamp_ = 1;  // IndexPositions increments it
+  std::array<OnSet, size_t{1} << kOnSetBits> on_sets_{};
   std::vector<Bounded> by_max_;
   size_t non_essential_ = 0;
   double non_essential_sum_ = 0;  // their window bounds, summed in by_max_ order
