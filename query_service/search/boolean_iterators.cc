@@ -30,6 +30,14 @@ AndIterator::AndIterator(std::vector<DocIteratorPtr> children) : children_(std::
                    [](const DocIteratorPtr& a, const DocIteratorPtr& b) {
                      return a->Cost() < b->Cost();
                    });
+  for (DocIteratorPtr& c : children_) {
+    TermIterator* driver = c->Driver();
+    if (driver == nullptr) {
+      drivers_.clear();
+      break;
+    }
+    drivers_.push_back(driver);
+  }
   Align(children_[0]->doc());
 }
 
@@ -46,23 +54,41 @@ DocId AndIterator::Competitive(DocId target) {
 }
 
 DocId AndIterator::Align(DocId target) {
+  const bool direct = !drivers_.empty();
   while (target != kNoMoreDocs) {
     if (min_score_ != -std::numeric_limits<double>::infinity()) {
       const DocId t = Competitive(target);
       if (t != target) {
         target = t;
         if (target == kNoMoreDocs) break;
-        target = children_[0]->Advance(target);
+        target = direct ? drivers_[0]->Advance(target) : children_[0]->Advance(target);
         continue;
       }
     }
     bool agreed = true;
-    for (DocIteratorPtr& c : children_) {
-      const DocId d = c->doc() < target ? c->Advance(target) : c->doc();
-      if (d > target) {
-        target = d;
-        agreed = false;
-        break;
+    if (direct) {
+      for (TermIterator* t : drivers_) {
+        const DocId d = t->Advance(target);  // a no-op on target itself
+        if (d > target) {
+          target = d;
+          agreed = false;
+          break;
+        }
+      }
+      if (agreed) {
+        // The children follow their drivers, all on target now.
+        for (size_t i = 0; i < children_.size(); ++i) {
+          if (children_[i].get() != drivers_[i]) children_[i]->Advance(target);
+        }
+      }
+    } else {
+      for (DocIteratorPtr& c : children_) {
+        const DocId d = c->doc() < target ? c->Advance(target) : c->doc();
+        if (d > target) {
+          target = d;
+          agreed = false;
+          break;
+        }
       }
     }
     if (agreed) return doc_ = target;
@@ -72,12 +98,12 @@ DocId AndIterator::Align(DocId target) {
 
 DocId AndIterator::Next() {
   if (doc_ == kNoMoreDocs) return doc_;
-  return Align(children_[0]->Next());
+  return Align(drivers_.empty() ? children_[0]->Next() : drivers_[0]->Next());
 }
 
 DocId AndIterator::Advance(DocId target) {
   if (doc_ == kNoMoreDocs || target <= doc_) return doc_;
-  return Align(children_[0]->Advance(target));
+  return Align(drivers_.empty() ? children_[0]->Advance(target) : drivers_[0]->Advance(target));
 }
 
 double AndIterator::Score() {
@@ -708,6 +734,10 @@ double OrIterator::Score() {
 
 double OrIterator::ScoreAbove(double bar) {
   return lead_ == nullptr || pruning_ ? Score() : BoundThenScore(bar);
+}
+
+TermIterator* OrIterator::Driver() {
+  return pruning_ || lead_ == nullptr ? nullptr : lead_->Driver();
 }
 
 double OrIterator::MaxScore() const {

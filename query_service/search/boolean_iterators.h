@@ -60,6 +60,11 @@ class AndIterator final : public DocIterator {
   DocId Competitive(DocId target);
 
   std::vector<DocIteratorPtr> children_;  // cheapest first
+  // When every child has one, the children's drivers, in children_'s order
+  // (else empty): Align leapfrogs on them, calls that are not virtual and
+  // one layer fewer (a word's OR), then brings the children to the
+  // document they agree on.
+  std::vector<TermIterator*> drivers_;
   // Set by SetMinCompetitiveScore (until then Align skips no window).
   double min_score_ = -std::numeric_limits<double>::infinity();
   DocId window_end_ = 0;   // the current window, up to window_end_,
@@ -98,6 +103,8 @@ class OrIterator final : public DocIterator {
   double ScoreBound() override;
   double ScoreAbove(double bar) override;
   double MaxScore() const override;
+  // Unpruned, with one independent child (lead_): its driver.
+  TermIterator* Driver() override;
   // With minimum_match 1, the best of the children's (a child's documents
   // are the OR's, and the other children add to their scores, never take).
   double ScoreFloor(size_t k) const override;

@@ -47,6 +47,8 @@ namespace khabar::search {
 using index::DocId;
 using index::kNoMoreDocs;
 
+class TermIterator;
+
 // Why a document scored what it did, as a tree (after Lucene's Explanation):
 // a node's value is computed from its details as its description says.
 struct Explanation {
@@ -109,6 +111,13 @@ class DocIterator {
   // Whether NextAbove passes over the blocks (skip data) that cannot reach
   // its minimum by itself: then a caller's window may span several blocks.
   virtual bool NextAboveSkipsBlocks() const { return false; }
+  // The term iterator whose documents are this iterator's documents, and
+  // which this iterator follows (its doc() is the driver's as of its last
+  // Next or Advance): a term iterator itself, or a word's OR of its stem and
+  // exact forms, unpruned. A conjunction of such iterators leapfrogs on
+  // their drivers directly and brings each one up to a document they all
+  // have (AndIterator). Null when there is none.
+  virtual TermIterator* Driver() { return nullptr; }
   virtual Explanation Explain() = 0;
   virtual std::string DebugString() const = 0;
 

@@ -66,6 +66,8 @@ TermIterator::TermIterator(const ScoringContext& ctx, absl::string_view key, dou
     lists_.push_back({ctx.ImpactScale(list.basis)});
   }
   doc_freq_ = LiveDocFreq(ctx.index(), postings, scope);
+  every_posting_matches_ = scope == FieldScope::kAll;
+  for (const index::PostingList& list : postings.lists) every_posting_matches_ &= list.all_live;
   if (doc_freq_ == 0) {
     doc_ = kNoMoreDocs;
     return;
@@ -86,12 +88,6 @@ DocId TermIterator::Next() {
   // scored (a pruned OR's candidates, an exhaustive search's hits): their
   // lengths are fetched a few postings ahead of the scoring.
   if (cursor_.ahead() > kPrefetchAhead) ctx_.index().PrefetchLengths(cursor_.doc_ahead(kPrefetchAhead));
-  return Settle();
-}
-
-DocId TermIterator::Advance(DocId target) {
-  if (doc_ == kNoMoreDocs || target <= doc_) return doc_;
-  cursor_.Advance(target);
   return Settle();
 }
 

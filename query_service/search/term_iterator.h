@@ -35,7 +35,14 @@ class TermIterator final : public DocIterator {
                FieldScope scope);
 
   DocId Next() override;
-  DocId Advance(DocId target) override;
+  // Inline: a conjunction calls it through TermIterator* (AndIterator's
+  // drivers), once per posting it leapfrogs over.
+  DocId Advance(DocId target) override {
+    if (target <= doc_) return doc_;  // kNoMoreDocs included
+    cursor_.Advance(target);
+    return every_posting_matches_ ? doc_ = cursor_.doc() : Settle();
+  }
+  TermIterator* Driver() override { return this; }
   int64_t Cost() const override { return doc_freq_; }
   // The live documents with the term in scope.
   MatchCount KnownMatches() const override { return {doc_freq_, true}; }
@@ -96,6 +103,9 @@ class TermIterator final : public DocIterator {
   const FieldScope scope_;
   PostingCursor cursor_;
   int64_t doc_freq_ = 0;
+  // Unscoped, and no list has a deleted document: Settle() would accept
+  // every posting.
+  bool every_posting_matches_ = false;
   double idf_ = 0;  // query weight included
   mutable double max_score_ = -1;  // < 0: not computed yet
   struct ListScale {
