@@ -406,6 +406,8 @@ class ListCursor {
   // block (REQUIRE m < ahead()).
   uint32_t ahead() const { return n_ - i_; }
   DocId doc_ahead(uint32_t m) const { return docs_[i_ + m]; }
+  // The docs from the current posting to the block's end (ahead() of them).
+  const DocId* docs_ahead() const { return docs_ + i_; }
   uint32_t freq_ahead(int field, uint32_t m) const { return FreqAt(field, i_ + m); }
   void Skip(uint32_t m) {
     i_ += m;

@@ -1,5 +1,7 @@
 #include "query_service/search/boolean_iterators.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -15,6 +17,49 @@ std::string Join(const std::vector<DocIteratorPtr>& children) {
     absl::StrAppend(out, c->DebugString());
   });
 }
+
+// Where two sorted runs of docs first meet: from a[0] and b[0], the first
+// a[ia] that b has (b[ib] == a[ia]), found = true; else found = false with
+// ia == na (a's run ends first) or ib == nb (b's run is all below a[ia]).
+// b is scanned eight docs at a time against each a: its docs below a[ia]
+// counted by one compare and a popcount, no branch per doc and no search
+// (the leapfrog searched b's block once per document of a, and branched on
+// the outcome each time).
+struct Meeting {
+  uint32_t ia, ib;
+  bool found;
+};
+__attribute__((target("avx2,popcnt"))) Meeting MeetAvx2(const DocId* a, uint32_t na,
+                                                         const DocId* b, uint32_t nb) {
+  const __m256i flip = _mm256_set1_epi32(INT32_MIN);  // unsigned order as signed
+  uint32_t ia = 0, ib = 0;
+  for (; ia < na; ++ia) {
+    const DocId x = a[ia];
+    const __m256i t = _mm256_xor_si256(_mm256_set1_epi32(static_cast<int32_t>(x)), flip);
+    while (nb - ib >= 8) {
+      const __m256i v = _mm256_xor_si256(
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + ib)), flip);
+      const uint32_t below = static_cast<uint32_t>(
+          _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(t, v))));
+      ib += static_cast<uint32_t>(__builtin_popcount(below));
+      if (below != 0xFF) break;
+    }
+    while (ib < nb && b[ib] < x) ++ib;
+    if (ib == nb) return {ia, ib, false};
+    if (b[ib] == x) return {ia, ib, true};
+  }
+  return {ia, ib, false};
+}
+Meeting MeetScalar(const DocId* a, uint32_t na, const DocId* b, uint32_t nb) {
+  uint32_t ia = 0, ib = 0;
+  for (; ia < na; ++ia) {
+    while (ib < nb && b[ib] < a[ia]) ++ib;
+    if (ib == nb) return {ia, ib, false};
+    if (b[ib] == a[ia]) return {ia, ib, true};
+  }
+  return {ia, ib, false};
+}
+const bool kMeetAvx2 = index::internal::HaveAvx2();
 
 // `x` lowered by 1e-9 of its size (at least 1e-9): scores are sums of doubles
 // in another order than the bounds', and this margin keeps rounding from
@@ -38,7 +83,61 @@ AndIterator::AndIterator(std::vector<DocIteratorPtr> children) : children_(std::
     }
     drivers_.push_back(driver);
   }
+  in_blocks_ = drivers_.size() >= 2;
+  for (TermIterator* t : drivers_) in_blocks_ &= t->plain();
   Align(children_[0]->doc());
+}
+
+DocId AndIterator::Agreed(DocId target) {
+  // The children follow their drivers, all on target now.
+  for (size_t i = 0; i < children_.size(); ++i) {
+    if (children_[i].get() != drivers_[i]) children_[i]->Advance(target);
+  }
+  return doc_ = target;
+}
+
+DocId AndIterator::AlignInBlocks() {
+  TermIterator* const a = drivers_[0];
+  TermIterator* const b = drivers_[1];
+  while (true) {
+    const DocId x = a->doc();
+    if (x == kNoMoreDocs) break;
+    if (b->doc() < x && x > b->block_last_doc()) b->Advance(x);  // to b's block holding x
+    const DocId y = b->doc();
+    if (y == kNoMoreDocs) break;
+    if (y > a->block_last_doc()) {
+      a->Advance(y);  // a's later block
+      continue;
+    }
+    // Both blocks reach x or beyond, and y is in a's block.
+    const uint32_t na = a->block_ahead(), nb = b->block_ahead();
+    const Meeting m = kMeetAvx2 ? MeetAvx2(a->block_docs(), na, b->block_docs(), nb)
+                                : MeetScalar(a->block_docs(), na, b->block_docs(), nb);
+    if (!m.found) {
+      if (m.ia == na) {
+        a->SkipInBlock(na - 1);
+        a->Next();  // a's next block
+      } else {
+        a->SkipInBlock(m.ia);
+        b->Advance(a->doc());  // b's run was all below a's doc: a later block
+      }
+      continue;
+    }
+    a->SkipInBlock(m.ia);
+    b->SkipInBlock(m.ib);
+    const DocId target = a->doc();
+    bool agreed = true;
+    for (size_t i = 2; i < drivers_.size(); ++i) {
+      const DocId d = drivers_[i]->Advance(target);
+      if (d > target) {
+        a->Advance(d);
+        agreed = false;
+        break;
+      }
+    }
+    if (agreed) return Agreed(target);
+  }
+  return doc_ = kNoMoreDocs;
 }
 
 DocId AndIterator::Competitive(DocId target) {
@@ -55,6 +154,10 @@ DocId AndIterator::Competitive(DocId target) {
 
 DocId AndIterator::Align(DocId target) {
   const bool direct = !drivers_.empty();
+  if (in_blocks_ && min_score_ == -std::numeric_limits<double>::infinity()) {
+    // target is the first driver's doc (Next, Advance and the constructor).
+    return AlignInBlocks();
+  }
   while (target != kNoMoreDocs) {
     if (min_score_ != -std::numeric_limits<double>::infinity()) {
       const DocId t = Competitive(target);
@@ -75,12 +178,7 @@ DocId AndIterator::Align(DocId target) {
           break;
         }
       }
-      if (agreed) {
-        // The children follow their drivers, all on target now.
-        for (size_t i = 0; i < children_.size(); ++i) {
-          if (children_[i].get() != drivers_[i]) children_[i]->Advance(target);
-        }
-      }
+      if (agreed) return Agreed(target);
     } else {
       for (DocIteratorPtr& c : children_) {
         const DocId d = c->doc() < target ? c->Advance(target) : c->doc();

@@ -56,6 +56,12 @@ class AndIterator final : public DocIterator {
  private:
   // The first doc >= target that every child has.
   DocId Align(DocId target);
+  // Align from the first driver's doc when in_blocks_: the first two
+  // drivers meet within their decoded blocks (each doc of the first against
+  // eight of the second at a time), the others are advanced to each meeting.
+  DocId AlignInBlocks();
+  // Brings the children to their drivers' common doc `target`; doc_ = it.
+  DocId Agreed(DocId target);
   // The first doc >= target in a window whose bound passes min_score_.
   DocId Competitive(DocId target);
 
@@ -65,6 +71,9 @@ class AndIterator final : public DocIterator {
   // one layer fewer (a word's OR), then brings the children to the
   // document they agree on.
   std::vector<TermIterator*> drivers_;
+  // Two or more drivers, all plain (TermIterator::plain): their decoded
+  // blocks are their documents, and AlignInBlocks reads them in place.
+  bool in_blocks_ = false;
   // Set by SetMinCompetitiveScore (until then Align skips no window).
   double min_score_ = -std::numeric_limits<double>::infinity();
   DocId window_end_ = 0;   // the current window, up to window_end_,

@@ -59,6 +59,7 @@ class PostingCursor {
   // scan interface; REQUIRE doc() != kNoMoreDocs). Skip(m) stays in the block.
   uint32_t ahead() const { return cur_.ahead(); }
   index::DocId doc_ahead(uint32_t m) const { return cur_.doc_ahead(m); }
+  const index::DocId* docs_ahead() const { return cur_.docs_ahead(); }
   uint32_t freq_ahead(int field, uint32_t m) const { return cur_.freq_ahead(field, m); }
   void Skip(uint32_t m) { cur_.Skip(m); }
   // The lists, one per segment holding the term (for their skip records).

@@ -43,6 +43,19 @@ class TermIterator final : public DocIterator {
     return every_posting_matches_ ? doc_ = cursor_.doc() : Settle();
   }
   TermIterator* Driver() override { return this; }
+  // Whether every posting is a match (unscoped, no deleted document in its
+  // lists): then the block view below is the iterator's documents.
+  bool plain() const { return every_posting_matches_; }
+  // The cursor's block from doc() on (REQUIRE doc() != kNoMoreDocs): its
+  // docs, how many, the block's last doc, and a move m postings ahead in it
+  // (REQUIRE plain(), m < block_ahead()).
+  const DocId* block_docs() const { return cursor_.docs_ahead(); }
+  uint32_t block_ahead() const { return cursor_.ahead(); }
+  DocId block_last_doc() const { return cursor_.block_last_doc(); }
+  void SkipInBlock(uint32_t m) {
+    cursor_.Skip(m);
+    doc_ = cursor_.doc();
+  }
   int64_t Cost() const override { return doc_freq_; }
   // The live documents with the term in scope.
   MatchCount KnownMatches() const override { return {doc_freq_, true}; }
