@@ -18,17 +18,17 @@ std::string Join(const std::vector<DocIteratorPtr>& children) {
   });
 }
 
-// Where two sorted runs of docs first meet: from a[0] and b[0], the first
-// a[ia] that b has (b[ib] == a[ia]), found = true; else found = false with
-// ia == na (a's run ends first) or ib == nb (b's run is all below a[ia]).
-// b is scanned eight docs at a time against each a: its docs below a[ia]
-// counted by one compare and a popcount, no branch per doc and no search
-// (the leapfrog searched b's block once per document of a, and branched on
-// the outcome each time).
-struct Meeting {
-  uint32_t ia, ib;
-  bool found;
-};
+const bool kMeetAvx2 = index::internal::HaveAvx2();
+
+// `x` lowered by 1e-9 of its size (at least 1e-9): scores are sums of doubles
+// in another order than the bounds', and this margin keeps rounding from
+// pruning a document that ties a threshold (it may only let one through).
+double LoweredForRounding(double x) { return x - 1e-9 * std::max(1.0, std::abs(x)); }
+
+}  // namespace
+
+namespace internal {
+
 __attribute__((target("avx2,popcnt"))) Meeting MeetAvx2(const DocId* a, uint32_t na,
                                                          const DocId* b, uint32_t nb) {
   const __m256i flip = _mm256_set1_epi32(INT32_MIN);  // unsigned order as signed
@@ -50,6 +50,7 @@ __attribute__((target("avx2,popcnt"))) Meeting MeetAvx2(const DocId* a, uint32_t
   }
   return {ia, ib, false};
 }
+
 Meeting MeetScalar(const DocId* a, uint32_t na, const DocId* b, uint32_t nb) {
   uint32_t ia = 0, ib = 0;
   for (; ia < na; ++ia) {
@@ -59,14 +60,8 @@ Meeting MeetScalar(const DocId* a, uint32_t na, const DocId* b, uint32_t nb) {
   }
   return {ia, ib, false};
 }
-const bool kMeetAvx2 = index::internal::HaveAvx2();
 
-// `x` lowered by 1e-9 of its size (at least 1e-9): scores are sums of doubles
-// in another order than the bounds', and this margin keeps rounding from
-// pruning a document that ties a threshold (it may only let one through).
-double LoweredForRounding(double x) { return x - 1e-9 * std::max(1.0, std::abs(x)); }
-
-}  // namespace
+}  // namespace internal
 
 // AND -------------------------------------------------------------------------
 
@@ -111,8 +106,9 @@ DocId AndIterator::AlignInBlocks() {
     }
     // Both blocks reach x or beyond, and y is in a's block.
     const uint32_t na = a->block_ahead(), nb = b->block_ahead();
-    const Meeting m = kMeetAvx2 ? MeetAvx2(a->block_docs(), na, b->block_docs(), nb)
-                                : MeetScalar(a->block_docs(), na, b->block_docs(), nb);
+    const internal::Meeting m =
+        kMeetAvx2 ? internal::MeetAvx2(a->block_docs(), na, b->block_docs(), nb)
+                  : internal::MeetScalar(a->block_docs(), na, b->block_docs(), nb);
     if (!m.found) {
       if (m.ia == na) {
         a->SkipInBlock(na - 1);

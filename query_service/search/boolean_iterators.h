@@ -414,6 +414,23 @@ class ProximityIterator final : public DocIterator {
   std::vector<std::unique_ptr<ProximityPairIterator>> pairs_;
 };
 
+namespace internal {
+// Where two increasing runs of docs first meet: from a[0] and b[0], the
+// first a[ia] that b has (b[ib] == a[ia], found); else found is false with
+// ia == na (a's run ends first) or ib == nb (b's run is all below a[ia]).
+// MeetAvx2 scans b eight docs at a time against each a: its docs below
+// a[ia] counted by one compare and a popcount, no branch per doc and no
+// search (the leapfrog searched b's block once per document of a, and
+// branched on the outcome each time). REQUIRES index::internal::HaveAvx2().
+// AndIterator::AlignInBlocks calls them on two drivers' decoded blocks.
+struct Meeting {
+  uint32_t ia, ib;
+  bool found;
+};
+Meeting MeetAvx2(const DocId* a, uint32_t na, const DocId* b, uint32_t nb);
+Meeting MeetScalar(const DocId* a, uint32_t na, const DocId* b, uint32_t nb);
+}  // namespace internal
+
 // Number of (i, j) with 0 < b[j] - a[i] <= window; both spans increasing.
 uint32_t CountOrderedNear(absl::Span<const uint32_t> a, absl::Span<const uint32_t> b,
                           uint32_t window);

@@ -1,8 +1,8 @@
 // Iterators on a small hand-built index: matches, Advance semantics, the
 // sentinel, phrase and proximity positions, field scoping.
-#include <map>
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -250,6 +250,44 @@ TEST(AndDriversTest, LeapfroggingOnDriversMatchesTheChildrenIntersected) {
         }
         ASSERT_EQ(d, first->first) << target;
         EXPECT_NEAR(jumping.Score(), first->second, 1e-9) << d;
+      }
+    }
+  }
+}
+
+// The two blocks' meeting (AndIterator::AlignInBlocks), both kernels, against
+// a plain merge: runs of every length up to a block and past eight, sparse
+// and dense, meeting or not.
+TEST(MeetingTest, KernelsFindTheFirstDocBothRunsHave) {
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::vector<DocId> a, b;
+    const uint32_t gap_a = 1 + rng() % 20, gap_b = 1 + rng() % 20;
+    for (DocId d = rng() % 10, n = rng() % 130; a.size() < n; d += 1 + rng() % gap_a) a.push_back(d);
+    for (DocId d = rng() % 10, n = rng() % 130; b.size() < n; d += 1 + rng() % gap_b) b.push_back(d);
+    // The reference: the first a with a match in b, and b's first doc >= it.
+    internal::Meeting want{static_cast<uint32_t>(a.size()), 0, false};
+    uint32_t ib = 0;
+    for (uint32_t ia = 0; ia < a.size(); ++ia) {
+      while (ib < b.size() && b[ib] < a[ia]) ++ib;
+      if (ib == b.size()) {
+        want = {ia, ib, false};
+        break;
+      }
+      if (b[ib] == a[ia]) {
+        want = {ia, ib, true};
+        break;
+      }
+      want.ib = ib;
+    }
+    const auto na = static_cast<uint32_t>(a.size()), nb = static_cast<uint32_t>(b.size());
+    std::vector<internal::Meeting> got = {internal::MeetScalar(a.data(), na, b.data(), nb)};
+    if (index::internal::HaveAvx2()) got.push_back(internal::MeetAvx2(a.data(), na, b.data(), nb));
+    for (const internal::Meeting& m : got) {
+      ASSERT_EQ(m.found, want.found) << trial;
+      ASSERT_EQ(m.ia, want.ia) << trial;
+      if (m.found || m.ia < na) {  // else b's place is not used
+        ASSERT_EQ(m.ib, want.ib) << trial;
       }
     }
   }
