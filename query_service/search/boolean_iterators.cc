@@ -79,7 +79,7 @@ AndIterator::AndIterator(std::vector<DocIteratorPtr> children) : children_(std::
     drivers_.push_back(driver);
   }
   in_blocks_ = drivers_.size() >= 2;
-  for (TermIterator* t : drivers_) in_blocks_ &= t->plain();
+  for (TermIterator* t : drivers_) in_blocks_ &= t->unscoped();
   Align(children_[0]->doc());
 }
 
@@ -121,6 +121,10 @@ DocId AndIterator::AlignInBlocks() {
     }
     a->SkipInBlock(m.ia);
     b->SkipInBlock(m.ib);
+    if (!a->live()) {  // a deleted document both lists still hold
+      a->Next();
+      continue;
+    }
     const DocId target = a->doc();
     bool agreed = true;
     for (size_t i = 2; i < drivers_.size(); ++i) {

@@ -71,8 +71,9 @@ class AndIterator final : public DocIterator {
   // one layer fewer (a word's OR), then brings the children to the
   // document they agree on.
   std::vector<TermIterator*> drivers_;
-  // Two or more drivers, all plain (TermIterator::plain): their decoded
-  // blocks are their documents, and AlignInBlocks reads them in place.
+  // Two or more drivers, all unscoped: their decoded blocks are their
+  // documents and tombstones, and AlignInBlocks reads them in place,
+  // testing liveness only where the first two meet.
   bool in_blocks_ = false;
   // Set by SetMinCompetitiveScore (until then Align skips no window).
   double min_score_ = -std::numeric_limits<double>::infinity();

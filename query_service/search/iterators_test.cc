@@ -129,9 +129,10 @@ TEST_F(IteratorsTest, BooleanOperators) {
 // A conjunction leapfrogs on its children's drivers (a term, or a word's OR
 // of its stem and exact form) and brings the children along only where they
 // all agree: the documents and scores must be those of each child drained
-// alone, intersected. Lists of many blocks, two segments, first all live
-// (the drivers meet within their decoded blocks), then with deletions in
-// both (tombstones the drivers must skip); a title-scoped term.
+// alone, intersected. Lists of many blocks, two segments, first all live,
+// then with deletions in both (tombstones the drivers must skip: unscoped
+// ones meet within their decoded blocks and test where they meet, a
+// title-scoped one leapfrogs).
 TEST(AndDriversTest, LeapfroggingOnDriversMatchesTheChildrenIntersected) {
   analysis::Analyzer analyzer;
   index::MergePolicy two_segments;
@@ -156,9 +157,9 @@ TEST(AndDriversTest, LeapfroggingOnDriversMatchesTheChildrenIntersected) {
     if (i == kDocs / 2) index.reader();  // the first segment
   }
   Bm25Options bm25;
-  // Round 0: every posting live, so the drivers are plain and the first two
-  // meet within their blocks (AndIterator::AlignInBlocks); round 1: with
-  // tombstones, the leapfrog that skips them.
+  // Round 0: every posting live (the drivers are plain); round 1: with
+  // tombstones, which the meeting within the blocks (AndIterator::
+  // AlignInBlocks) finds too and must pass over.
   for (int round = 0; round < 2; ++round) {
     SCOPED_TRACE(round == 0 ? "all live" : "with deletions");
     if (round == 1) {

@@ -46,15 +46,22 @@ class TermIterator final : public DocIterator {
   // Whether every posting is a match (unscoped, no deleted document in its
   // lists): then the block view below is the iterator's documents.
   bool plain() const { return every_posting_matches_; }
+  // Unscoped: every live posting is a match (tombstones are not).
+  bool unscoped() const { return scope_ == FieldScope::kAll; }
   // The cursor's block from doc() on (REQUIRE doc() != kNoMoreDocs): its
   // docs, how many, the block's last doc, and a move m postings ahead in it
-  // (REQUIRE plain(), m < block_ahead()).
+  // (REQUIRE unscoped(), m < block_ahead()). The move may land on a
+  // tombstone: the caller asks live() before using the document.
   const DocId* block_docs() const { return cursor_.docs_ahead(); }
   uint32_t block_ahead() const { return cursor_.ahead(); }
   DocId block_last_doc() const { return cursor_.block_last_doc(); }
   void SkipInBlock(uint32_t m) {
     cursor_.Skip(m);
     doc_ = cursor_.doc();
+  }
+  // Whether doc() is a live document (REQUIRE doc() != kNoMoreDocs).
+  bool live() const {
+    return every_posting_matches_ || cursor_.all_live() || ctx_.index().is_live(doc_);
   }
   int64_t Cost() const override { return doc_freq_; }
   // The live documents with the term in scope.
