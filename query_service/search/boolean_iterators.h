@@ -419,10 +419,11 @@ namespace internal {
 // Where two increasing runs of docs first meet: from a[0] and b[0], the
 // first a[ia] that b has (b[ib] == a[ia], found); else found is false with
 // ia == na (a's run ends first) or ib == nb (b's run is all below a[ia]).
-// MeetAvx2 scans b eight docs at a time against each a: its docs below
-// a[ia] counted by one compare and a popcount, no branch per doc and no
-// search (the leapfrog searched b's block once per document of a, and
-// branched on the outcome each time). REQUIRES index::internal::HaveAvx2().
+// MeetAvx2 compares eight docs of a with eight of b at once, every pair,
+// then moves on the run of eight with the smaller last doc: no branch per
+// doc and no search (the leapfrog searched b's block once per document of
+// a, and branched on the outcome each time); the last few docs of a run go
+// one doc of a at a time. REQUIRES index::internal::HaveAvx2().
 // AndIterator::AlignInBlocks calls them on two drivers' decoded blocks.
 struct Meeting {
   uint32_t ia, ib;
