@@ -555,12 +555,9 @@ bool HaveAvx2() {
   return have;
 }
 
-}  // namespace internal
+const bool kHaveAvx2 = HaveAvx2();
 
-namespace {
-// Read once at start-up (a cursor is made for every term of every search).
-const bool kHaveAvx2 = internal::HaveAvx2();
-}  // namespace
+}  // namespace internal
 
 void ListCursor::Advance(DocId target) {
   if (doc_ >= target) return;
@@ -571,7 +568,7 @@ void ListCursor::Advance(DocId target) {
     if (doc_ >= target) return;
   }
   // The first doc >= target in [i_, n_) (the block's last doc is >= target).
-  i_ = kHaveAvx2 ? internal::FirstAtLeastAvx2(docs_, i_, target)
+  i_ = internal::kHaveAvx2 ? internal::FirstAtLeastAvx2(docs_, i_, target)
                   : internal::FirstAtLeast(docs_, i_, n_, target);
   doc_ = docs_[i_];
 }

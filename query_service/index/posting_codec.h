@@ -169,6 +169,9 @@ inline constexpr uint32_t kSearchGroup = 32;
 uint32_t FirstAtLeast(const uint32_t* docs, uint32_t from, uint32_t n, uint32_t target);
 uint32_t FirstAtLeastAvx2(const uint32_t* docs, uint32_t from, uint32_t target);
 bool HaveAvx2();
+// HaveAvx2(), read once at start-up (for code run per posting or per block;
+// not for other static initializers).
+extern const bool kHaveAvx2;
 }  // namespace internal
 
 inline void UnpackBits(const uint8_t* in, uint32_t n, uint32_t width, uint32_t* out) {

@@ -18,8 +18,6 @@ std::string Join(const std::vector<DocIteratorPtr>& children) {
   });
 }
 
-const bool kMeetAvx2 = index::internal::HaveAvx2();
-
 // `x` lowered by 1e-9 of its size (at least 1e-9): scores are sums of doubles
 // in another order than the bounds', and this margin keeps rounding from
 // pruning a document that ties a threshold (it may only let one through).
@@ -154,7 +152,7 @@ DocId AndIterator::AlignInBlocks() {
     // Both blocks reach x or beyond, and y is in a's block.
     const uint32_t na = a->block_ahead(), nb = b->block_ahead();
     const internal::Meeting m =
-        kMeetAvx2 ? internal::MeetAvx2(a->block_docs(), na, b->block_docs(), nb)
+        index::internal::kHaveAvx2 ? internal::MeetAvx2(a->block_docs(), na, b->block_docs(), nb)
                   : internal::MeetScalar(a->block_docs(), na, b->block_docs(), nb);
     if (!m.found) {
       if (m.ia == na) {

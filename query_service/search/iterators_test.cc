@@ -172,8 +172,9 @@ TEST(AndDriversTest, LeapfroggingOnDriversMatchesTheChildrenIntersected) {
     auto term = [&](absl::string_view key, FieldScope scope = FieldScope::kAll) {
       return std::make_unique<TermIterator>(ctx, key, 1.0, scope);
     };
-    EXPECT_EQ(term("قطر")->plain(), round == 0);
-    EXPECT_FALSE(term("قطر", FieldScope::kTitle)->plain());
+    // The meeting needs unscoped drivers; with tombstones it asks live().
+    EXPECT_TRUE(term("قطر")->unscoped());
+    EXPECT_FALSE(term("قطر", FieldScope::kTitle)->unscoped());
     // A word's OR: its stem, and its exact form needing it.
     auto word = [&](absl::string_view stem, absl::string_view exact) -> DocIteratorPtr {
       std::vector<DocIteratorPtr> its;

@@ -43,9 +43,6 @@ class TermIterator final : public DocIterator {
     return every_posting_matches_ ? doc_ = cursor_.doc() : Settle();
   }
   TermIterator* Driver() override { return this; }
-  // Whether every posting is a match (unscoped, no deleted document in its
-  // lists): then the block view below is the iterator's documents.
-  bool plain() const { return every_posting_matches_; }
   // Unscoped: every live posting is a match (tombstones are not).
   bool unscoped() const { return scope_ == FieldScope::kAll; }
   // The cursor's block from doc() on (REQUIRE doc() != kNoMoreDocs): its
