@@ -488,7 +488,45 @@ void ListCursor::LoadBlock(uint32_t b) {
 
 namespace internal {
 
+// Eight lanes at a time: each gap plus one, summed with the lanes before it
+// within each 128-bit half (two shifted adds), the lower half's sum added
+// to the upper half, then the docs before added to all eight. The running
+// last doc is the only chain between groups: one add of the group's own
+// sum, found without it.
+__attribute__((target("avx2"))) void GapsToDocsAvx2(uint32_t* values, uint32_t n,
+                                                     DocId previous) {
+  uint32_t i = 0;
+  __m256i last = _mm256_set1_epi32(static_cast<int32_t>(previous));
+  const __m256i one = _mm256_set1_epi32(1);
+  const __m256i lane3 = _mm256_set1_epi32(3);
+  const __m256i lane7 = _mm256_set1_epi32(7);
+  for (; i + 8 <= n; i += 8) {
+    __m256i x =
+        _mm256_add_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(values + i)), one);
+    x = _mm256_add_epi32(x, _mm256_slli_si256(x, 4));
+    x = _mm256_add_epi32(x, _mm256_slli_si256(x, 8));
+    x = _mm256_add_epi32(x, _mm256_blend_epi32(_mm256_setzero_si256(),
+                                                _mm256_permutevar8x32_epi32(x, lane3), 0xF0));
+    const __m256i sum = _mm256_permutevar8x32_epi32(x, lane7);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(values + i), _mm256_add_epi32(x, last));
+    last = _mm256_add_epi32(last, sum);
+  }
+  previous = static_cast<DocId>(_mm256_cvtsi256_si32(last));
+  for (; i < n; ++i) {
+    previous += values[i] + 1;
+    values[i] = previous;
+  }
+}
+
 void GapsToDocs(uint32_t* values, uint32_t n, DocId previous) {
+  if (kHaveAvx2) {
+    GapsToDocsAvx2(values, n, previous);
+  } else {
+    GapsToDocsSse2(values, n, previous);
+  }
+}
+
+void GapsToDocsSse2(uint32_t* values, uint32_t n, DocId previous) {
   // Four lanes at a time (SSE2, every x86-64): each lane's gap plus one,
   // summed with the lanes before it in two shifted adds, then the last doc
   // of the group before added to all four. The scalar loop's one add per

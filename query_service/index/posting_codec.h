@@ -153,7 +153,12 @@ extern std::array<UnpackFn, 33> kUnpack;
 // A block's doc ids from its unpacked gaps, in place: values[i] becomes
 // previous + (values[0] + 1) + ... + (values[i] + 1), modulo 2^32 (a list
 // based at doc 0 starts from previous = 2^32 - 1).
+// GapsToDocsAvx2 (REQUIRES HaveAvx2()) where the CPU has AVX2, eight
+// lanes at a time; else GapsToDocsSse2, four (in-process A/B at 200k
+// against the SSE2 one: AND p50 -2%, p99 -2.5%; one-word p50 -0.7%).
 void GapsToDocs(uint32_t* values, uint32_t n, DocId previous);
+void GapsToDocsAvx2(uint32_t* values, uint32_t n, DocId previous);
+void GapsToDocsSse2(uint32_t* values, uint32_t n, DocId previous);
 
 // A block cursor's search for the first doc >= target among its sorted
 // docs, from index `from` on. REQUIRES: docs[from - 1] < target (when from

@@ -460,9 +460,10 @@ TEST(PostingCodecTest, InBlockSearchesFindTheFirstDocAtOrAfterTheTarget) {
   if (!internal::HaveAvx2()) GTEST_SKIP() << "no AVX2 here: only the binary search was checked";
 }
 
-// The vector prefix sum against the scalar one: every block length (groups
-// of four and the rest), gaps up to 2^31, a list based at doc 0 (previous
-// 2^32 - 1, the first add wrapping to the gap) and sums near 2^32.
+// The vector prefix sums (AVX2 where the CPU has it, SSE2) against the
+// scalar one: every block length (groups of eight or four and the rest),
+// gaps up to 2^31, a list based at doc 0 (previous 2^32 - 1, the first add
+// wrapping to the gap) and sums near 2^32.
 TEST(PostingCodecTest, GapsToDocsSumsGapsPlusOne) {
   std::mt19937 rng(11);
   for (uint32_t n = 0; n <= kBlockSize; ++n) {
@@ -475,6 +476,14 @@ TEST(PostingCodecTest, GapsToDocsSumsGapsPlusOne) {
       std::vector<uint32_t> got = gaps;
       internal::GapsToDocs(got.data(), n, previous);
       ASSERT_EQ(got, want) << "n " << n << " previous " << previous;
+      got = gaps;
+      internal::GapsToDocsSse2(got.data(), n, previous);
+      ASSERT_EQ(got, want) << "SSE2, n " << n << " previous " << previous;
+      if (internal::HaveAvx2()) {
+        got = gaps;
+        internal::GapsToDocsAvx2(got.data(), n, previous);
+        ASSERT_EQ(got, want) << "AVX2, n " << n << " previous " << previous;
+      }
     }
   }
 }
