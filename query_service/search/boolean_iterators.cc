@@ -25,8 +25,9 @@ double LoweredForRounding(double x) { return x - 1e-9 * std::max(1.0, std::abs(x
 
 // One document of a at a time: b's position found eight docs at a step
 // (compare, movemask, popcount). Each step waits on the last one's count.
-__attribute__((target("avx2,popcnt"))) internal::Meeting MeetEachAvx2(const DocId* a, uint32_t na,
-                                                                    const DocId* b, uint32_t nb) {
+__attribute__((target("avx2,popcnt"))) internal::Meeting MeetEachAvx2(const DocId* a,
+                                                                      uint32_t na, const DocId* b,
+                                                                      uint32_t nb) {
   const __m256i flip = _mm256_set1_epi32(INT32_MIN);  // unsigned order as signed
   uint32_t ia = 0, ib = 0;
   for (; ia < na; ++ia) {
@@ -152,8 +153,9 @@ DocId AndIterator::AlignInBlocks() {
     // Both blocks reach x or beyond, and y is in a's block.
     const uint32_t na = a->block_ahead(), nb = b->block_ahead();
     const internal::Meeting m =
-        index::internal::kHaveAvx2 ? internal::MeetAvx2(a->block_docs(), na, b->block_docs(), nb)
-                  : internal::MeetScalar(a->block_docs(), na, b->block_docs(), nb);
+        index::internal::kHaveAvx2
+            ? internal::MeetAvx2(a->block_docs(), na, b->block_docs(), nb)
+            : internal::MeetScalar(a->block_docs(), na, b->block_docs(), nb);
     if (!m.found) {
       if (m.ia == na) {
         a->SkipInBlock(na - 1);
