@@ -87,9 +87,9 @@ __attribute__((target("avx2,popcnt"))) Meeting MeetAvx2(const DocId* a, uint32_t
     ia += last_a <= last_b ? 8 : 0;
     ib += last_b <= last_a ? 8 : 0;
   }
-  if (ib == nb) {
+  if (nb > 0 && ib == nb) {
     // b's run is used up: a's docs up to its last were all compared.
-    while (ia < na && nb > 0 && a[ia] <= b[nb - 1]) ++ia;
+    while (ia < na && a[ia] <= b[nb - 1]) ++ia;
     return {ia, nb, false};
   }
   // Fewer than eight left in one of them: one document of a at a time.

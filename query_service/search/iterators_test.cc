@@ -157,7 +157,7 @@ TEST(AndDriversTest, LeapfroggingOnDriversMatchesTheChildrenIntersected) {
     if (i == kDocs / 2) index.reader();  // the first segment
   }
   Bm25Options bm25;
-  // Round 0: every posting live (the drivers are plain); round 1: with
+  // Round 0: every posting live (no tombstone in any list); round 1: with
   // tombstones, which the meeting within the blocks (AndIterator::
   // AlignInBlocks) finds too and must pass over.
   for (int round = 0; round < 2; ++round) {
