@@ -635,16 +635,20 @@ absl::Span<const uint32_t> ListCursor::position_deltas() const {
     // The whole block's values, and where each posting's start (a merge
     // reads them all, in order).
     if (!pos_header_) LoadPositionsHeader();
-    if (pos_deltas_.size() < kStarts) pos_deltas_.resize(kStarts);
-    uint32_t* starts = pos_deltas_.data();
+    if (pos_deltas_.values == nullptr) {
+      pos_deltas_.values = std::make_unique<std::vector<uint32_t>>();
+    }
+    std::vector<uint32_t>& deltas = *pos_deltas_.values;
+    if (deltas.size() < kStarts) deltas.resize(kStarts);
+    uint32_t* starts = deltas.data();
     starts[0] = 0;
     for (uint32_t i = 0; i < n_; ++i) starts[i + 1] = starts[i] + StoredCount(i);
     const uint32_t n = starts[n_];
-    if (pos_deltas_.size() < kStarts + n) pos_deltas_.resize(kStarts + n);
-    if (n > 0) UnpackBits(pos_values_, n, pos_width_, pos_deltas_.data() + kStarts);
+    if (deltas.size() < kStarts + n) deltas.resize(kStarts + n);
+    if (n > 0) UnpackBits(pos_values_, n, pos_width_, deltas.data() + kStarts);
     pos_loaded_ = true;
   }
-  const uint32_t* starts = pos_deltas_.data();
+  const uint32_t* starts = pos_deltas_.values->data();
   return absl::Span<const uint32_t>(starts + kStarts + starts[i_],
                                     starts[i_ + 1] - starts[i_]);
 }

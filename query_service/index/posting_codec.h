@@ -485,9 +485,20 @@ class ListCursor {
   mutable uint32_t pos_off_ = 0;
   mutable uint32_t pos_cached_ = UINT32_MAX;  // the posting pos_buf_ holds
   // Once position_deltas() unpacked the block's values: where posting i's
-  // start among them (kBlockSize + 1 entries), then the values (sized on
+  // start among them (kBlockSize + 1 entries), then the values (made on
   // first use: only merges ask, and a search's cursors stay small).
-  mutable std::vector<uint32_t> pos_deltas_;
+  struct Deltas {
+    std::unique_ptr<std::vector<uint32_t>> values;
+    Deltas() = default;
+    Deltas(const Deltas& o)
+        : values(o.values ? std::make_unique<std::vector<uint32_t>>(*o.values) : nullptr) {}
+    Deltas& operator=(const Deltas& o) {
+      Deltas copy(o);
+      values = std::move(copy.values);
+      return *this;
+    }
+  };
+  mutable Deltas pos_deltas_;
   mutable std::vector<uint32_t> pos_buf_;
 };
 

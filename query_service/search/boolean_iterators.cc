@@ -667,6 +667,7 @@ inline uint64_t Bit(size_t p) { return uint64_t{1} << (p & 63); }
 
 void OrIterator::IndexPositions() {
   ++on_set_stamp_;  // a new partition or bar: every on-set's bound is stale
+  if (on_sets_ == nullptr) on_sets_ = std::make_unique<OnSet[]>(size_t{1} << kOnSetBits);
   const size_t n = by_max_.size();
   const size_t w = mask_words_;
   for (size_t p = 0; p < n; ++p) position_[by_max_[p].child] = static_cast<int>(p);

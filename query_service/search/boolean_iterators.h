@@ -234,7 +234,9 @@ class OrIterator final : public DocIterator {
   // the window bounds of those on the candidate, summed.
   const OnSet& OnSetOf(uint64_t on, uint64_t no, double bound);
   uint64_t on_set_stamp_ = 1;  // IndexPositions increments it
-  std::array<OnSet, size_t{1} << kOnSetBits> on_sets_{};
+  // Made by the first partition: only a pruning OR asks, and an iterator
+  // this small stays in malloc's per-thread cache.
+  std::unique_ptr<OnSet[]> on_sets_;
   std::vector<Bounded> by_max_;
   size_t non_essential_ = 0;
   double non_essential_sum_ = 0;  // their window bounds, summed in by_max_ order

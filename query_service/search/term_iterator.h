@@ -117,12 +117,8 @@ class TermIterator final : public DocIterator {
   const ScoringContext& ctx_;
   const std::string key_;
   const double query_weight_;
-  const FieldScope scope_;
   PostingCursor cursor_;
   int64_t doc_freq_ = 0;
-  // Unscoped, and no list has a deleted document: Settle() would accept
-  // every posting.
-  bool every_posting_matches_ = false;
   double idf_ = 0;  // query weight included
   mutable double max_score_ = -1;  // < 0: not computed yet
   struct ListScale {
@@ -137,11 +133,15 @@ class TermIterator final : public DocIterator {
   mutable absl::InlinedVector<ListScale, 1> lists_;
   // Score() of scored_doc_ (OR scores a pruning candidate, then its caller
   // asks again).
-  DocId scored_doc_ = kNoMoreDocs;
   double score_ = 0;
   // NextAbove's last min_score and the BM25F frequency it takes.
   double above_score_ = std::numeric_limits<double>::quiet_NaN();
   double above_tf_ = 0;
+  DocId scored_doc_ = kNoMoreDocs;
+  const FieldScope scope_;
+  // Unscoped, and no list has a deleted document: Settle() would accept
+  // every posting.
+  bool every_posting_matches_ = false;
 };
 
 }  // namespace khabar::search
