@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <cassert>
 #include <cstring>
 #include <queue>
 #include <utility>
@@ -51,11 +52,52 @@ uint32_t Segment::ListSize(uint32_t t) const {
 
 std::optional<uint32_t> Segment::FindTerm(absl::string_view term) const {
   if (slots_.empty()) return std::nullopt;
+  return FindTermFrom(term, absl::HashOf(term) & (slots_.size() - 1));
+}
+
+std::optional<uint32_t> Segment::FindTermFrom(absl::string_view term, size_t i) const {
   const size_t mask = slots_.size() - 1;
-  for (size_t i = absl::HashOf(term) & mask;; i = (i + 1) & mask) {
+  for (;; i = (i + 1) & mask) {
     const uint32_t t = slots_[i];
     if (t == UINT32_MAX) return std::nullopt;
     if (this->term(t) == term) return t;
+  }
+}
+
+void Segment::FindMany(absl::Span<const absl::string_view> terms,
+                       absl::Span<std::optional<PostingList>> out) const {
+  assert(out.size() == terms.size());
+  std::fill(out.begin(), out.end(), std::nullopt);
+  if (slots_.empty()) return;
+  const size_t mask = slots_.size() - 1;
+  constexpr size_t kGroup = 16;
+  size_t slot[kGroup];
+  uint32_t t[kGroup];
+  for (size_t from = 0; from < terms.size(); from += kGroup) {
+    const size_t n = std::min(kGroup, terms.size() - from);
+    for (size_t i = 0; i < n; ++i) {
+      slot[i] = absl::HashOf(terms[from + i]) & mask;
+      __builtin_prefetch(&slots_[slot[i]]);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      t[i] = slots_[slot[i]];
+      if (t[i] == UINT32_MAX) continue;
+      __builtin_prefetch(&term_start[t[i]]);
+      __builtin_prefetch(&term_postings[t[i]]);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (t[i] == UINT32_MAX) continue;
+      __builtin_prefetch(term_bytes.data() + term_start[t[i]]);
+      __builtin_prefetch(postings.data() + term_postings[t[i]]);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (t[i] == UINT32_MAX) continue;
+      const absl::string_view term = terms[from + i];
+      // A collision in the first slot probes on, one slot after another.
+      const std::optional<uint32_t> found =
+          this->term(t[i]) == term ? t[i] : FindTermFrom(term, (slot[i] + 1) & mask);
+      if (found) out[from + i] = List(*found);
+    }
   }
 }
 
@@ -270,6 +312,21 @@ PostingsRef IndexSnapshot::Postings(absl::string_view term) const {
     }
   }
   return ref;
+}
+
+std::vector<PostingsRef> IndexSnapshot::PostingsOf(
+    absl::Span<const absl::string_view> terms) const {
+  std::vector<PostingsRef> refs(terms.size());
+  std::vector<std::optional<PostingList>> found(terms.size());
+  for (size_t i = 0; i < segments_.size(); ++i) {
+    segments_[i]->FindMany(terms, absl::MakeSpan(found));
+    for (size_t j = 0; j < terms.size(); ++j) {
+      if (!found[j] || found[j]->count == 0) continue;
+      found[j]->all_live = segment_deleted_[i] == 0;
+      refs[j].lists.push_back(*found[j]);
+    }
+  }
+  return refs;
 }
 
 void IndexSnapshot::ForEachTermWithPrefix(

@@ -209,6 +209,13 @@ struct Segment : StemLists {
   std::optional<uint32_t> FindTerm(absl::string_view term) const;
   // The postings of `term`, or nullopt.
   std::optional<PostingList> Find(absl::string_view term) const;
+  // Find of each of `terms` into `out` (as many), looked up together: each
+  // step of a lookup (the hash slot, the term's offsets, its bytes and its
+  // list's header, each a cache miss in a large dictionary) is taken for
+  // every term before the next step is, its memory prefetched, so that the
+  // misses of the lookups overlap instead of following one another.
+  void FindMany(absl::Span<const absl::string_view> terms,
+                absl::Span<std::optional<PostingList>> out) const;
   // First term >= `term` in byte order (term_count() when none).
   uint32_t LowerBound(absl::string_view term) const;
   // Pads the streams, fills the term hash table, ids and memory_bytes; call
@@ -218,6 +225,8 @@ struct Segment : StemLists {
   int64_t DictionaryBytes() const;
 
  private:
+  // FindTerm, probing from slot i on.
+  std::optional<uint32_t> FindTermFrom(absl::string_view term, size_t i) const;
   // Open addressing over term numbers (UINT32_MAX = empty), linear probing.
   std::vector<uint32_t> slots_;
 };
@@ -307,6 +316,9 @@ class IndexSnapshot {
   // Postings of a normalized term over all segments (empty when none).
   // Includes tombstoned docs.
   PostingsRef Postings(absl::string_view term) const;
+  // Postings of each of `terms`, in order, with the segments' lookups made
+  // together (Segment::FindMany).
+  std::vector<PostingsRef> PostingsOf(absl::Span<const absl::string_view> terms) const;
 
   // Calls `visit` for every indexed term (stem or exact key) that starts with
   // `prefix`, in byte order, with its postings over all segments (tombstones

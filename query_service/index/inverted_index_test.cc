@@ -1,5 +1,6 @@
 #include "query_service/index/inverted_index.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -309,6 +310,50 @@ TEST_F(SegmentedIndexTest, PostingsSpanSegmentsInDocOrder) {
   s = index.Publish();
   EXPECT_EQ(s->Find("2")->title, "جديد");
   EXPECT_EQ(*s->FindDocId("2"), 5u);
+}
+
+TEST_F(SegmentedIndexTest, PostingsOfLooksUpManyTermsAsPostingsDoes) {
+  InvertedIndex index{&analyzer_, {}, {}, {.merge_factor = 100, .background = false}};
+  // Some hundreds of distinct words over three segments: the dictionaries'
+  // hash tables have collisions, and the lookups span several groups.
+  const std::vector<std::string> letters = {"ب", "ت", "ث", "ج", "ح", "خ", "د", "ذ",
+                                             "ر", "ز", "س", "ش", "ص", "ض", "ط", "ظ",
+                                             "ع", "غ", "ف", "ق", "ك", "ل", "م", "ن"};
+  auto word = [&](int i) {
+    return absl::StrCat(letters[i % 24], letters[(i / 24) % 24], "ا", letters[(i / 7) % 24]);
+  };
+  for (int seg = 0; seg < 3; ++seg) {
+    for (int d = 0; d < 20; ++d) {
+      std::string body;
+      for (int j = 0; j < 12; ++j) absl::StrAppend(&body, word(seg * 200 + d * 12 + j), " ");
+      ASSERT_TRUE(index.Upsert(Doc(absl::StrCat(seg, "-", d), "عنوان", {body})).ok());
+    }
+    index.Publish();
+  }
+  std::shared_ptr<const IndexSnapshot> s = index.snapshot();
+  ASSERT_EQ(s->segment_count(), 3u);
+  std::vector<std::string> terms = {"", "غيرموجود", std::string(ExactKey("غيرموجود"))};
+  s->ForEachTermWithPrefix("", [&](absl::string_view term, int64_t) {
+    terms.emplace_back(term);
+    return true;
+  });
+  ASSERT_GT(terms.size(), 500u);
+  std::reverse(terms.begin(), terms.end());  // not in dictionary order
+  const std::vector<absl::string_view> views(terms.begin(), terms.end());
+  const std::vector<PostingsRef> many = s->PostingsOf(views);
+  ASSERT_EQ(many.size(), terms.size());
+  for (size_t i = 0; i < terms.size(); ++i) {
+    const PostingsRef one = s->Postings(terms[i]);
+    ASSERT_EQ(many[i].lists.size(), one.lists.size()) << terms[i];
+    for (size_t k = 0; k < one.lists.size(); ++k) {
+      EXPECT_EQ(many[i].lists[k].base, one.lists[k].base) << terms[i];
+      EXPECT_EQ(many[i].lists[k].count, one.lists[k].count) << terms[i];
+      EXPECT_EQ(many[i].lists[k].blocks, one.lists[k].blocks) << terms[i];
+      EXPECT_EQ(many[i].lists[k].all_live, one.lists[k].all_live) << terms[i];
+    }
+  }
+  EXPECT_TRUE(many[terms.size() - 1].empty());  // ""
+  EXPECT_TRUE(many[terms.size() - 2].empty());  // absent
 }
 
 // Every posting of `s` (of live documents only when `live`), term by term, in

@@ -49,7 +49,7 @@ PositionalIterator::PositionalIterator(const ScoringContext& ctx,
   cost_ = std::numeric_limits<int64_t>::max();
   std::vector<std::string> parts;
   for (const PositionalWord& w : words_) {
-    const index::PostingsRef pl = ctx.index().Postings(w.key);
+    const index::PostingsRef pl = ctx.Postings(w.key);
     cursors_.emplace_back(pl);
     const int64_t df = LiveDocFreq(ctx.index(), pl, FieldScope::kAll);
     cost_ = std::min(cost_, df);

@@ -43,6 +43,19 @@ ScoringContext::ScoringContext(const index::IndexSnapshot& index, const Bm25Opti
   }
 }
 
+void ScoringContext::LookUp(absl::Span<const std::string> keys) {
+  looked_up_keys_.assign(keys.begin(), keys.end());
+  std::vector<absl::string_view> views(keys.begin(), keys.end());
+  looked_up_ = index_.PostingsOf(views);
+}
+
+index::PostingsRef ScoringContext::Postings(absl::string_view key) const {
+  for (size_t i = 0; i < looked_up_keys_.size(); ++i) {
+    if (looked_up_keys_[i] == key) return looked_up_[i];
+  }
+  return index_.Postings(key);
+}
+
 double ScoringContext::FieldTf(DocId doc, const FieldFreqs& freqs, FieldScope scope) const {
   const index::FieldLengths length = index_.lengths(doc);
   double tf = 0;

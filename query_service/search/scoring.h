@@ -15,7 +15,11 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <vector>
 
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "query_service/index/index_snapshot.h"
 #include "query_service/search/doc_iterator.h"
 #include "query_service/search/query.h"
@@ -66,6 +70,12 @@ class ScoringContext {
   ScoringContext(const index::IndexSnapshot& index, const Bm25Options& bm25);
 
   const index::IndexSnapshot& index() const { return index_; }
+  // Looks up the postings of `keys` together (IndexSnapshot::PostingsOf),
+  // for the search's iterators to take from Postings: a query's lookups
+  // then wait for memory at once, not one after another.
+  void LookUp(absl::Span<const std::string> keys);
+  // Postings of `key`: as LookUp found them, else from the index.
+  index::PostingsRef Postings(absl::string_view key) const;
   const Bm25Options& bm25() const { return bm25_; }
   int64_t doc_count() const { return doc_count_; }
 
@@ -141,6 +151,8 @@ class ScoringContext {
   // 1 - b and b / avg: the length normalisation without a division by avg.
   double norm_base_[index::kNumFields];
   double norm_per_token_[index::kNumFields];
+  std::vector<std::string> looked_up_keys_;
+  std::vector<index::PostingsRef> looked_up_;
 };
 
 }  // namespace khabar::search

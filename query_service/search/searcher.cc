@@ -259,6 +259,46 @@ class Compiler {
   const ScoringContext& ctx_;
 };
 
+// The dictionary keys the Compiler will look up for `q`, once each:
+// ScoringContext::LookUp takes them together.
+void CollectKeys(const QueryNode& q, const Bm25Options& bm25, std::vector<std::string>* out) {
+  auto add = [&](std::string key) {
+    if (std::find(out->begin(), out->end(), key) == out->end()) out->push_back(std::move(key));
+  };
+  switch (q.op()) {
+    case QueryNode::Op::kTerm: {
+      const auto& t = As<TermNode>(q);
+      add(t.word().stem);
+      if (bm25.exact_weight > 0) add(index::ExactKey(t.word().term));
+      for (const FuzzyExpansion::Term& e : t.fuzzy().terms) add(e.stem);
+      return;
+    }
+    case QueryNode::Op::kPhrase:
+      for (const QueryWord& w : As<PhraseNode>(q).words()) add(index::ExactKey(w.term));
+      return;
+    case QueryNode::Op::kNear:
+      for (const QueryWord& w : As<NearNode>(q).words()) add(w.stem);
+      return;
+    case QueryNode::Op::kPrefix:
+      for (const std::string& t : As<PrefixNode>(q).expansion().terms) add(t);
+      return;
+    case QueryNode::Op::kAnd:
+      for (const Query& c : As<AndNode>(q).children()) CollectKeys(*c, bm25, out);
+      return;
+    case QueryNode::Op::kOr:
+      for (const Query& c : As<OrNode>(q).children()) CollectKeys(*c, bm25, out);
+      return;
+    case QueryNode::Op::kAndMaybe:
+      CollectKeys(*As<AndMaybeNode>(q).required(), bm25, out);
+      CollectKeys(*As<AndMaybeNode>(q).optional(), bm25, out);
+      return;
+    case QueryNode::Op::kAndNot:
+      CollectKeys(*As<AndNotNode>(q).positive(), bm25, out);
+      CollectKeys(*As<AndNotNode>(q).negative(), bm25, out);
+      return;
+  }
+}
+
 // Stems of the query's words, phrases and proximity groups, in order, once.
 void CollectTerms(const QueryNode& q, absl::flat_hash_set<std::string>* seen,
                   std::vector<std::string>* out) {
@@ -504,7 +544,12 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
     result.words = std::move(words).Take();
   }
 
-  const ScoringContext ctx(index, bm25);
+  ScoringContext ctx(index, bm25);
+  if (!match_all) {
+    std::vector<std::string> keys;
+    CollectKeys(*query, bm25, &keys);
+    ctx.LookUp(keys);
+  }
   auto make_iterator = [&]() -> std::unique_ptr<DocIterator> {
     if (match_all) return std::make_unique<MatchAllIterator>(index);
     return BuildIterator(query, ctx);

@@ -68,7 +68,7 @@ TermIterator::TermIterator(const ScoringContext& ctx, absl::string_view key, dou
       key_(key),
       query_weight_(query_weight),
       scope_(scope) {
-  const index::PostingsRef postings = ctx.index().Postings(key);  // one lookup per segment
+  const index::PostingsRef postings = ctx.Postings(key);  // one lookup per segment
   cursor_.Reset(postings);
   for (const index::PostingList& list : postings.lists) {
     lists_.push_back({ctx.ImpactScale(list.basis)});
