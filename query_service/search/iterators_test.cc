@@ -74,6 +74,39 @@ TEST_F(IteratorsTest, TermIteratesLiveDocsAndScopes) {
   EXPECT_EQ(Drain(live), (Docs{0, 1, 4, 5}));
 }
 
+// What LookUp found is what the index gives, for few keys (compared one by
+// one) and many (a hash index), repeated and absent keys included; a key not
+// looked up comes from the index.
+TEST_F(IteratorsTest, ScoringContextHandsOutWhatLookUpFound) {
+  const index::IndexSnapshot& snapshot = index_.reader();
+  const std::string gaza = index::ExactKey(analyzer_.Analyze("غزة")[0].term);
+  auto same = [](const index::PostingsRef& a, const index::PostingsRef& b) {
+    if (a.lists.size() != b.lists.size()) return false;
+    for (size_t k = 0; k < a.lists.size(); ++k) {
+      if (a.lists[k].blocks != b.lists[k].blocks || a.lists[k].count != b.lists[k].count) {
+        return false;
+      }
+    }
+    return true;
+  };
+  for (const size_t copies : {1, 12}) {
+    std::vector<std::string> keys;
+    for (size_t c = 0; c < copies; ++c) {
+      for (std::string k : {std::string("غز"), std::string("غائب"), gaza}) {
+        keys.push_back(std::move(k));
+      }
+    }
+    ScoringContext ctx(snapshot, bm25_);
+    ctx.LookUp(keys);
+    for (const std::string& k : keys) EXPECT_TRUE(same(ctx.Postings(k), snapshot.Postings(k))) << k;
+    EXPECT_FALSE(ctx.Postings("غز").empty());
+    EXPECT_TRUE(ctx.Postings("غائب").empty());
+    EXPECT_FALSE(ctx.Postings(gaza).empty());
+    EXPECT_FALSE(ctx.Postings("قطر").empty());  // not looked up: from the index
+    EXPECT_TRUE(same(ctx.Postings("قطر"), snapshot.Postings("قطر")));
+  }
+}
+
 TEST_F(IteratorsTest, AdvanceNeverMovesBackAndStopsAtTheSentinel) {
   auto gaza = Term("غز");
   EXPECT_EQ(gaza->Advance(2), 3u);

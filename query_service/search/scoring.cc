@@ -43,15 +43,30 @@ ScoringContext::ScoringContext(const index::IndexSnapshot& index, const Bm25Opti
   }
 }
 
-void ScoringContext::LookUp(absl::Span<const std::string> keys) {
-  looked_up_keys_.assign(keys.begin(), keys.end());
-  std::vector<absl::string_view> views(keys.begin(), keys.end());
+namespace {
+// Up to this many keys, Postings compares them one by one.
+constexpr size_t kKeysCompared = 16;
+}  // namespace
+
+void ScoringContext::LookUp(std::vector<std::string> keys) {
+  looked_up_keys_ = std::move(keys);
+  const std::vector<absl::string_view> views(looked_up_keys_.begin(), looked_up_keys_.end());
   looked_up_ = index_.PostingsOf(views);
+  looked_up_index_.clear();
+  if (views.size() > kKeysCompared) {
+    for (size_t i = 0; i < views.size(); ++i) looked_up_index_.try_emplace(views[i], i);
+  }
 }
 
 index::PostingsRef ScoringContext::Postings(absl::string_view key) const {
-  for (size_t i = 0; i < looked_up_keys_.size(); ++i) {
-    if (looked_up_keys_[i] == key) return looked_up_[i];
+  if (!looked_up_index_.empty()) {
+    if (auto it = looked_up_index_.find(key); it != looked_up_index_.end()) {
+      return looked_up_[it->second];
+    }
+  } else {
+    for (size_t i = 0; i < looked_up_keys_.size(); ++i) {
+      if (looked_up_keys_[i] == key) return looked_up_[i];
+    }
   }
   return index_.Postings(key);
 }

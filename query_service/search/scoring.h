@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "query_service/index/index_snapshot.h"
@@ -73,7 +74,7 @@ class ScoringContext {
   // Looks up the postings of `keys` together (IndexSnapshot::PostingsOf),
   // for the search's iterators to take from Postings: a query's lookups
   // then wait for memory at once, not one after another.
-  void LookUp(absl::Span<const std::string> keys);
+  void LookUp(std::vector<std::string> keys);
   // Postings of `key`: as LookUp found them, else from the index.
   index::PostingsRef Postings(absl::string_view key) const;
   const Bm25Options& bm25() const { return bm25_; }
@@ -153,6 +154,9 @@ class ScoringContext {
   double norm_per_token_[index::kNumFields];
   std::vector<std::string> looked_up_keys_;
   std::vector<index::PostingsRef> looked_up_;
+  // Key -> index in looked_up_, when there are too many keys to compare
+  // one by one (prefix expansions: up to 128 a prefix).
+  absl::flat_hash_map<absl::string_view, size_t> looked_up_index_;
 };
 
 }  // namespace khabar::search

@@ -259,12 +259,10 @@ class Compiler {
   const ScoringContext& ctx_;
 };
 
-// The dictionary keys the Compiler will look up for `q`, once each:
-// ScoringContext::LookUp takes them together.
+// The dictionary keys the Compiler will look up for `q` (a repeated one
+// more than once: harmless): ScoringContext::LookUp takes them together.
 void CollectKeys(const QueryNode& q, const Bm25Options& bm25, std::vector<std::string>* out) {
-  auto add = [&](std::string key) {
-    if (std::find(out->begin(), out->end(), key) == out->end()) out->push_back(std::move(key));
-  };
+  auto add = [&](std::string key) { out->push_back(std::move(key)); };
   switch (q.op()) {
     case QueryNode::Op::kTerm: {
       const auto& t = As<TermNode>(q);
@@ -548,7 +546,7 @@ SearchResult Rank(const index::IndexSnapshot& index, const Query& query,
   if (!match_all) {
     std::vector<std::string> keys;
     CollectKeys(*query, bm25, &keys);
-    ctx.LookUp(keys);
+    ctx.LookUp(std::move(keys));
   }
   auto make_iterator = [&]() -> std::unique_ptr<DocIterator> {
     if (match_all) return std::make_unique<MatchAllIterator>(index);
