@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -259,42 +260,57 @@ class Compiler {
   const ScoringContext& ctx_;
 };
 
+// Calls `leaf` with each term, phrase, proximity group and prefix of `q`, in
+// query order, the excluded part of an AND NOT included.
+void ForEachLeaf(const QueryNode& q, absl::FunctionRef<void(const QueryNode&)> leaf) {
+  switch (q.op()) {
+    case QueryNode::Op::kAnd:
+      for (const Query& c : As<AndNode>(q).children()) ForEachLeaf(*c, leaf);
+      return;
+    case QueryNode::Op::kOr:
+      for (const Query& c : As<OrNode>(q).children()) ForEachLeaf(*c, leaf);
+      return;
+    case QueryNode::Op::kAndMaybe:
+      ForEachLeaf(*As<AndMaybeNode>(q).required(), leaf);
+      ForEachLeaf(*As<AndMaybeNode>(q).optional(), leaf);
+      return;
+    case QueryNode::Op::kAndNot:
+      ForEachLeaf(*As<AndNotNode>(q).positive(), leaf);
+      ForEachLeaf(*As<AndNotNode>(q).negative(), leaf);
+      return;
+    default:
+      leaf(q);
+      return;
+  }
+}
+
 // The dictionary keys the Compiler will look up for `q` (a repeated one
 // more than once: harmless): ScoringContext::LookUp takes them together.
 void CollectKeys(const QueryNode& q, const Bm25Options& bm25, std::vector<std::string>* out) {
-  auto add = [&](std::string key) { out->push_back(std::move(key)); };
-  switch (q.op()) {
-    case QueryNode::Op::kTerm: {
-      const auto& t = As<TermNode>(q);
-      add(t.word().stem);
-      if (bm25.exact_weight > 0) add(index::ExactKey(t.word().term));
-      for (const FuzzyExpansion::Term& e : t.fuzzy().terms) add(e.stem);
-      return;
+  ForEachLeaf(q, [&](const QueryNode& n) {
+    switch (n.op()) {
+      case QueryNode::Op::kTerm: {
+        const auto& t = As<TermNode>(n);
+        out->push_back(t.word().stem);
+        if (bm25.exact_weight > 0) out->push_back(index::ExactKey(t.word().term));
+        for (const FuzzyExpansion::Term& e : t.fuzzy().terms) out->push_back(e.stem);
+        return;
+      }
+      case QueryNode::Op::kPhrase:
+        for (const QueryWord& w : As<PhraseNode>(n).words()) {
+          out->push_back(index::ExactKey(w.term));
+        }
+        return;
+      case QueryNode::Op::kNear:
+        for (const QueryWord& w : As<NearNode>(n).words()) out->push_back(w.stem);
+        return;
+      case QueryNode::Op::kPrefix:
+        for (const std::string& t : As<PrefixNode>(n).expansion().terms) out->push_back(t);
+        return;
+      default:
+        return;
     }
-    case QueryNode::Op::kPhrase:
-      for (const QueryWord& w : As<PhraseNode>(q).words()) add(index::ExactKey(w.term));
-      return;
-    case QueryNode::Op::kNear:
-      for (const QueryWord& w : As<NearNode>(q).words()) add(w.stem);
-      return;
-    case QueryNode::Op::kPrefix:
-      for (const std::string& t : As<PrefixNode>(q).expansion().terms) add(t);
-      return;
-    case QueryNode::Op::kAnd:
-      for (const Query& c : As<AndNode>(q).children()) CollectKeys(*c, bm25, out);
-      return;
-    case QueryNode::Op::kOr:
-      for (const Query& c : As<OrNode>(q).children()) CollectKeys(*c, bm25, out);
-      return;
-    case QueryNode::Op::kAndMaybe:
-      CollectKeys(*As<AndMaybeNode>(q).required(), bm25, out);
-      CollectKeys(*As<AndMaybeNode>(q).optional(), bm25, out);
-      return;
-    case QueryNode::Op::kAndNot:
-      CollectKeys(*As<AndNotNode>(q).positive(), bm25, out);
-      CollectKeys(*As<AndNotNode>(q).negative(), bm25, out);
-      return;
-  }
+  });
 }
 
 // Stems of the query's words, phrases and proximity groups, in order, once.
@@ -303,33 +319,21 @@ void CollectTerms(const QueryNode& q, absl::flat_hash_set<std::string>* seen,
   auto add = [&](const std::string& stem) {
     if (seen->insert(stem).second) out->push_back(stem);
   };
-  switch (q.op()) {
-    case QueryNode::Op::kTerm:
-      add(As<TermNode>(q).word().stem);
-      return;
-    case QueryNode::Op::kPhrase:
-      for (const QueryWord& w : As<PhraseNode>(q).words()) add(w.stem);
-      return;
-    case QueryNode::Op::kNear:
-      for (const QueryWord& w : As<NearNode>(q).words()) add(w.stem);
-      return;
-    case QueryNode::Op::kPrefix:
-      return;
-    case QueryNode::Op::kAnd:
-      for (const Query& c : As<AndNode>(q).children()) CollectTerms(*c, seen, out);
-      return;
-    case QueryNode::Op::kOr:
-      for (const Query& c : As<OrNode>(q).children()) CollectTerms(*c, seen, out);
-      return;
-    case QueryNode::Op::kAndMaybe:
-      CollectTerms(*As<AndMaybeNode>(q).required(), seen, out);
-      CollectTerms(*As<AndMaybeNode>(q).optional(), seen, out);
-      return;
-    case QueryNode::Op::kAndNot:
-      CollectTerms(*As<AndNotNode>(q).positive(), seen, out);
-      CollectTerms(*As<AndNotNode>(q).negative(), seen, out);
-      return;
-  }
+  ForEachLeaf(q, [&](const QueryNode& n) {
+    switch (n.op()) {
+      case QueryNode::Op::kTerm:
+        add(As<TermNode>(n).word().stem);
+        return;
+      case QueryNode::Op::kPhrase:
+        for (const QueryWord& w : As<PhraseNode>(n).words()) add(w.stem);
+        return;
+      case QueryNode::Op::kNear:
+        for (const QueryWord& w : As<NearNode>(n).words()) add(w.stem);
+        return;
+      default:
+        return;
+    }
+  });
 }
 
 // The distinct words of the positive part of a resolved tree, in query order,
