@@ -62,6 +62,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_format.h"
 #include "bench/bench_metrics.h"
+#include "bench/form_stats.h"
 #include "query_service/engine_flags.h"
 #include "query_service/jsonl_documents.h"
 #include "query_service/search/engine.h"
@@ -363,6 +364,9 @@ int Run(const std::string& docs_path, const std::string& queries_path, const std
   }
   const double index_seconds = Seconds(ti, Clock::now());
   const search::EngineStats stats = engine.Stats();
+  if (const char* f = std::getenv("BENCH_FORM_STATS"); f != nullptr && std::string(f) == "1") {
+    bench::PrintFormStats(bench::CountFormStats(*engine.snapshot()), stderr);
+  }
   const index::MemoryBreakdown memory = engine.snapshot()->Breakdown();
   const int64_t stored_text_bytes = memory.stored_text_bytes;
 
@@ -538,6 +542,7 @@ int main(int argc, char** argv) {
       "  KHABAR_BENCH_BATCH (256 documents per UpsertBatch), BENCH_OPTIMIZE (1: merge\n"
       "  into one segment before querying, as run_lucene's forceMerge), BENCH_QUERY_MODE\n"
       "  (or: the words as a bag, as run_lucene; and: all required; phrase: one required phrase, +\"...\").\n"
+      "  BENCH_FORM_STATS=1 prints how exact forms sit in their stems' lists after indexing.\n"
       "  Ranking and analysis flags as query_service (--bm25_k1, --stem, ...): see --helpfull.");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 4) {
