@@ -1,6 +1,7 @@
 #include "bench/form_stats.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 

@@ -42,7 +42,9 @@ struct FormStats {
 inline constexpr int kFormStatsThresholds[] = {4, 8, 16, 32, 64};
 inline constexpr int kMaxDenseForms = 15;
 
-// Walks every segment's exact (selection) lists and their stems' lists.
+// Walks every segment's exact (selection) lists and their stems' lists,
+// segment by segment (as the form numbers would be); deleted documents'
+// postings count too (the benchmark's index has none).
 FormStats CountFormStats(const index::IndexSnapshot& snapshot);
 // A markdown table of `stats`.
 void PrintFormStats(const FormStats& stats, std::FILE* out);

@@ -1,5 +1,6 @@
 #include "bench/form_stats.h"
 
+#include <iterator>
 #include <string>
 #include <vector>
 
