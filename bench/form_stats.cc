@@ -1,6 +1,7 @@
 #include "bench/form_stats.h"
 
 #include <algorithm>
+#include <bit>
 #include <optional>
 #include <string>
 #include <utility>
@@ -11,13 +12,6 @@
 
 namespace khabar::bench {
 namespace {
-
-// Bits to hold 0..v.
-int BitsFor(uint32_t v) {
-  int w = 0;
-  while (w < 32 && (uint32_t{1} << w) <= v) ++w;
-  return w;
-}
 
 struct Form {
   uint32_t df = 0;
@@ -63,7 +57,7 @@ void CountStem(std::vector<Form>& forms, const index::PostingList& stem_list, Fo
       for (size_t i = b; i < end; ++i) {
         widest = std::max<uint32_t>(widest, rank[i] < dense ? rank[i] : dense);
       }
-      density.number_bits += int64_t{BitsFor(widest)} * static_cast<int64_t>(end - b);
+      density.number_bits += int64_t{std::bit_width(widest)} * static_cast<int64_t>(end - b);
     }
   }
 }
