@@ -17,6 +17,7 @@
 #include "query_service/search/match_all_iterator.h"
 #include "query_service/search/positional_iterators.h"
 #include "query_service/search/term_iterator.h"
+#include "query_service/search/word_iterator.h"
 
 namespace khabar::search {
 namespace {
@@ -119,23 +120,35 @@ class Compiler {
     return groups;
   }
 
-  // The words' iterators: one per word (an OR of its terms); or, when
-  // `needs` is given (a flat OR), every term apart, `needs` getting each
-  // exact form's need for its stem and `stems` the index of each unscoped stem.
-  // `stem_iterators`, when given, gets each unscoped word's stem iterator.
+  // The words' iterators: one per word (an OR of its terms, pruned when it
+  // proposes candidates alone); or, when `needs` is given (a flat OR), every
+  // term apart, `needs` getting each exact form's need for its stem and
+  // `stems` the index of each unscoped stem. `stem_iterators`, when given
+  // (the words of a conjunction, which never prune them), gets each unscoped
+  // word's stem iterator, and a word of a stem and exact forms only is a
+  // WordIterator.
   std::vector<DocIteratorPtr> WordIterators(
       const std::vector<const QueryNode*>& terms, OrIterator::Requirements* needs = nullptr,
       std::vector<double>* ratios = nullptr, absl::flat_hash_map<std::string, int>* stems = nullptr,
       absl::flat_hash_map<std::string, TermIterator*>* stem_iterators = nullptr) {
     std::vector<DocIteratorPtr> out;
     for (const WordTerms& g : Group(terms)) {
+      auto stem = std::make_unique<TermIterator>(ctx_, g.stem, g.weight, g.scope);
+      if (stem_iterators != nullptr && g.scope == FieldScope::kAll) {
+        stem_iterators->try_emplace(g.stem, stem.get());
+      }
+      if (stem_iterators != nullptr && g.fuzzy.empty() && !g.exacts.empty()) {
+        WordIterator::Forms forms;
+        for (const auto& [key, weight] : g.exacts) {
+          forms.push_back(std::make_unique<TermIterator>(ctx_, key, weight, g.scope));
+        }
+        out.push_back(std::make_unique<WordIterator>(std::move(stem), std::move(forms)));
+        continue;
+      }
       // The word's terms: its stem, its exact forms (which the index holds
       // only beside the stem: each needs it), its typo expansions as one child.
       std::vector<DocIteratorPtr> its;
-      its.push_back(std::make_unique<TermIterator>(ctx_, g.stem, g.weight, g.scope));
-      if (stem_iterators != nullptr && g.scope == FieldScope::kAll) {
-        stem_iterators->try_emplace(g.stem, static_cast<TermIterator*>(its[0].get()));
-      }
+      its.push_back(std::move(stem));
       for (const auto& [key, weight] : g.exacts) {
         its.push_back(std::make_unique<TermIterator>(ctx_, key, weight, g.scope));
       }
