@@ -404,6 +404,9 @@ class ListCursor {
   // The list, the current block's number in it, and whether some posting of
   // the block has the term in its title (REQUIRE doc() != kNoMoreDocs).
   const PostingList& list() const { return list_; }
+  // Asks the CPU for the current block's positions (their header and what
+  // follows), ahead of a positions() call a little later.
+  void PrefetchPositions() const;
   uint32_t block() const { return block_; }
   bool block_has_title() const { return widths_[1] != 0; }
 

@@ -1026,6 +1026,11 @@ ProximityPairIterator* ProximityIterator::On(ProximityPairIterator& pair) {
 }
 
 double ProximityIterator::Score() {
+  // The pairs' positions are a cold block of each stem's: asked for first,
+  // their loads overlap the child's scoring (lengths, exact forms).
+  for (auto& p : pairs_) {
+    if (ProximityPairIterator* on = On(*p)) on->PrefetchPositions();
+  }
   double s = child_->Score();
   for (auto& p : pairs_) {
     if (ProximityPairIterator* on = On(*p)) s += on->Score();
@@ -1036,7 +1041,10 @@ double ProximityIterator::Score() {
 double ProximityIterator::BonusBound() {
   double bonus = 0;
   for (auto& p : pairs_) {
-    if (ProximityPairIterator* on = On(*p)) bonus += on->ScoreBound();
+    if (ProximityPairIterator* on = On(*p)) {
+      bonus += on->ScoreBound();
+      on->PrefetchPositions();  // ScoreAbove may read them next
+    }
   }
   return bonus;
 }

@@ -353,6 +353,11 @@ class ProximityPairIterator final : public DocIterator {
   Explanation Explain() override;
   std::string DebugString() const override;
   const std::string& label() const { return label_; }
+  // Asks the CPU for both stems' positions on doc() (REQUIRE both on it).
+  void PrefetchPositions() const {
+    first_->PrefetchPositions();
+    second_->PrefetchPositions();
+  }
 
  private:
   // CatchUp, then doc_ the stems' common document or a lower bound of the

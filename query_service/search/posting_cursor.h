@@ -69,6 +69,7 @@ class PostingCursor {
   size_t list_index() const { return k_; }
   uint32_t block() const { return cur_.block(); }
   bool block_has_title() const { return cur_.block_has_title(); }
+  void PrefetchPositions() const { cur_.PrefetchPositions(); }
   index::DocId block_last_doc() const { return cur_.block_last_doc(); }
 
  private:

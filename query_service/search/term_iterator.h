@@ -98,6 +98,8 @@ class TermIterator final : public DocIterator {
   const std::string& key() const { return key_; }
   // Positions on doc() (REQUIRE doc() != kNoMoreDocs), valid until it moves.
   absl::Span<const uint32_t> positions() const { return cursor_.positions(); }
+  // Asks the CPU for doc()'s positions, ahead of positions().
+  void PrefetchPositions() const { cursor_.PrefetchPositions(); }
   // How many there are, without reading them.
   uint32_t occurrences() const;
 
