@@ -13,8 +13,11 @@
 // word that proposes candidates itself (a one-word query, a flat OR's
 // words) is an OrIterator's, whose MaxScore sees the stem and the forms.
 //
-//   WordIterator word(std::make_unique<TermIterator>(ctx, "ذكاء", 1, kAll),
-//                     {std::make_unique<TermIterator>(ctx, exact_key, 0.2, kAll)});
+//   WordIterator::Forms forms;
+//   forms.push_back(std::make_unique<TermIterator>(ctx, index::ExactKey("الذكاء"), 0.2,
+//                                                  FieldScope::kAll));
+//   WordIterator word(std::make_unique<TermIterator>(ctx, "ذكاء", 1.0, FieldScope::kAll),
+//                     std::move(forms));
 #ifndef KHABAR_QUERY_SERVICE_SEARCH_WORD_ITERATOR_H_
 #define KHABAR_QUERY_SERVICE_SEARCH_WORD_ITERATOR_H_
 
