@@ -2,6 +2,8 @@
 //   BM_AnalyzeDocument  InvertedIndex::Analyze, what the indexing threads run
 //   BM_BuildSegment     a batch of analysed documents into a Segment
 //   BM_MergeSegments    8 segments of 256 documents into one
+//   BM_NearDuplicateTable  a document's near-duplicate lookup and insert
+//                       (the writer thread's part, serial) in a table of N
 //   build/bench/indexing_benchmark [--benchmark_filter=...]
 // Documents are made of words drawn (Zipf-like, seeded) from the seed
 // articles in ../shared/seeds, else from a built-in paragraph.
@@ -130,6 +132,36 @@ void BM_MergeSegments(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * snapshot->doc_id_limit());
 }
 BENCHMARK(BM_MergeSegments);
+
+// What the writer does per fingerprinted document (InvertedIndex::Upsert):
+// find the nearest live fingerprint, then insert its own, in a table of N
+// (state.range(0)) that grows by the 20,000 iterations. The fingerprints are
+// uniform, so a block value's bucket holds N / 256 keys at the default
+// max_distance 7 (8-bit blocks); real SimHashes are less even. Counter
+// `bytes_per_doc`: the table's memory_bytes() / N.
+void BM_NearDuplicateTable(benchmark::State& state) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  std::mt19937_64 rng(42);
+  NearDuplicateTable table(NearDuplicateOptions().max_distance);
+  std::vector<uint64_t> fingerprints;
+  fingerprints.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    fingerprints.push_back(rng());
+    table.Insert(static_cast<uint32_t>(i), fingerprints.back());
+  }
+  state.counters["bytes_per_doc"] =
+      static_cast<double>(table.memory_bytes()) / static_cast<double>(n);
+  uint32_t key = static_cast<uint32_t>(n);
+  int64_t found = 0;
+  for (auto _ : state) {
+    const uint64_t fp = rng();
+    found += table.FindNearest(fp).has_value() ? 1 : 0;
+    table.Insert(key++, fp);
+  }
+  benchmark::DoNotOptimize(found);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_NearDuplicateTable)->Arg(50'000)->Arg(200'000)->Iterations(20'000);
 
 }  // namespace
 }  // namespace khabar::index

@@ -108,8 +108,16 @@ struct NearMatch {
 // Fingerprints keyed by a caller's id (a DocId), with lookup within
 // max_distance: the 64 bits are cut into max_distance + 1 blocks; two
 // fingerprints that differ in at most max_distance bits agree exactly on at
-// least one block (pigeonhole), so each block value indexes a list of keys
+// least one block (pigeonhole), so each block value indexes a bucket of keys
 // and only those candidates are compared with popcount.
+//
+// Layout (docs/near-duplicates.md, "The table's layout"): a bucket holds per
+// key 4 bytes of key and a 4-byte filter, the 32 fingerprint bits that follow
+// its block (cyclically), in two arrays; the full fingerprints sit once in an
+// array by key. A candidate whose filter alone differs in more than
+// max_distance bits is rejected without reading its fingerprint (at distance
+// 7, all but ~0.1% of unrelated ones), so a lookup streams 4 bytes a
+// candidate, and the table holds ~11 bytes a key per block plus 8.
 class NearDuplicateTable {
  public:
   // REQUIRES: 0 <= max_distance <= 15.
@@ -121,7 +129,9 @@ class NearDuplicateTable {
   // ties go to the smallest key (the earliest document). nullopt if none.
   std::optional<NearMatch> FindNearest(uint64_t fingerprint) const;
 
-  // REQUIRES: `key` is not in the table.
+  // REQUIRES: `key` is not in the table. Keys are small dense numbers (doc
+  // ids): the table keeps an 8-byte fingerprint for every key up to the
+  // largest inserted.
   void Insert(uint32_t key, uint64_t fingerprint);
   // Removes `key`, which was inserted with `fingerprint`; no-op if absent.
   void Remove(uint32_t key, uint64_t fingerprint);
@@ -131,16 +141,21 @@ class NearDuplicateTable {
   int64_t memory_bytes() const;
 
  private:
-  struct Entry {
-    uint32_t key;
-    uint64_t fingerprint;
+  // The keys whose fingerprint has one value in one block, in insertion
+  // order (a removal moves the last key into the hole), and their filters.
+  struct Bucket {
+    std::vector<uint32_t> keys;
+    std::vector<uint32_t> filters;
   };
   uint64_t BlockValue(int block, uint64_t fingerprint) const;
+  // The 32 bits that follow `block` (wrapping around the 64).
+  uint32_t Filter(int block, uint64_t fingerprint) const;
 
   const int max_distance_;
   std::vector<int> block_shift_;  // per block: its lowest bit
   std::vector<int> block_bits_;   // per block: its width
-  std::vector<absl::flat_hash_map<uint64_t, std::vector<Entry>>> tables_;
+  std::vector<absl::flat_hash_map<uint64_t, Bucket>> tables_;
+  std::vector<uint64_t> fingerprints_;  // by key; meaningful while the key is in
   size_t size_ = 0;
 };
 

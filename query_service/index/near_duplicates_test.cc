@@ -1,6 +1,8 @@
 #include "query_service/index/near_duplicates.h"
 
 #include <fstream>
+#include <map>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -160,6 +162,58 @@ TEST(NearDuplicateTableTest, EveryDistanceUpToKIsFoundWhateverTheBitsAre) {
       } else {
         EXPECT_FALSE(m.has_value()) << "k=" << k << " flips=" << flips;
       }
+    }
+  }
+}
+
+// The table against a brute-force scan of the same live fingerprints, over
+// inserts, removals and lookups: fingerprints come in families (a base with
+// a few bits flipped), so most lookups have matches at every distance, ties
+// included, and buckets hold far more than the eight filters a vector scan
+// takes at once (and a tail).
+TEST(NearDuplicateTableTest, AgreesWithBruteForceUnderInsertsAndRemovals) {
+  for (int k : {0, 2, 3, 7, 12}) {
+    std::mt19937_64 rng(1000 + k);
+    NearDuplicateTable table(k);
+    std::map<uint32_t, uint64_t> live;
+    std::vector<uint64_t> bases;
+    for (int i = 0; i < 12; ++i) bases.push_back(rng());
+    auto near_base = [&] {
+      uint64_t fp = bases[rng() % bases.size()];
+      for (int flips = static_cast<int>(rng() % (k + 4)); flips > 0; --flips) {
+        fp ^= uint64_t{1} << (rng() % 64);
+      }
+      return fp;
+    };
+    uint32_t next_key = 0;
+    for (int step = 0; step < 3000; ++step) {
+      const uint64_t r = rng() % 10;
+      if (r < 5) {
+        const uint64_t fp = near_base();
+        table.Insert(next_key, fp);
+        live[next_key++] = fp;
+      } else if (r < 7 && !live.empty()) {
+        auto it = live.lower_bound(static_cast<uint32_t>(rng() % next_key));
+        if (it == live.end()) it = live.begin();
+        table.Remove(it->first, it->second);
+        live.erase(it);
+      } else {
+        const uint64_t probe = r == 9 ? rng() : near_base();
+        std::optional<NearMatch> expected;
+        for (const auto& [key, fp] : live) {  // keys ascending: the first of a tie wins
+          const int d = HammingDistance(fp, probe);
+          if (d <= k && (!expected.has_value() || d < expected->distance)) {
+            expected = NearMatch{key, d};
+          }
+        }
+        const std::optional<NearMatch> got = table.FindNearest(probe);
+        ASSERT_EQ(got.has_value(), expected.has_value()) << "k=" << k << " step=" << step;
+        if (expected.has_value()) {
+          EXPECT_EQ(got->key, expected->key) << "k=" << k << " step=" << step;
+          EXPECT_EQ(got->distance, expected->distance) << "k=" << k << " step=" << step;
+        }
+      }
+      ASSERT_EQ(table.size(), live.size());
     }
   }
 }
