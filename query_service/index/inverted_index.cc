@@ -82,6 +82,11 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(Document doc) {
 
 namespace {
 
+// What a string holds on the heap: nothing up to libstdc++'s 15 inline bytes.
+int64_t HeapBytes(const std::string& s) {
+  return s.capacity() > 15 ? static_cast<int64_t>(s.capacity()) + 1 : 0;
+}
+
 // An open-addressing table of a document's distinct forms (or stems), by
 // Hash64, each with the number of its term. The caller keeps the keys; `Find`
 // compares through `same(entry)`.
@@ -279,7 +284,9 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
                   info.length[static_cast<int>(Field::kBody)];
   {
     std::unique_lock<std::shared_mutex> ids(ids_mu_);
-    live_ids_[analyzed.doc.id] = LiveId{id, analyzed.doc.content_hash};
+    const auto [it, inserted] = live_ids_.insert_or_assign(
+        analyzed.doc.id, LiveId{id, ContentDigest(analyzed.doc.content_hash)});
+    if (inserted) live_id_heap_bytes_ += HeapBytes(it->first);
   }
   pending_.push_back({std::make_shared<const Document>(std::move(analyzed.doc)), info.length,
                       std::move(analyzed.terms)});
@@ -293,9 +300,9 @@ absl::StatusOr<UpsertOutcome> InvertedIndex::Upsert(AnalyzedDocument analyzed) {
 ClusterId InvertedIndex::NewCluster(absl::string_view name) {
   const ClusterId c = static_cast<ClusterId>(cluster_names_.size());
   std::string unique(name);
-  while (live_cluster_names_.contains(unique)) absl::StrAppend(&unique, "#", c);
-  live_cluster_names_[unique] = c;
+  while (live_cluster_names_.contains(absl::string_view(unique))) absl::StrAppend(&unique, "#", c);
   cluster_names_.push_back(std::move(unique));
+  live_cluster_names_.insert(c);
   cluster_live_.push_back(0);
   return c;
 }
@@ -311,7 +318,7 @@ void InvertedIndex::Tombstone(DocId doc) {
   if (left == 1) --duplicate_clusters_;
   if (left == 0) {
     --live_clusters_;
-    live_cluster_names_.erase(cluster_names_[info.cluster]);
+    live_cluster_names_.erase(info.cluster);  // before its name is cleared
     cluster_names_.Set(info.cluster, std::string());
   }
   for (int f = 0; f < kNumFields; ++f) live_length_sum_[f] -= info.length[f];
@@ -324,6 +331,7 @@ bool InvertedIndex::Delete(absl::string_view id) {
   auto it = live_ids_.find(id);
   if (it == live_ids_.end()) return false;
   Tombstone(it->second.doc);
+  live_id_heap_bytes_ -= HeapBytes(it->first);
   std::unique_lock<std::shared_mutex> ids(ids_mu_);
   live_ids_.erase(it);
   return true;
@@ -348,11 +356,12 @@ std::shared_ptr<const IndexSnapshot> InvertedIndex::PublishLocked() {
   s->token_count_ = token_count_;
   s->duplicates_ = live_documents_ - live_clusters_;
   s->duplicate_clusters_ = duplicate_clusters_;
-  s->writer_bytes_ = near_table_.memory_bytes() +
-                     static_cast<int64_t>(live_ids_.capacity() * (sizeof(std::string) + 48) +
-                                          live_cluster_names_.capacity() *
-                                              (sizeof(std::string) + sizeof(ClusterId) + 1) +
-                                          cluster_live_.capacity() * sizeof(uint32_t));
+  s->writer_bytes_ =
+      near_table_.memory_bytes() + live_id_heap_bytes_ +
+      static_cast<int64_t>(
+          live_ids_.capacity() * (sizeof(std::string) + sizeof(LiveId) + 1) +
+          live_cluster_names_.capacity() * (sizeof(ClusterId) + 1) +
+          cluster_live_.capacity() * sizeof(uint32_t));
   s->generation_ = ++generation_;
   s->CountDeletions();
   return s;

@@ -37,6 +37,8 @@
 
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
 #include "absl/status/statusor.h"
@@ -208,15 +210,25 @@ class InvertedIndex {
   ChunkedVector<std::string> cluster_names_;  // by ClusterId; cleared when empty
   struct LiveId {
     DocId doc;
-    std::string content_hash;
+    uint64_t content;  // ContentDigest of its content_hash
   };
+  // A live document's content_hash in 8 bytes instead of a string (a
+  // "sha256:" hex digest is 71 bytes on the heap): Hash64 of it, never 0;
+  // 0 for no hash. Two different hashes sent for one id collide with
+  // probability 2^-64.
+  static uint64_t ContentDigest(absl::string_view content_hash) {
+    if (content_hash.empty()) return 0;
+    const uint64_t h = Hash64(content_hash);
+    return h == 0 ? 1 : h;
+  }
   // `doc` re-sends the live document `live`: a non-empty hash, the same.
   static bool SameContent(const LiveId& live, const Document& doc) {
-    return !doc.content_hash.empty() && live.content_hash == doc.content_hash;
+    return !doc.content_hash.empty() && live.content == ContentDigest(doc.content_hash);
   }
   // Changed by the writer under ids_mu_; read by other threads under it
   // (IsUnchanged), by the writer without it.
   absl::flat_hash_map<std::string, LiveId> live_ids_;
+  int64_t live_id_heap_bytes_ = 0;  // live_ids_' keys' bytes past the inline 15
   mutable std::shared_mutex ids_mu_;
   std::shared_ptr<const IndexSnapshot> reader_;  // what reader() last returned
   int64_t live_documents_ = 0;
@@ -224,7 +236,27 @@ class InvertedIndex {
   int64_t token_count_ = 0;
   NearDuplicateTable near_table_;  // fingerprints of live docs
   std::vector<uint32_t> cluster_live_;  // by ClusterId: live members
-  absl::flat_hash_map<std::string, ClusterId> live_cluster_names_;
+  // Live clusters, looked up by name: a set of ids hashed and compared
+  // through cluster_names_, 4 bytes a slot instead of a second copy of every
+  // name (with its heap bytes past 15).
+  struct ClusterNameHash {
+    using is_transparent = void;
+    const ChunkedVector<std::string>* names;
+    size_t operator()(absl::string_view name) const { return absl::Hash<absl::string_view>()(name); }
+    size_t operator()(ClusterId c) const { return (*this)(absl::string_view((*names)[c])); }
+  };
+  struct ClusterNameEq {
+    using is_transparent = void;
+    const ChunkedVector<std::string>* names;
+    absl::string_view Name(absl::string_view name) const { return name; }
+    absl::string_view Name(ClusterId c) const { return (*names)[c]; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return Name(a) == Name(b);
+    }
+  };
+  absl::flat_hash_set<ClusterId, ClusterNameHash, ClusterNameEq> live_cluster_names_{
+      0, ClusterNameHash{&cluster_names_}, ClusterNameEq{&cluster_names_}};
   int64_t live_clusters_ = 0;
   int64_t duplicate_clusters_ = 0;
 

@@ -327,6 +327,12 @@ TEST_F(NearDuplicatesTest, EditedRepresentativeLeavesItsNameToTheCluster) {
   EXPECT_NE(a, "a");  // so the new story's cluster gets another one
   EXPECT_EQ(a.rfind("a#", 0), 0u) << a;
   EXPECT_EQ(index_.Stats().duplicates, 0);
+  // Once the cluster named "a" has no live member, the name is free again.
+  ASSERT_TRUE(index_.Delete("b"));
+  ASSERT_TRUE(index_.Upsert(Sample("k3_olive_harvest", "a")).ok());
+  EXPECT_EQ(ClusterOf("a"), "a");
+  ASSERT_TRUE(index_.Upsert(Sample("k3_olive_harvest", "c")).ok());
+  EXPECT_EQ(ClusterOf("c"), "a");
 }
 
 TEST_F(NearDuplicatesTest, DeleteRemovesTheFingerprintAndKeepsTheClusterName) {
