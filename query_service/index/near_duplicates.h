@@ -117,7 +117,8 @@ struct NearMatch {
 // array by key. A candidate whose filter alone differs in more than
 // max_distance bits is rejected without reading its fingerprint (at distance
 // 7, all but ~0.1% of unrelated ones), so a lookup streams 4 bytes a
-// candidate, and the table holds ~11 bytes a key per block plus 8.
+// candidate, and a key costs 8 bytes per block (plus the vectors' slack)
+// and 8 for its fingerprint.
 class NearDuplicateTable {
  public:
   // REQUIRES: 0 <= max_distance <= 15.
